@@ -1,0 +1,35 @@
+# Two commands on a fresh Debian/Ubuntu machine with Python 3.11+:
+#   make run   — create .venv, install requirements, start the app
+#   make test  — create .venv, install everything the tests need (incl. Chromium), run all tests
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup setup-dev browser run test cli
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(STAMP)-dev: $(STAMP) requirements-dev.txt requirements-build.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+setup: $(STAMP)
+
+setup-dev: $(STAMP)-dev
+
+# Browser tests drive Debian's Chromium through Playwright.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: setup
+	$(PY) cli.py coverage
+
+test: setup-dev browser
+	$(PY) -m pytest -q

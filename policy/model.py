@@ -1,0 +1,265 @@
+"""Typed model of the policy data and its loader.
+
+The data files are reviewed by hand (see data/clusters.yaml); the loader checks
+them so that a typo can never reach the map: every city, region, tier and role
+must be known and every quote must occur in the document.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from policy.text import find_quote, read_document
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DOCUMENT = "policy/yuefuhan-2020-82.txt"
+DOCUMENT_ID = "粤府函〔2020〕82号"
+DOCUMENT_TITLE_ZH = "广东省人民政府关于培育发展战略性支柱产业集群和战略性新兴产业集群的意见"
+DOCUMENT_TITLE_EN = (
+    "Opinions of the People's Government of Guangdong Province on Cultivating and Developing "
+    "Strategic Pillar Industry Clusters and Strategic Emerging Industry Clusters"
+)
+DOCUMENT_DATE = "2020-05-18"
+
+TIERS = ("pillar", "emerging")
+BASES = ("explicit", "region")
+
+
+class PolicyDataError(ValueError):
+    """A bundled or user-supplied policy data file is missing or inconsistent."""
+
+
+@dataclass(frozen=True)
+class City:
+    adcode: str
+    name_zh: str
+    full_name_zh: str
+    name_en: str
+    zone: str
+
+
+@dataclass(frozen=True)
+class Zone:
+    id: str
+    name_zh: str
+    name_en: str
+    short_zh: str
+    short_en: str
+    color: str
+    members: tuple[str, ...]  # adcodes
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    term_zh: str
+    name_en: str
+    members: tuple[str, ...]  # adcodes
+    note: str
+
+
+@dataclass(frozen=True)
+class Designation:
+    id: str  # "<cluster_id>-<n>", stable while the data file keeps its order
+    cluster_id: str
+    basis: str
+    place_zh: str
+    role_zh: str
+    role: str
+    quote: str
+    adcodes: tuple[str, ...]
+    region_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Cluster:
+    id: str
+    number: int
+    tier: str
+    name_zh: str
+    name_en: str
+    designations: tuple[Designation, ...]
+    unplaced: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Policy:
+    cities: dict[str, City]  # by adcode, in data/cities.csv order
+    zones: dict[str, Zone]
+    overlays: dict[str, Zone]
+    regions: dict[str, Region]
+    clusters: dict[str, Cluster]  # pillar 1-10, then emerging 1-10
+    role_categories: dict[str, dict[str, str]]
+    document: str = field(repr=False)
+
+    @cached_property
+    def designations(self) -> tuple[Designation, ...]:
+        return tuple(d for c in self.clusters.values() for d in c.designations)
+
+    @cached_property
+    def city_by_name(self) -> dict[str, City]:
+        """Short, full Chinese and English names (case-insensitive) and adcodes."""
+        out: dict[str, City] = {}
+        for c in self.cities.values():
+            for key in (c.adcode, c.name_zh, c.full_name_zh, c.name_en.lower()):
+                out[key] = c
+        return out
+
+    def find_city(self, name: str) -> City | None:
+        name = name.strip()
+        return self.city_by_name.get(name) or self.city_by_name.get(name.lower())
+
+    def find_zone(self, name: str) -> Zone | None:
+        key = name.strip().lower()
+        for z in self.zones.values():
+            if key in (z.id, z.name_zh.lower(), z.short_zh, z.name_en.lower(), z.short_en.lower()):
+                return z
+        return None
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise PolicyDataError(f"{path}: file is missing; restore it from the repository") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise PolicyDataError(f"{path}: not valid UTF-8 YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise PolicyDataError(f"{path}: expected a YAML mapping at the top level")
+    return data
+
+
+def _read_cities(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except FileNotFoundError:
+        raise PolicyDataError(f"{path}: file is missing; restore it from the repository") from None
+    need = {"adcode", "name_zh", "full_name_zh", "name_en"}
+    if not rows or not need <= set(rows[0]):
+        raise PolicyDataError(f"{path}: expected columns {sorted(need)}")
+    return rows
+
+
+def _resolve_names(names, by_name: dict[str, str], where: str) -> tuple[str, ...]:
+    out = []
+    for n in names or ():
+        if n not in by_name:
+            raise PolicyDataError(f"{where}: unknown city {n!r}; expected one of {sorted(by_name)}")
+        out.append(by_name[n])
+    if len(set(out)) != len(out):
+        raise PolicyDataError(f"{where}: a city is listed twice")
+    return tuple(out)
+
+
+def load_policy(data_dir: Path | str = DATA_DIR) -> Policy:
+    data_dir = Path(data_dir)
+    try:
+        document = read_document(data_dir / DOCUMENT)
+    except FileNotFoundError:
+        raise PolicyDataError(f"{data_dir / DOCUMENT}: policy text is missing") from None
+
+    city_rows = _read_cities(data_dir / "cities.csv")
+    by_name = {r["name_zh"]: r["adcode"] for r in city_rows}
+
+    zoning = _read_yaml(data_dir / "zoning.yaml")
+
+    def zone_of(raw: dict, where: str) -> Zone:
+        return Zone(
+            id=raw["id"],
+            name_zh=raw["name_zh"],
+            name_en=raw["name_en"],
+            short_zh=raw.get("short_zh", raw["name_zh"]),
+            short_en=raw.get("short_en", raw["name_en"]),
+            color=raw.get("color", "#888888"),
+            members=_resolve_names(raw["members"], by_name, f"{where} {raw['id']}"),
+        )
+
+    zones = {z["id"]: zone_of(z, "zoning.yaml zone") for z in zoning["zones"]}
+    overlays = {z["id"]: zone_of(z, "zoning.yaml overlay") for z in zoning.get("overlays", [])}
+    zone_by_adcode = {a: z.id for z in zones.values() for a in z.members}
+    if sorted(zone_by_adcode) != sorted(by_name.values()) or sum(
+        len(z.members) for z in zones.values()
+    ) != len(by_name):
+        raise PolicyDataError("zoning.yaml: the zones must partition the cities of cities.csv")
+
+    cities = {
+        r["adcode"]: City(r["adcode"], r["name_zh"], r["full_name_zh"], r["name_en"], zone_by_adcode[r["adcode"]])
+        for r in city_rows
+    }
+
+    regions = {
+        r["id"]: Region(
+            id=r["id"],
+            term_zh=r["term_zh"],
+            name_en=r["name_en"],
+            members=_resolve_names(r["members"], by_name, f"regions.yaml {r['id']}"),
+            note=" ".join(str(r.get("note", "")).split()),
+        )
+        for r in _read_yaml(data_dir / "regions.yaml")["regions"]
+    }
+
+    raw = _read_yaml(data_dir / "clusters.yaml")
+    roles = raw["role_categories"]
+    clusters: dict[str, Cluster] = {}
+    for rc in raw["clusters"]:
+        cid = rc["id"]
+        if rc["tier"] not in TIERS:
+            raise PolicyDataError(f"clusters.yaml {cid}: tier {rc['tier']!r} not in {TIERS}")
+        designations = []
+        for i, rd in enumerate(rc.get("designations") or [], start=1):
+            where = f"clusters.yaml {cid} designation {i}"
+            basis = rd.get("basis")
+            if basis == "explicit":
+                adcodes = _resolve_names(rd.get("places"), by_name, where)
+                region_id = None
+            elif basis == "region":
+                region_id = rd.get("region")
+                if region_id not in regions:
+                    raise PolicyDataError(f"{where}: unknown region {region_id!r}; expected one of {sorted(regions)}")
+                adcodes = regions[region_id].members
+            else:
+                raise PolicyDataError(f"{where}: basis {basis!r} not in {BASES}")
+            if not adcodes:
+                raise PolicyDataError(f"{where}: names no city")
+            if rd.get("role") not in roles:
+                raise PolicyDataError(f"{where}: role {rd.get('role')!r}; expected one of {sorted(roles)}")
+            if find_quote(document, rd["quote"]) < 0:
+                raise PolicyDataError(f"{where}: quote not found in {DOCUMENT}: {rd['quote']}")
+            designations.append(
+                Designation(
+                    id=f"{cid}-{i}",
+                    cluster_id=cid,
+                    basis=basis,
+                    place_zh=rd["place_zh"],
+                    role_zh=rd["role_zh"],
+                    role=rd["role"],
+                    quote=rd["quote"],
+                    adcodes=adcodes,
+                    region_id=region_id,
+                )
+            )
+        clusters[cid] = Cluster(
+            id=cid,
+            number=int(rc["number"]),
+            tier=rc["tier"],
+            name_zh=rc["name_zh"],
+            name_en=rc["name_en"],
+            designations=tuple(designations),
+            unplaced=tuple(rc.get("unplaced") or ()),
+        )
+    return Policy(
+        cities=cities,
+        zones=zones,
+        overlays=overlays,
+        regions=regions,
+        clusters=clusters,
+        role_categories=roles,
+        document=document,
+    )
