@@ -1,0 +1,79 @@
+"""Colours and classes used by both renderers (Leaflet and matplotlib).
+
+Palettes are colour-blind safe: ColorBrewer YlGnBu (sequential) for coverage
+counts, Okabe–Ito for the role categories, ColorBrewer Dark2 for the zones.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import mapclassify
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
+
+ZERO_COLOR = "#f2f2f2"
+NO_DATA_COLOR = "#ffffff"
+CITY_BORDER = "#5a5a5a"
+CONTEXT_FILL = "#e9e9e4"
+CONTEXT_BORDER = "#b9b9b0"
+SEA_COLOR = "#dbe8f1"
+
+# Okabe & Ito (2008) colour-blind-safe qualitative palette.
+ROLE_COLORS = {
+    "core": "#D55E00",
+    "innovation": "#CC79A7",
+    "manufacturing": "#0072B2",
+    "cluster_area": "#009E73",
+    "supporting": "#E69F00",
+}
+
+# Explicit designations are solid; region-level ones are pale with a dashed edge.
+BASIS_STYLE = {
+    "explicit": {"fill_opacity": 0.6, "weight": 2.0, "dash": None},
+    "region": {"fill_opacity": 0.15, "weight": 1.5, "dash": "6 4"},
+}
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Classed colour scheme for integer counts. Class 0 holds exactly zero."""
+
+    upper: tuple[int, ...]  # inclusive upper bound of each class
+    colors: tuple[str, ...]
+
+    def index(self, value: int) -> int:
+        return int(np.searchsorted(self.upper, value, side="left"))
+
+    def color(self, value: int) -> str:
+        return self.colors[self.index(value)]
+
+    def labels(self) -> list[str]:
+        out, lower = [], 0
+        for up in self.upper:
+            out.append(str(up) if up == lower else f"{lower}–{up}")
+            lower = up + 1
+        return out
+
+
+def coverage_classes(counts, k: int = 4) -> Classes:
+    """Zero in its own class, positive counts in up to `k` Fisher–Jenks classes."""
+    values = np.asarray([int(v) for v in counts])
+    positive = np.unique(values[values > 0])
+    if positive.size == 0:
+        return Classes((0,), (ZERO_COLOR,))
+    if positive.size <= k:
+        upper = [int(v) for v in positive]
+    else:
+        with warnings.catch_warnings():
+            # mapclassify falls back to pure Python without numba; for 21 values that is fine.
+            warnings.filterwarnings("ignore", message="Numba not installed")
+            fj = mapclassify.FisherJenks(values[values > 0], k=k)
+        upper = [int(round(b)) for b in fj.bins]
+    cmap = colormaps["YlGnBu"]
+    # Skip the palest end of YlGnBu so class 1 is distinguishable from zero.
+    stops = np.linspace(0.3, 0.95, len(upper)) if len(upper) > 1 else [0.6]
+    colors = [to_hex(cmap(s)) for s in stops]
+    return Classes(tuple([0] + upper), tuple([ZERO_COLOR] + colors))
