@@ -33,6 +33,7 @@ LABELS = {
     "clusters_n": ("集群数", "Clusters"),
     "designations_n": ("点名次数", "Designations"),
     "no_clusters": ("无", "none"),
+    "basemap": ("底图", "Basemap"),
     "legend_coverage": ("覆盖集群数", "Clusters per city"),
     "legend_roles": ("集群定位", "Role in cluster"),
     "legend_region_note": (

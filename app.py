@@ -1,0 +1,310 @@
+"""Streamlit UI for the Guangdong strategic industrial clusters map.
+
+The only module that imports Streamlit. Data and geometry load once per
+process (st.cache_resource); the Folium map is built per view state and cached,
+so a rerun that does not change the view rebuilds nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.boundaries import BoundaryDataError, load_cities, load_context
+from layers.assets import install_static
+from layers.map import MapData, build_map
+from policy import Policy, PolicyDataError, load_policy
+from policy.coverage import city_coverage, compare, compare_rows, designation_rows, select, zone_coverage
+from views import i18n
+from views.i18n import t
+from views.state import BASEMAPS, BASIS, LANGS, TIER, ViewState, expand_clusters, parse_query, to_query
+
+APP_DIR = Path(__file__).resolve().parent
+MAP_HEIGHT = 640
+
+st.set_page_config(page_title="广东省战略性产业集群地图 · Guangdong clusters", layout="wide")
+
+
+@dataclass(frozen=True)
+class Resources:
+    policy: Policy
+    rows: pd.DataFrame
+    cities: object  # GeoDataFrame
+    map_data: MapData
+
+
+@st.cache_resource(show_spinner=False)
+def resources() -> Resources:
+    install_static(APP_DIR)
+    policy = load_policy()
+    cities = load_cities()
+    return Resources(policy, designation_rows(policy), cities, MapData.build(cities, load_context()))
+
+
+def startup() -> Resources:
+    try:
+        return resources()
+    except (PolicyDataError, BoundaryDataError) as exc:
+        st.error(f"The app cannot start: a bundled data file is missing or damaged.\n\n{exc}")
+        st.stop()
+
+
+R = startup()
+P = R.policy
+CLUSTER_TIERS = {c.id: c.tier for c in P.clusters.values()}
+CITY_KEYS = {k: c.adcode for k, c in P.city_by_name.items()}
+
+
+# ---- view state: URL -> widgets (first run), widgets -> URL (every run) ----
+
+def init_from_url() -> None:
+    if "view_loaded" in st.session_state:
+        return
+    parsed = parse_query({k: st.query_params.get_all(k) for k in st.query_params}, CLUSTER_TIERS, CITY_KEYS)
+    s = parsed.state
+    st.session_state.update(
+        view_loaded=True, url_warnings=parsed.warnings, lang=s.lang, clusters=list(s.clusters),
+        basis=s.basis, tier=s.tier, coverage=s.coverage, zoning=s.zoning, basemap=s.basemap,
+        city=s.city or "",
+    )
+
+
+def take_map_click() -> None:
+    """A click on the map chooses the city under it (before the city widget exists)."""
+    ret = st.session_state.get("map") or {}
+    click = ret.get("last_object_clicked")
+    if not click or click == st.session_state.get("_last_click"):
+        return
+    st.session_state["_last_click"] = click
+    from shapely.geometry import Point
+
+    pt = Point(click["lng"], click["lat"])
+    hit = R.cities[R.cities.geometry.contains(pt)]
+    if len(hit):
+        st.session_state["city"] = hit.iloc[0]["adcode"]
+
+
+def set_clusters(spec: str) -> None:
+    st.session_state["clusters"] = list(expand_clusters(spec, CLUSTER_TIERS)[0])
+
+
+def current_state() -> ViewState:
+    ss = st.session_state
+    return ViewState(
+        clusters=tuple(c for c in CLUSTER_TIERS if c in set(ss["clusters"])),
+        basis=ss["basis"], tier=ss["tier"], coverage=ss["coverage"], zoning=ss["zoning"],
+        lang=ss["lang"], basemap=ss["basemap"], city=ss["city"] or None,
+    )
+
+
+def sync_url(state: ViewState) -> None:
+    q = to_query(state, CLUSTER_TIERS)
+    if {k: st.query_params.get(k) for k in st.query_params} != q:
+        st.query_params.from_dict(q)
+
+
+# ---- sidebar ----
+
+def sidebar() -> None:
+    lang = st.session_state["lang"]
+    sb = st.sidebar
+    sb.radio("语言 / Language", LANGS, key="lang", horizontal=True,
+             format_func={"zh": "中文", "en": "English"}.__getitem__)
+    lang = st.session_state["lang"]
+    sb.subheader(t("cluster", lang) + (" 图层" if lang == "zh" else " layers"))
+    cols = sb.columns(4)
+    for col, spec, zh, en in zip(cols, ("all", "none", "pillar", "emerging"),
+                                 ("全部", "清空", "支柱", "新兴"), ("All", "None", "Pillar", "Emerging")):
+        col.button(zh if lang == "zh" else en, key=f"btn_{spec}", on_click=set_clusters, args=(spec,),
+                   width="stretch")
+
+    def cluster_label(cid: str) -> str:
+        c = P.clusters[cid]
+        return f"{t(c.tier + '_short', lang)} {c.number} · {i18n.cluster_name(P, cid, lang)}"
+
+    sb.multiselect(t("cluster", lang), list(CLUSTER_TIERS), key="clusters", format_func=cluster_label,
+                   label_visibility="collapsed")
+    sb.subheader("覆盖统计" if lang == "zh" else "Coverage")
+    sb.radio(t("basis", lang), BASIS, key="basis", format_func=lambda b: t(f"basis_{b}", lang))
+    sb.radio(t("tier", lang), TIER, key="tier", format_func=lambda v: t(f"tier_{v}", lang), horizontal=True)
+    sb.toggle(t("coverage_layer", lang), key="coverage")
+    sb.toggle(t("zoning_layer", lang), key="zoning")
+    sb.subheader("城市" if lang == "zh" else "City")
+    sb.selectbox(t("city", lang), [""] + list(P.cities), key="city", label_visibility="collapsed",
+                 format_func=lambda a: ("— 选择城市 —" if lang == "zh" else "— choose a city —") if not a
+                 else f"{i18n.city_name(P, a, lang)} ({a})")
+    sb.subheader(t("basemap", lang))
+    names = {"none": ("无（离线）", "None (offline)"), "osm": ("OpenStreetMap", "OpenStreetMap"),
+             "carto": ("CartoDB Positron", "CartoDB Positron"), "gaode": ("高德地图（GCJ-02）", "Gaode (GCJ-02)")}
+    sb.selectbox(t("basemap", lang), BASEMAPS, key="basemap",
+                 label_visibility="collapsed", format_func=lambda b: names[b][0 if lang == "zh" else 1])
+    if st.session_state["basemap"] != "none":
+        sb.caption("底图瓦片需联网加载。" if lang == "zh" else "Basemap tiles need a network connection.")
+
+
+# ---- main panels ----
+
+def map_panel(state: ViewState) -> None:
+    # A fresh Map every run: st_folium renames the elements of the map it renders,
+    # so a Map object cannot be shared between runs or sessions.
+    m = build_map(P, R.rows, R.map_data, state)
+    # Keep the user's zoom and position when the view changes and the map is rebuilt:
+    # the centre/zoom last reported by the browser become the new map's start view.
+    ret = st.session_state.get("map") or {}
+    mount = st.session_state.setdefault("_mount", {"state": None, "center": None, "zoom": None})
+    if mount["state"] != state:
+        if ret.get("center") and ret.get("zoom"):
+            mount.update(center=(ret["center"]["lat"], ret["center"]["lng"]), zoom=ret["zoom"])
+        mount["state"] = state
+    st_folium(m, key="map", height=MAP_HEIGHT, use_container_width=True,
+              center=mount["center"], zoom=mount["zoom"],
+              returned_objects=["last_object_clicked", "center", "zoom"])
+
+
+def fmt_clusters(ids, lang: str) -> str:
+    sep = "、" if lang == "zh" else ", "
+    return sep.join(i18n.cluster_name(P, c, lang) for c in ids)
+
+
+def comparison_panel(state: ViewState) -> None:
+    lang = state.lang
+    zones = zone_coverage(P, R.rows, state.basis, state.tier)
+    z = pd.DataFrame({
+        t("zone", lang): [i18n.zone_name(P, zid, lang) for zid in zones["zone"]],
+        ("城市数" if lang == "zh" else "Cities"): zones["cities"],
+        ("被点名城市" if lang == "zh" else "Cities covered"): zones["cities_covered"],
+        t("clusters_n", lang): zones["clusters"],
+        t("pillar_short", lang): zones["pillar"],
+        t("emerging_short", lang): zones["emerging"],
+        t("designations_n", lang): zones["designations"],
+        ("城市点名次数" if lang == "zh" else "City designations"): zones["city_designations"],
+        ("占比" if lang == "zh" else "Share"): (zones["share"] * 100).round(1).astype(str) + "%",
+    })
+    st.dataframe(z, hide_index=True, width="stretch")
+    chart = zones.set_index(pd.Index([i18n.zone_name(P, zid, lang) for zid in zones["zone"]]))[["pillar", "emerging"]]
+    chart.columns = [t("pillar_short", lang), t("emerging_short", lang)]
+    st.bar_chart(chart, horizontal=True, height=200)
+
+    st.markdown("**" + ("城市排名" if lang == "zh" else "Cities ranked") + "**")
+    cov = city_coverage(P, R.rows, state.basis, state.tier).sort_values(
+        ["clusters", "designations", "adcode"], ascending=[False, False, True])
+    ranked = pd.DataFrame({
+        t("city", lang): [i18n.city_name(P, a, lang) for a in cov["adcode"]],
+        t("zone", lang): [i18n.zone_name(P, zid, lang) for zid in cov["zone"]],
+        t("clusters_n", lang): cov["clusters"],
+        t("pillar_short", lang): cov["pillar"],
+        t("emerging_short", lang): cov["emerging"],
+        t("designations_n", lang): cov["designations"],
+        t("cluster", lang): [fmt_clusters(ids, lang) for ids in cov["cluster_ids"]],
+    })
+    st.dataframe(ranked, hide_index=True, width="stretch")
+
+    st.markdown("**" + ("两地比较" if lang == "zh" else "Compare two places") + "**")
+    places = list(P.zones) + list(P.cities)
+
+    def place_label(p: str) -> str:
+        return i18n.zone_name(P, p, lang) if p in P.zones else i18n.city_name(P, p, lang)
+
+    c1, c2 = st.columns(2)
+    a = c1.selectbox("A", places, index=places.index("440100"), format_func=place_label, key="cmp_a")
+    b = c2.selectbox("B", places, index=places.index("440300"), format_func=place_label, key="cmp_b")
+    res = compare(P, R.rows, a, b, state.basis, state.tier)
+    table = compare_rows(P, res)
+    status = {"shared": ("共有", "shared"), "only_a": ("仅 A", "only A"), "only_b": ("仅 B", "only B")}
+    shown = pd.DataFrame({
+        t("cluster", lang): [i18n.cluster_name(P, c, lang) for c in table["cluster_id"]],
+        t("tier", lang): [t(f"{x}_short", lang) for x in table["tier"]],
+        place_label(a): table["in_a"].map({True: "●", False: ""}),
+        place_label(b): table["in_b"].map({True: "●", False: ""}),
+        ("状态" if lang == "zh" else "Status"): [status[s][0 if lang == "zh" else 1] for s in table["status"]],
+    })
+    m1, m2, m3 = st.columns(3)
+    m1.metric(status["shared"][0 if lang == "zh" else 1], len(res["shared"]))
+    m2.metric(f"{status['only_a'][0 if lang == 'zh' else 1]} · {place_label(a)}", len(res["only_a"]))
+    m3.metric(f"{status['only_b'][0 if lang == 'zh' else 1]} · {place_label(b)}", len(res["only_b"]))
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def designation_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("cluster", lang): [i18n.cluster_name(P, c, lang) for c in rows["cluster_id"]],
+        t("tier", lang): [t(f"{x}_short", lang) for x in rows["tier"]],
+        t("city", lang): [i18n.city_name(P, a, lang) for a in rows["adcode"]],
+        t("role", lang): [f"{rz} · {i18n.role_name(P, r, lang)}" for rz, r in zip(rows["role_zh"], rows["role"])],
+        t("basis", lang): [t(b, lang) for b in rows["basis"]],
+        t("place", lang): rows["place_zh"],
+        t("quote", lang): rows["quote"],
+    })
+
+
+def city_panel(state: ViewState) -> None:
+    lang = state.lang
+    if not state.city:
+        st.info("在地图上点击城市，或在侧栏选择城市。" if lang == "zh" else
+                "Click a city on the map or choose one in the sidebar.")
+        return
+    c = P.cities[state.city]
+    cov = city_coverage(P, R.rows, state.basis, state.tier).set_index("adcode").loc[state.city]
+    st.markdown(f"### {c.full_name_zh} {c.name_en} · {i18n.zone_name(P, c.zone, lang)}")
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(t("clusters_n", lang), int(cov["clusters"]))
+    m2.metric(t("pillar_short", lang), int(cov["pillar"]))
+    m3.metric(t("emerging_short", lang), int(cov["emerging"]))
+    m4.metric(t("designations_n", lang), int(cov["designations"]))
+    mine = R.rows[R.rows["adcode"] == state.city]
+    mine = mine if state.tier == "all" else mine[mine["tier"] == state.tier]
+    if state.basis == "explicit" and (mine["basis"] == "region").any():
+        st.caption("区域性提及也列在下面，但不计入上面的数字（依据=仅明确点名）。" if lang == "zh" else
+                   "Region-level mentions are listed below but not counted above (basis = named cities only).")
+    st.dataframe(designation_table(mine, lang), hide_index=True, width="stretch")
+
+
+def about_panel(lang: str) -> None:
+    from policy.model import DOCUMENT_DATE, DOCUMENT_ID, DOCUMENT_TITLE_EN, DOCUMENT_TITLE_ZH
+
+    st.markdown(f"**{DOCUMENT_TITLE_ZH}**（{DOCUMENT_ID}，{DOCUMENT_DATE}）  \n*{DOCUMENT_TITLE_EN}*")
+    st.caption(t("source", lang))
+    regions = pd.DataFrame({
+        ("区域术语" if lang == "zh" else "Region term"): [r.term_zh for r in P.regions.values()],
+        ("英文" if lang == "zh" else "English"): [r.name_en for r in P.regions.values()],
+        t("city", lang): ["、".join(i18n.city_name(P, a, "zh") for a in r.members) if lang == "zh"
+                          else ", ".join(i18n.city_name(P, a, "en") for a in r.members) for r in P.regions.values()],
+        ("定义来源" if lang == "zh" else "Definition"): [r.note for r in P.regions.values()],
+    })
+    st.dataframe(regions, hide_index=True, width="stretch")
+
+
+def main() -> None:
+    init_from_url()
+    take_map_click()
+    sidebar()
+    state = current_state()
+    sync_url(state)
+    lang = state.lang
+    st.title(t("app_title", lang))
+    st.caption(t("subtitle", lang))
+    for w in st.session_state.get("url_warnings", []):
+        st.warning(("链接参数已忽略：" if lang == "zh" else "Link parameter ignored: ") + w)
+    map_panel(state)
+    tabs = st.tabs([
+        "区域比较" if lang == "zh" else "Regional comparison",
+        "城市详情" if lang == "zh" else "City detail",
+        "全部点名" if lang == "zh" else "All designations",
+        "说明" if lang == "zh" else "About",
+    ])
+    with tabs[0]:
+        comparison_panel(state)
+    with tabs[1]:
+        city_panel(state)
+    with tabs[2]:
+        sel = select(R.rows, state.basis, state.tier)
+        st.dataframe(designation_table(sel, lang), hide_index=True, width="stretch")
+    with tabs[3]:
+        about_panel(lang)
+
+
+main()

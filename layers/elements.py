@@ -1,0 +1,230 @@
+"""Custom Folium elements.
+
+The 20 cluster layers, the choropleth and the zoning all draw the same 21 city
+shapes. Embedding them in every layer would multiply the page by ~10, so the
+shapes are written once (`SharedGeometry`) and each `CityLayer` only carries
+adcodes, a style index and pre-escaped tooltip/popup HTML.
+"""
+
+from __future__ import annotations
+
+import json
+
+from branca.element import Element, MacroElement
+from folium.map import Layer
+from folium.template import Template
+
+
+def _js(value) -> str:
+    # JSON is valid JavaScript; escaping <, > and & keeps "</script>" in a data
+    # string from ending the script element.
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class SharedGeometry(MacroElement):
+    """`var <name> = {id: GeoJSON geometry}` — defined once, used by many layers."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = {{ this.data }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, geometries: dict[str, dict]):
+        super().__init__()
+        self._name = "SharedGeometry"
+        self.data = _js(geometries)
+
+
+class CityLayer(Layer):
+    """A toggleable GeoJSON layer built in the browser from shared geometry.
+
+    items: [geometry id, style index, tooltip HTML or "", popup HTML or ""];
+    the HTML must already be escaped by the caller.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var geom = {{ this.geometry.get_name() }};
+            var styles = {{ this.styles_js }};
+            var items = {{ this.items_js }};
+            return L.geoJSON({
+                type: "FeatureCollection",
+                features: items.map(function (it) {
+                    return {type: "Feature", geometry: geom[it[0]],
+                            properties: {id: it[0], s: it[1], t: it[2], p: it[3]}};
+                })
+            }, {
+                interactive: {{ "true" if this.interactive else "false" }},
+                style: function (f) { return styles[f.properties.s]; },
+                onEachFeature: function (f, layer) {
+                    if (f.properties.t) { layer.bindTooltip(f.properties.t, {sticky: true}); }
+                    if (f.properties.p) { layer.bindPopup(f.properties.p, {maxWidth: 380}); }
+                }
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, geometry: SharedGeometry, items: list, styles: list[dict], name: str,
+                 show: bool = True, interactive: bool = True, overlay: bool = True, control: bool = True):
+        super().__init__(name=name, overlay=overlay, control=control, show=show)
+        self._name = "CityLayer"
+        self.geometry = geometry
+        self.items_js = _js(items)
+        self.styles_js = _js(styles)
+        self.interactive = interactive
+
+
+class GeoJsonLayer(Layer):
+    """Plain inline GeoJSON (context, zone outlines): non-interactive, styled once."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+            interactive: false,
+            style: function (f) { return {{ this.style_js }}[f.properties.s || 0]; }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict, styles: list[dict], name: str, show: bool = True,
+                 overlay: bool = True, control: bool = True):
+        super().__init__(name=name, overlay=overlay, control=control, show=show)
+        self._name = "GeoJsonLayer"
+        self.data = _js(data)
+        self.style_js = _js(styles)
+
+
+class LabelLayer(Layer):
+    """City names as non-interactive text at label points: [lat, lon, escaped HTML]."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.layerGroup({{ this.items_js }}.map(function (it) {
+            return L.marker([it[0], it[1]], {
+                interactive: false, keyboard: false,
+                icon: L.divIcon({className: "gd-label", html: it[2], iconSize: null})
+            });
+        }));
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, items: list, name: str, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "LabelLayer"
+        self.items_js = _js(items)
+
+
+class Legend(MacroElement):
+    """One legend box; each section shows only while its layer is on the map.
+
+    sections: [([layer elements], escaped HTML)] — a section shows while any of its layers is on."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var sections = [{% for layers, html in this.sections %}[[{% for l in layers %}{{ l.get_name() }}{{ "," if not loop.last }}{% endfor %}], {{ this.js(html) }}]{{ "," if not loop.last }}{% endfor %}];
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "gd-legend");
+                L.DomEvent.disableScrollPropagation(div);
+                div.innerHTML = {{ this.js(this.title) }};
+                sections.forEach(function (s) {
+                    var el = L.DomUtil.create("div", "gd-legend-section", div);
+                    el.innerHTML = s[1];
+                    s.push(el);
+                });
+                return div;
+            };
+            legend.addTo(map);
+            function refresh() {
+                sections.forEach(function (s) {
+                    s[2].style.display = s[0].some(function (l) { return map.hasLayer(l); }) ? "" : "none";
+                });
+            }
+            map.on("overlayadd overlayremove layeradd layerremove", refresh);
+            refresh();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title_html: str, sections: list[tuple[Layer, str]]):
+        super().__init__()
+        self._name = "Legend"
+        self.title = title_html
+        self.sections = sections
+        self.js = _js
+
+
+MAP_CSS = """
+<style>
+.gd-label { background: none; border: none; font: 600 12px/1.1 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
+  color: #222; white-space: nowrap; transform: translate(-50%, -50%); pointer-events: none;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
+.gd-legend { background: rgba(255,255,255,.93); padding: 6px 9px; border-radius: 4px; max-width: 260px;
+  font: 12px/1.35 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 60vh; overflow-y: auto; }
+.gd-legend-title { font-weight: 700; margin-bottom: 3px; }
+.gd-legend-section { margin-top: 4px; }
+.gd-legend-section b { display: block; margin-bottom: 2px; }
+.gd-swatch { display: inline-block; width: 14px; height: 11px; margin-right: 5px; vertical-align: -1px;
+  border: 1px solid #555; }
+.gd-swatch.region { border-style: dashed; }
+.gd-note { color: #555; font-size: 11px; }
+.gd-group { font-weight: 700; margin: 4px 0 1px; color: #333; }
+.leaflet-control-layers-list { max-height: 55vh; overflow-y: auto; }
+.gd-popup table { border-collapse: collapse; font-size: 12px; }
+.gd-popup th { text-align: left; padding-right: 6px; color: #555; vertical-align: top; white-space: nowrap; }
+.gd-popup blockquote { margin: 4px 0 0; padding: 3px 6px; border-left: 3px solid #999; background: #f6f6f6; }
+</style>
+"""
+
+
+def add_css(m) -> None:
+    m.get_root().header.add_child(Element(MAP_CSS), name="gd_css")
+
+
+class LayerGroupHeaders(MacroElement):
+    """Show pillar/emerging group headings in Leaflet's layer control.
+
+    The control has no groups; a layer's name may carry a `.gd-group` heading,
+    which this moves in front of its row (and again whenever Leaflet redraws
+    the list)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (ctl) {
+            function lift() {
+                var list = ctl._overlaysList;
+                if (!list) { return; }
+                list.querySelectorAll("label .gd-group").forEach(function (h) {
+                    var label = h.closest("label");
+                    label.parentNode.insertBefore(h, label);
+                });
+            }
+            var update = ctl._update;
+            ctl._update = function () { var r = update.apply(this, arguments); lift(); return r; };
+            lift();
+        })({{ this.control.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, control):
+        super().__init__()
+        self._name = "LayerGroupHeaders"
+        self.control = control

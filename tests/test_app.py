@@ -1,0 +1,99 @@
+"""The Streamlit app under streamlit.testing (AppTest): default run, every control, URL state."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+def run(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def widget(at, key):
+    for kind in ("radio", "multiselect", "toggle", "selectbox", "button"):
+        for w in getattr(at, kind):
+            if w.key == key:
+                return w
+    raise KeyError(key)
+
+
+def qp(at) -> dict:
+    return {k: at.query_params[k] for k in at.query_params}
+
+
+def test_default_state():
+    at = run()
+    assert at.title[0].value == "广东省战略性产业集群地图"
+    assert not at.warning
+    q = qp(at)
+    assert q["clusters"] == "none" and q["basis"] == "explicit" and q["lang"] == "zh"
+    assert len(at.tabs) == 4
+
+
+@pytest.mark.parametrize(
+    "key, action, param, expected",
+    [
+        ("lang", lambda w: w.set_value("en"), "lang", "en"),
+        ("basis", lambda w: w.set_value("all"), "basis", "all"),
+        ("tier", lambda w: w.set_value("pillar"), "tier", "pillar"),
+        ("coverage", lambda w: w.set_value(False), "coverage", "0"),
+        ("zoning", lambda w: w.set_value(False), "zoning", "0"),
+        ("basemap", lambda w: w.set_value("gaode"), "basemap", "gaode"),
+        ("city", lambda w: w.set_value("440300"), "city", "440300"),
+        ("clusters", lambda w: w.set_value(["automotive", "new_energy"]), "clusters", "automotive,new_energy"),
+        ("btn_all", lambda w: w.click(), "clusters", "all"),
+        ("btn_pillar", lambda w: w.click(), "clusters", "pillar"),
+        ("btn_emerging", lambda w: w.click(), "clusters", "emerging"),
+    ],
+)
+def test_each_control_change(key, action, param, expected):
+    at = run()
+    action(widget(at, key))
+    at.run()
+    assert not at.exception, at.exception
+    assert qp(at)[param] == expected
+
+
+def test_english_labels_follow():
+    at = run({"lang": "en", "city": "440100"})
+    assert at.title[0].value == "Guangdong strategic industrial clusters"
+    text = " ".join(str(df.value.columns.tolist()) for df in at.dataframe)
+    assert "Cluster" in text and "集群" not in text
+
+
+def test_url_state_round_trip():
+    q = {"clusters": "automotive,smart_robots", "basis": "all", "tier": "emerging", "coverage": "0",
+         "zoning": "0", "lang": "en", "basemap": "osm", "city": "441900"}
+    at = run(q)
+    assert not at.warning
+    assert widget(at, "clusters").value == ["automotive", "smart_robots"]
+    assert widget(at, "basis").value == "all" and widget(at, "city").value == "441900"
+    assert qp(at) == q
+
+
+def test_malformed_query_warns_not_crashes():
+    at = run({"clusters": "automotive,bogus", "basis": "<b>x</b>", "lang": "klingon", "city": "Atlantis",
+              "zoning": "perhaps"})
+    warnings = " ".join(w.value for w in at.warning)
+    for bad in ("bogus", "<b>x</b>", "klingon", "Atlantis", "perhaps"):
+        assert bad in warnings
+    assert widget(at, "clusters").value == ["automotive"]
+    assert qp(at)["basis"] == "explicit"
+
+
+def test_city_detail_lists_designations():
+    at = run({"city": "440300"})
+    tables = [df.value for df in at.dataframe]
+    detail = next(t for t in tables if "原文" in t.columns and (t["城市"] == "深圳").all() and len(t))
+    explicit = detail[detail["依据"] == "明确点名"]
+    assert len(explicit) == 17  # 深圳's explicit designations
+    assert explicit["原文"].str.contains("深圳").all()
+    assert (detail["依据"] == "区域性提及").any()  # listed, not counted

@@ -1,0 +1,120 @@
+"""Layer tests on the rendered map HTML."""
+
+import json
+import re
+
+import pytest
+
+from layers.assets import SERVED_PREFIX, install_static
+from layers.map import MapData, build_map
+from views.state import ViewState
+from views.style import coverage_classes
+from policy.coverage import city_coverage
+
+
+@pytest.fixture(scope="module")
+def map_data():
+    from geo.boundaries import load_cities, load_context
+
+    return MapData.build(load_cities(), load_context())
+
+
+def render(policy, rows, map_data, assets="inline", **state):
+    m = build_map(policy, rows, map_data, ViewState(**state), assets=assets)
+    return m, m.get_root().render()
+
+
+def overlays(m):
+    import folium
+
+    ctl = next(c for c in m._children.values() if isinstance(c, folium.LayerControl))
+    ctl.render()
+    return ctl.overlays
+
+
+def test_twenty_cluster_layers_zoning_choropleth(policy, rows, map_data):
+    m, html = render(policy, rows, map_data)
+    names = list(overlays(m))
+    cluster_names = [n for n in names if re.search(r"\d+\. ", n)]
+    assert len(cluster_names) == 20
+    assert any("一核一带一区" in n for n in names)
+    assert any("产业集群覆盖" in n for n in names)
+    # pillar/emerging group headings ride on the first layer of each tier
+    assert sum("gd-group" in n for n in names) == 2
+    assert html.count("L.geoJSON(") >= 23  # 20 clusters + coverage + outline + zoning + context
+
+
+def test_shown_layers_follow_the_state(policy, rows, map_data):
+    m, html = render(policy, rows, map_data, clusters=("automotive",), zoning=False)
+    added = set(re.findall(r"(\w+)\.addTo\(map_\w+\)", html))
+    import folium
+    from layers.elements import CityLayer
+
+    layers = {c.layer_name: c.get_name() for c in m._children.values() if isinstance(c, folium.map.Layer)}
+    auto = next(v for k, v in layers.items() if "汽车" in k)
+    robots = next(v for k, v in layers.items() if "机器人" in k)
+    zoning = next(v for k, v in layers.items() if "一核一带一区" in k)
+    assert auto in added and robots not in added and zoning not in added
+    assert all(isinstance(c, CityLayer) for c in m._children.values() if getattr(c, "layer_name", "") in (auto,))
+
+
+@pytest.mark.parametrize("lang, city, other", [("zh", "广州", "Guangzhou"), ("en", "Guangzhou", "广州")])
+def test_labels_follow_language(policy, rows, map_data, lang, city, other):
+    _, html = render(policy, rows, map_data, lang=lang)
+    labels = re.search(r"L\.layerGroup\((\[.*?\])\.map", html, re.S).group(1)
+    names = [it[2] for it in json.loads(labels)]
+    assert city in names and other not in names and len(names) == 21
+
+
+def test_choropleth_uses_shared_classes(policy, rows, map_data):
+    for basis in ("explicit", "all"):
+        m, html = render(policy, rows, map_data, basis=basis)
+        counts = city_coverage(policy, rows, basis)["clusters"]
+        classes = coverage_classes(counts)
+        for color in classes.colors:
+            assert color in html
+        for label in classes.labels():
+            assert label in html
+
+
+def test_geometry_written_once(policy, rows, map_data):
+    _, html = render(policy, rows, map_data, clusters=tuple(policy.clusters))
+    # a distinctive coordinate of the shared geometry occurs once however many layers draw it
+    first = json.dumps(map_data.wgs84.cities["440100"]["coordinates"][0][0][:2], separators=(",", ":"))
+    assert html.count(first[1:-1]) == 1
+
+
+def test_no_remote_assets_without_basemap(policy, rows, map_data):
+    for assets in ("inline", "served"):
+        _, html = render(policy, rows, map_data, assets=assets)
+        for tag in re.findall(r"<(?:script|link|img)\b[^>]*>", html):
+            assert not re.search(r"(src|href)=[\"']?(https?:)?//", tag), tag
+        assert "cdn" not in html.lower().replace("cdnjs", "cdn")  # no CDN host anywhere
+    _, html = render(policy, rows, map_data, assets="served")
+    assert f'src="{SERVED_PREFIX}/leaflet.js"' in html
+
+
+def test_gaode_shifts_vectors(policy, rows, map_data):
+    a = map_data.wgs84.cities["440300"]["coordinates"][0][0][0]
+    b = map_data.gcj02.cities["440300"]["coordinates"][0][0][0]
+    # GCJ-02 offsets in Shenzhen are a few hundred metres: ~0.005 deg
+    assert 0.001 < abs(a[0] - b[0]) + abs(a[1] - b[1]) < 0.02
+    _, html = render(policy, rows, map_data, basemap="gaode")
+    assert "autonavi" in html
+
+
+def test_text_is_escaped(policy, rows, map_data):
+    hostile = rows.copy()
+    hostile.loc[hostile.index[0], "quote"] = '<img src=x onerror="alert(1)">'
+    hostile.loc[hostile.index[0], "place_zh"] = "<script>alert(2)</script>"
+    m = build_map(policy, hostile, map_data, ViewState(clusters=(hostile.iloc[0]["cluster_id"],), basis="all"))
+    html = m.get_root().render()
+    assert "<img src=x" not in html and "<script>alert" not in html
+    assert "alert(1)" in html  # present, but only as escaped text
+
+
+def test_install_static(tmp_path):
+    dest = install_static(tmp_path)
+    assert (dest / "leaflet.js").stat().st_size > 100_000
+    assert (dest / "leaflet.css").exists() and (dest / "images" / "layers.png").exists()
+    install_static(tmp_path)  # idempotent

@@ -1,0 +1,72 @@
+"""URL view state: every input gives a valid state, bad values give warnings."""
+
+import pytest
+
+from views.state import BASEMAPS, ViewState, clusters_spec, expand_clusters, parse_query, to_query
+
+
+@pytest.fixture(scope="module")
+def keys(policy):
+    tiers = {c.id: c.tier for c in policy.clusters.values()}
+    cities = {k: c.adcode for k, c in policy.city_by_name.items()}
+    return tiers, cities
+
+
+def test_defaults(keys):
+    r = parse_query({}, *keys)
+    assert r.state == ViewState() and r.warnings == []
+
+
+@pytest.mark.parametrize("spec, n", [("all", 20), ("none", 0), ("pillar", 10), ("emerging", 10), ("", 0)])
+def test_cluster_keywords(keys, spec, n):
+    ids, unknown = expand_clusters(spec, keys[0])
+    assert len(ids) == n and unknown == []
+
+
+def test_cluster_list_is_ordered_and_deduplicated(keys):
+    ids, unknown = expand_clusters("new_energy,automotive,automotive", keys[0])
+    assert ids == ("automotive", "new_energy") and unknown == []
+    assert clusters_spec(ids, keys[0]) == "automotive,new_energy"
+    assert clusters_spec(expand_clusters("pillar", keys[0])[0], keys[0]) == "pillar"
+
+
+def test_full_round_trip(keys):
+    s = ViewState(clusters=("automotive", "smart_robots"), basis="all", tier="emerging", coverage=False,
+                  zoning=False, lang="en", basemap="gaode", city="440300")
+    q = to_query(s, keys[0])
+    assert q["clusters"] == "automotive,smart_robots" and q["city"] == "440300"
+    r = parse_query(q, *keys)
+    assert r.state == s and r.warnings == []
+
+
+@pytest.mark.parametrize(
+    "params, field, bad",
+    [
+        ({"basis": "both"}, "basis", "both"),
+        ({"tier": "gold"}, "tier", "gold"),
+        ({"lang": "fr"}, "lang", "fr"),
+        ({"basemap": "google"}, "basemap", "google"),
+        ({"zoning": "maybe"}, "zoning", "maybe"),
+        ({"city": "Atlantis"}, "city", "Atlantis"),
+        ({"clusters": "automotive,<script>"}, "clusters", "<script>"),
+    ],
+)
+def test_malformed_values_warn_and_fall_back(keys, params, field, bad):
+    r = parse_query(params, *keys)
+    assert len(r.warnings) == 1
+    assert field in r.warnings[0] and bad in r.warnings[0]
+    if field == "clusters":
+        assert r.state.clusters == ("automotive",)
+    else:
+        assert getattr(r.state, field) == getattr(ViewState(), field)
+
+
+def test_city_by_any_name(keys):
+    for name in ("深圳", "深圳市", "Shenzhen", "shenzhen", "440300"):
+        assert parse_query({"city": name}, *keys).state.city == "440300"
+
+
+def test_list_values_take_the_last(keys):
+    # Streamlit's query params can repeat a key; the last one wins.
+    assert parse_query({"lang": ["zh", "en"]}, *keys).state.lang == "en"
+    assert set(BASEMAPS) == {"none", "osm", "carto", "gaode"}
