@@ -24,12 +24,15 @@ setup: $(STAMP)
 
 setup-dev: $(STAMP)-dev
 
-# Browser tests drive Debian's Chromium through Playwright.
+# Browser tests drive Debian's Chromium through Playwright; Noto CJK lets its
+# screenshots show Chinese labels.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium >/dev/null 2>&1 && [ -d /usr/share/fonts/opentype/noto ]; } || { \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 run: setup
-	$(PY) cli.py coverage
+	$(PY) -m streamlit run app.py
 
 test: setup-dev browser
 	$(PY) -m pytest -q

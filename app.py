@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
+import streamlit_folium
 
 from geo.boundaries import BoundaryDataError, load_cities, load_context
 from layers.assets import install_static
-from layers.map import MapData, build_map
+from layers.map import MapData, base_state, build_map, state_script
 from policy import Policy, PolicyDataError, load_policy
 from policy.coverage import city_coverage, compare, compare_rows, designation_rows, select, zone_coverage
 from views import i18n
@@ -76,7 +76,7 @@ def init_from_url() -> None:
 def take_map_click() -> None:
     """A click on the map chooses the city under it (before the city widget exists)."""
     ret = st.session_state.get("map") or {}
-    click = ret.get("last_object_clicked")
+    click = ret.get("last_clicked")
     if not click or click == st.session_state.get("_last_click"):
         return
     st.session_state["_last_click"] = click
@@ -148,21 +148,86 @@ def sidebar() -> None:
 
 # ---- main panels ----
 
+@dataclass(frozen=True)
+class MapPayload:
+    """What the streamlit-folium component needs to draw one base map: strings only,
+    immutable, so one copy serves every session."""
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    key: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    defaults: dict
+
+
+RETURNED = ("last_clicked", "center", "zoom", "selected_tags")
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def map_payload(base: ViewState) -> MapPayload:
+    """Render the base map once per (language, basis, tier, basemap).
+
+    st_folium re-renders and re-serialises the whole Folium map on every rerun and
+    renames the elements of the Map it is given. We do its rendering steps once
+    here (same helper functions, pinned streamlit-folium version) and hand the
+    strings to its component on each run."""
+    sf = streamlit_folium
+    m = build_map(P, R.rows, R.map_data, base)
+    m.get_root().render()
+    m.render()
+    html, header = sf._get_html(m), sf._get_header(m)
+    script = sf._get_map_string(m)
+    return MapPayload(
+        script=script, header=header, html=html, map_id=sf.get_full_id(m),
+        key=sf.generate_js_hash(script, "map", False),
+        css_links=tuple(dict.fromkeys(u for _, u in m.default_css)),
+        js_links=tuple(dict.fromkeys(u for _, u in m.default_js)),
+        defaults={k: None for k in RETURNED},
+    )
+
+
+def _map_changed() -> None:
+    p = st.session_state.get("_payload_key")
+    if p:
+        st.session_state["map"] = st.session_state.get(p) or {}
+
+
+def take_map_toggles() -> None:
+    """Layer-control ticks in the browser become the view state (before the widgets exist)."""
+    tags = (st.session_state.get("map") or {}).get("selected_tags") or []
+    if not any(str(x).startswith("@") for x in tags) or tags == st.session_state.get("_last_tags"):
+        return
+    st.session_state["_last_tags"] = tags
+    st.session_state["coverage"] = "coverage" in tags
+    st.session_state["zoning"] = "zoning" in tags
+    st.session_state["clusters"] = [c for c in CLUSTER_TIERS if c in tags]
+
+
 def map_panel(state: ViewState) -> None:
-    # A fresh Map every run: st_folium renames the elements of the map it renders,
-    # so a Map object cannot be shared between runs or sessions.
-    m = build_map(P, R.rows, R.map_data, state)
-    # Keep the user's zoom and position when the view changes and the map is rebuilt:
-    # the centre/zoom last reported by the browser become the new map's start view.
+    payload = map_payload(base_state(state))
+    # A new base map (language, basis, tier or basemap changed) mounts afresh; it
+    # starts where the user last left the previous one.
     ret = st.session_state.get("map") or {}
-    mount = st.session_state.setdefault("_mount", {"state": None, "center": None, "zoom": None})
-    if mount["state"] != state:
+    mount = st.session_state.setdefault("_mount", {"key": None, "center": None, "zoom": None})
+    if mount["key"] != payload.key:
         if ret.get("center") and ret.get("zoom"):
-            mount.update(center=(ret["center"]["lat"], ret["center"]["lng"]), zoom=ret["zoom"])
-        mount["state"] = state
-    st_folium(m, key="map", height=MAP_HEIGHT, use_container_width=True,
-              center=mount["center"], zoom=mount["zoom"],
-              returned_objects=["last_object_clicked", "center", "zoom"])
+            mount.update(center=[ret["center"]["lat"], ret["center"]["lng"]], zoom=ret["zoom"])
+        mount["key"] = payload.key
+    st.session_state["_payload_key"] = payload.key
+    streamlit_folium._component_func(
+        script=payload.script, header=payload.header, html=payload.html, id=payload.map_id,
+        key=payload.key, height=MAP_HEIGHT, width=None, returned_objects=list(RETURNED),
+        default=payload.defaults, zoom=mount["zoom"], center=mount["center"], feature_group=None,
+        return_on_hover=False,
+        # Evaluated by the component whenever it changes, without re-rendering the map:
+        # this is how overlays switch on and off.
+        layer_control=state_script(state),
+        pixelated=False, css_links=list(payload.css_links), js_links=list(payload.js_links),
+        on_change=_map_changed, wrap_longitude=False,
+    )
 
 
 def fmt_clusters(ids, lang: str) -> str:
@@ -281,6 +346,7 @@ def about_panel(lang: str) -> None:
 def main() -> None:
     init_from_url()
     take_map_click()
+    take_map_toggles()
     sidebar()
     state = current_state()
     sync_url(state)

@@ -228,3 +228,70 @@ class LayerGroupHeaders(MacroElement):
         super().__init__()
         self._name = "LayerGroupHeaders"
         self.control = control
+
+
+class ViewSync(MacroElement):
+    """Lets the host page switch overlays without rebuilding the map, and reports
+    the user's own layer-control toggles back to it.
+
+    `window.gdApplyView(ids)` shows exactly the overlays in `ids` (ids:
+    "coverage", "zoning" and cluster ids). When the user ticks a box in Leaflet's
+    layer control, the visible ids are handed to streamlit-folium through its
+    tag-filter hook (`selected_tags`), so the app's view state, URL and exports
+    follow what is on screen. The zoning layer is drawn as outlines while the
+    choropleth is on and as fills while it is off."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var overlays = { {% for id, layer in this.overlays %}{{ this.js(id) }}: {{ layer.get_name() }}{{ "," if not loop.last }}{% endfor %} };
+            var zoning = overlays["zoning"], zoningStyles = {{ this.js(this.zoning_styles) }};
+            function restyleZoning() {
+                if (!zoning) { return; }
+                var fill = !map.hasLayer(overlays["coverage"]);
+                zoning.setStyle(function (f) { return zoningStyles[fill ? "fill" : "outline"][f.properties.s]; });
+            }
+            function visible() {
+                return Object.keys(overlays).filter(function (id) { return map.hasLayer(overlays[id]); });
+            }
+            window.gdOverlays = overlays;
+            window.gdVisible = visible;
+            window.gdApplyView = function (ids) {
+                Object.keys(overlays).forEach(function (id) {
+                    var on = ids.indexOf(id) >= 0, layer = overlays[id];
+                    if (on && !map.hasLayer(layer)) { map.addLayer(layer); }
+                    if (!on && map.hasLayer(layer)) { map.removeLayer(layer); }
+                });
+                restyleZoning();
+            };
+            // streamlit-folium wraps onSelectionComplete of any window.tag_filter_button_*
+            // object to report selected_tags; this stands in for such a button.
+            // Each report starts with "@<n>" so the host can tell a fresh toggle from
+            // a stale value and from the hook's initial empty list.
+            window.tag_filter_button_gd_view = {_selectedTags: [], options: {onSelectionComplete: null}};
+            var reports = 0;
+            map.on("overlayadd overlayremove", function () {
+                restyleZoning();
+                var report = window.tag_filter_button_gd_view.options.onSelectionComplete;
+                reports += 1;
+                if (report) { report(["@" + reports].concat(visible())); }
+            });
+            restyleZoning();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, overlays: list[tuple[str, Layer]], zoning_styles: dict[str, list[dict]]):
+        super().__init__()
+        self._name = "ViewSync"
+        self.overlays = overlays
+        self.zoning_styles = zoning_styles
+        self.js = _js
+
+
+def view_script(ids) -> str:
+    """JavaScript that shows exactly the overlays `ids` on a map carrying ViewSync."""
+    return f"window.gdApplyView && window.gdApplyView({_js(list(ids))});"

@@ -24,7 +24,9 @@ from layers.elements import (
     LayerGroupHeaders,
     Legend,
     SharedGeometry,
+    ViewSync,
     add_css,
+    view_script,
 )
 from policy.coverage import city_coverage, select
 from policy.model import Policy
@@ -134,16 +136,21 @@ def coverage_layer(policy, rows, geometry, state: ViewState, frame: Frame):
     return layer, legend, classes
 
 
-def zoning_layer(policy: Policy, state: ViewState, frame: Frame):
+def zoning_styles(policy: Policy) -> dict[str, list[dict]]:
     """Zone fills when the choropleth is off, thick zone outlines over it when on."""
+    zones = list(policy.zones.values())
+    return {
+        "fill": [{"color": z.color, "weight": 1.5, "fillColor": z.color, "fillOpacity": 0.45, "opacity": 0.95}
+                 for z in zones],
+        "outline": [{"color": z.color, "weight": 4, "fillColor": z.color, "fillOpacity": 0, "opacity": 0.95}
+                    for z in zones],
+    }
+
+
+def zoning_layer(policy: Policy, state: ViewState, frame: Frame):
     lang = state.lang
     ids = list(policy.zones)
-    fill = not state.coverage
-    styles = [
-        {"color": z.color, "weight": 1.5 if fill else 4, "fillColor": z.color,
-         "fillOpacity": 0.45 if fill else 0, "opacity": 0.95}
-        for z in policy.zones.values()
-    ]
+    styles = zoning_styles(policy)["outline" if state.coverage else "fill"]
     data = {
         "type": "FeatureCollection",
         "features": [
@@ -210,9 +217,27 @@ def cluster_layers(policy: Policy, rows: pd.DataFrame, geometry, state: ViewStat
     return layers, legend
 
 
+def visible_overlays(state: ViewState) -> list[str]:
+    """Ids of the overlays `state` shows, as ViewSync knows them."""
+    return [*(["coverage"] if state.coverage else []), *(["zoning"] if state.zoning else []), *state.clusters]
+
+
+def base_state(state: ViewState) -> ViewState:
+    """The part of a view that shapes the map itself; overlay visibility is applied
+    afterwards with `view_script`, so switching layers never rebuilds the map."""
+    return ViewState(basis=state.basis, tier=state.tier, lang=state.lang, basemap=state.basemap)
+
+
+def state_script(state: ViewState) -> str:
+    return view_script(visible_overlays(state))
+
+
 def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewState,
               assets: str = "served") -> folium.Map:
-    """The interactive map for `state`. assets: "served" (by the app) or "inline"."""
+    """The interactive map for `state`. assets: "served" (by the app) or "inline".
+
+    The overlays `state` shows are on at load; the host can change them later
+    with `state_script`."""
     lang = state.lang
     frame = data.gcj02 if state.basemap in GCJ_BASEMAPS else data.wgs84
     m = folium.Map(location=None, tiles=None, zoom_snap=0.25, zoom_delta=0.5, min_zoom=5, max_zoom=12,
@@ -253,8 +278,9 @@ def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewStat
         name=escape(t("labels_layer", lang)),
     )
     labels.add_to(m)
-    title = f'<div class="gd-legend-title">{escape(i18n.view_title(policy, state))}</div>'
-    Legend(title, [([cov], cov_legend), ([zoning], zoning_legend), (clusters, cluster_legend)]).add_to(m)
+    Legend("", [([cov], cov_legend), ([zoning], zoning_legend), (clusters, cluster_legend)]).add_to(m)
+    overlay_ids = [("coverage", cov), ("zoning", zoning), *zip(policy.clusters, clusters)]
+    ViewSync(overlay_ids, zoning_styles(policy)).add_to(m)
     control = folium.LayerControl(collapsed=False, position="topright")
     control.add_to(m)
     LayerGroupHeaders(control).add_to(m)

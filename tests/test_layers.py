@@ -118,3 +118,19 @@ def test_install_static(tmp_path):
     assert (dest / "leaflet.js").stat().st_size > 100_000
     assert (dest / "leaflet.css").exists() and (dest / "images" / "layers.png").exists()
     install_static(tmp_path)  # idempotent
+
+
+def test_overlay_switching_without_rebuild(policy, rows, map_data):
+    from layers.map import base_state, state_script
+
+    s = ViewState(clusters=("automotive", "new_energy"), coverage=False, zoning=True, lang="en", basis="all")
+    assert state_script(s) == 'window.gdApplyView && window.gdApplyView(["zoning","automotive","new_energy"]);'
+    b = base_state(s)
+    assert (b.lang, b.basis, b.tier, b.basemap) == ("en", "all", "all", "none")
+    # the base map does not depend on which overlays are on
+    assert base_state(s.with_(clusters=(), coverage=True)) == b
+    _, html = render(policy, rows, map_data, **vars(b))
+    overlay_block = re.search(r"var overlays = \{(.*?)\};", html, re.S).group(1)
+    ids = re.findall(r'"([a-z_]+)":', overlay_block)
+    assert ids == ["coverage", "zoning", *policy.clusters]
+    assert "tag_filter_button_gd_view" in html
