@@ -24,7 +24,7 @@ from views.i18n import t
 from views.state import BASEMAPS, BASIS, LANGS, TIER, ViewState, expand_clusters, parse_query, to_query
 
 APP_DIR = Path(__file__).resolve().parent
-MAP_HEIGHT = 640
+MAP_HEIGHT = 700
 
 st.set_page_config(page_title="广东省战略性产业集群地图 · Guangdong clusters", layout="wide")
 
@@ -116,7 +116,7 @@ def sidebar() -> None:
              format_func={"zh": "中文", "en": "English"}.__getitem__)
     lang = st.session_state["lang"]
     sb.subheader(t("cluster", lang) + (" 图层" if lang == "zh" else " layers"))
-    cols = sb.columns(4)
+    cols = sb.columns(2) * 2
     for col, spec, zh, en in zip(cols, ("all", "none", "pillar", "emerging"),
                                  ("全部", "清空", "支柱", "新兴"), ("All", "None", "Pillar", "Emerging")):
         col.button(zh if lang == "zh" else en, key=f"btn_{spec}", on_click=set_clusters, args=(spec,),

@@ -4,6 +4,9 @@
     python cli.py coverage --format csv|json [--basis explicit|all] [--tier all|pillar|emerging]
     python cli.py zones --format csv|json [--basis ...] [--tier ...]
     python cli.py compare A B [--format text|csv|json] [--basis ...] [--tier ...]
+    python cli.py export-map --out PATH [--format png|svg|pdf] [--layer coverage|zoning|cluster]
+                  [--clusters ID,...] [--basis ...] [--tier ...] [--lang zh|en] [--dpi N] [--size SIZE]
+    python cli.py export-all --out DIR [--format png|svg|pdf] [--lang zh|en] [--dpi N] [--size SIZE]
 
 Output goes to stdout as UTF-8. A bad argument prints one line naming the bad
 value and the accepted ones and exits with status 2.
@@ -102,7 +105,63 @@ def build_parser() -> Parser:
     p.add_argument("b", metavar="B")
     p.add_argument("--format", default="text", choices=("text", "csv", "json"))
     add_filters(p)
+    add_export_commands(sub)
     return parser
+
+
+# Static map export. The names are spelled out here so that --help works without
+# importing matplotlib; export.batch checks them again before drawing.
+EXPORT_FORMATS = ("png", "svg", "pdf")
+EXPORT_SIZES = ("screen", "a4-landscape", "a4-portrait", "slide")
+EXPORT_LAYERS = ("coverage", "zoning", "cluster")
+EXPORT_DPI_HELP = ("PNG resolution: 100, 150, 300 or 600 (default 300; 100 for --size screen, "
+                   "which is 16x10 in = 1600x1000 px at 100 dpi)")
+
+
+def add_export_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", default="zh", choices=("zh", "en"), help="language of all map text (default zh)")
+    p.add_argument("--dpi", default=None, metavar="N", help=EXPORT_DPI_HELP)
+    p.add_argument("--size", default="a4-landscape", choices=EXPORT_SIZES,
+                   help="page: screen (16x10 in), a4-landscape (default), a4-portrait, slide (16:9, 13.333x7.5 in)")
+
+
+def add_export_commands(sub) -> None:
+    p = sub.add_parser("export-map", help="write one static map (PNG, SVG or PDF)",
+                       description="Draw one map and write it atomically to PATH. The format follows the "
+                                   "extension unless --format is given; they must agree.")
+    p.add_argument("--out", required=True, metavar="PATH", help="file to write (.png, .svg or .pdf)")
+    p.add_argument("--format", default=None, choices=EXPORT_FORMATS, help="default: from the extension of PATH")
+    p.add_argument("--layer", default="coverage", choices=EXPORT_LAYERS,
+                   help="coverage: the choropleth (default); zoning: 一核一带一区; cluster: the cities of --clusters")
+    p.add_argument("--clusters", default=None, metavar="ID,...",
+                   help="with --layer cluster: cluster ids, or all, pillar, emerging")
+    add_filters(p)
+    add_export_options(p)
+
+    p = sub.add_parser("export-all", help="write the overview, zoning and one map per cluster (22 files)",
+                       description="Write coverage.EXT, zoning.EXT and cluster-<id>.EXT for the 20 clusters into "
+                                   "DIR (created if missing). The overview counts named cities; the cluster "
+                                   "maps also show region-level mentions, pale and dashed.")
+    p.add_argument("--out", required=True, metavar="DIR", help="directory to write into")
+    p.add_argument("--format", default="png", choices=EXPORT_FORMATS, help="default png")
+    add_export_options(p)
+
+
+def run_export(policy, args, out) -> None:
+    from export.batch import export_all, export_map  # matplotlib only when exporting
+    from export.fonts import FontError
+    from geo.boundaries import BoundaryDataError
+
+    try:
+        if args.command == "export-map":
+            path = export_map(policy, args.out, fmt=args.format, layer=args.layer, clusters=args.clusters,
+                              basis=args.basis, tier=args.tier, lang=args.lang, dpi=args.dpi, size=args.size)
+            out.write(f"{path}\n")
+        else:
+            paths = export_all(policy, args.out, fmt=args.format, lang=args.lang, dpi=args.dpi, size=args.size)
+            out.write(f"wrote {len(paths)} maps to {args.out}\n")
+    except (BoundaryDataError, FontError) as exc:
+        raise PolicyDataError(str(exc)) from None
 
 
 def run(args: argparse.Namespace, out) -> None:
@@ -117,6 +176,8 @@ def run(args: argparse.Namespace, out) -> None:
     elif args.command == "compare":
         result = compare(policy, rows, args.a, args.b, args.basis, args.tier)
         write_compare(policy, result, compare_rows(policy, result), args.format, out)
+    elif args.command in ("export-map", "export-all"):
+        run_export(policy, args, out)
 
 
 def write_compare(policy, result, table, fmt: str, out) -> None:

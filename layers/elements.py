@@ -176,7 +176,7 @@ MAP_CSS = """
   color: #222; white-space: nowrap; transform: translate(-50%, -50%); pointer-events: none;
   text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
 .gd-legend { background: rgba(255,255,255,.93); padding: 6px 9px; border-radius: 4px; max-width: 260px;
-  font: 12px/1.35 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 60vh; overflow-y: auto; }
+  font: 12px/1.35 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 420px; overflow-y: auto; }
 .gd-legend-title { font-weight: 700; margin-bottom: 3px; }
 .gd-legend-section { margin-top: 4px; }
 .gd-legend-section b { display: block; margin-bottom: 2px; }
@@ -185,7 +185,8 @@ MAP_CSS = """
 .gd-swatch.region { border-style: dashed; }
 .gd-note { color: #555; font-size: 11px; }
 .gd-group { font-weight: 700; margin: 4px 0 1px; color: #333; }
-.leaflet-control-layers-list { max-height: 55vh; overflow-y: auto; }
+.leaflet-control-layers-expanded { font-size: 12px; line-height: 1.3; padding: 4px 8px; }
+.leaflet-control-layers-list { max-height: 560px; overflow-y: auto; }
 .gd-popup table { border-collapse: collapse; font-size: 12px; }
 .gd-popup th { text-align: left; padding-right: 6px; color: #555; vertical-align: top; white-space: nowrap; }
 .gd-popup blockquote { margin: 4px 0 0; padding: 3px 6px; border-left: 3px solid #999; background: #f6f6f6; }
@@ -238,8 +239,8 @@ class ViewSync(MacroElement):
     "coverage", "zoning" and cluster ids). When the user ticks a box in Leaflet's
     layer control, the visible ids are handed to streamlit-folium through its
     tag-filter hook (`selected_tags`), so the app's view state, URL and exports
-    follow what is on screen. The zoning layer is drawn as outlines while the
-    choropleth is on and as fills while it is off."""
+    follow what is on screen. The zoning layer is filled only while no other
+    overlay colours the cities (views.style.zoning_as_fill)."""
 
     _template = Template(
         """
@@ -250,7 +251,10 @@ class ViewSync(MacroElement):
             var zoning = overlays["zoning"], zoningStyles = {{ this.js(this.zoning_styles) }};
             function restyleZoning() {
                 if (!zoning) { return; }
-                var fill = !map.hasLayer(overlays["coverage"]);
+                // Same rule as views.style.zoning_as_fill.
+                var fill = Object.keys(overlays).every(function (id) {
+                    return id === "zoning" || !map.hasLayer(overlays[id]);
+                });
                 zoning.setStyle(function (f) { return zoningStyles[fill ? "fill" : "outline"][f.properties.s]; });
             }
             function visible() {
@@ -265,6 +269,7 @@ class ViewSync(MacroElement):
                     if (!on && map.hasLayer(layer)) { map.removeLayer(layer); }
                 });
                 restyleZoning();
+                if (overlays["zoning"] && map.hasLayer(overlays["zoning"])) { overlays["zoning"].bringToBack(); }
             };
             // streamlit-folium wraps onSelectionComplete of any window.tag_filter_button_*
             // object to report selected_tags; this stands in for such a button.

@@ -41,6 +41,7 @@ from views.style import (
     ROLE_COLORS,
     SEA_COLOR,
     coverage_classes,
+    zoning_as_fill,
 )
 
 # Basemaps for users who are online, all named through xyzservices. 高德 tiles are in
@@ -137,7 +138,7 @@ def coverage_layer(policy, rows, geometry, state: ViewState, frame: Frame):
 
 
 def zoning_styles(policy: Policy) -> dict[str, list[dict]]:
-    """Zone fills when the choropleth is off, thick zone outlines over it when on."""
+    """Both looks of the zoning layer; `zoning_as_fill` picks one."""
     zones = list(policy.zones.values())
     return {
         "fill": [{"color": z.color, "weight": 1.5, "fillColor": z.color, "fillOpacity": 0.45, "opacity": 0.95}
@@ -150,7 +151,7 @@ def zoning_styles(policy: Policy) -> dict[str, list[dict]]:
 def zoning_layer(policy: Policy, state: ViewState, frame: Frame):
     lang = state.lang
     ids = list(policy.zones)
-    styles = zoning_styles(policy)["outline" if state.coverage else "fill"]
+    styles = zoning_styles(policy)["fill" if zoning_as_fill(state.coverage, state.clusters) else "outline"]
     data = {
         "type": "FeatureCollection",
         "features": [
@@ -281,7 +282,7 @@ def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewStat
     Legend("", [([cov], cov_legend), ([zoning], zoning_legend), (clusters, cluster_legend)]).add_to(m)
     overlay_ids = [("coverage", cov), ("zoning", zoning), *zip(policy.clusters, clusters)]
     ViewSync(overlay_ids, zoning_styles(policy)).add_to(m)
-    control = folium.LayerControl(collapsed=False, position="topright")
+    control = folium.LayerControl(collapsed=True, position="topright")
     control.add_to(m)
     LayerGroupHeaders(control).add_to(m)
     m.fit_bounds(frame.bounds)

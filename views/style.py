@@ -77,3 +77,9 @@ def coverage_classes(counts, k: int = 4) -> Classes:
     stops = np.linspace(0.3, 0.95, len(upper)) if len(upper) > 1 else [0.6]
     colors = [to_hex(cmap(s)) for s in stops]
     return Classes(tuple([0] + upper), tuple([ZERO_COLOR] + colors))
+
+
+def zoning_as_fill(coverage: bool, clusters) -> bool:
+    """Zones are filled only when nothing else colours the cities; over the
+    choropleth or cluster layers they are drawn as thick outlines instead."""
+    return not coverage and not clusters

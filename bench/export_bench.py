@@ -1,0 +1,66 @@
+"""Time the static map export.
+
+    python bench/export_bench.py [--runs 7] [--skip-all]
+
+Prints the median time of one A4-landscape 300-dpi PNG in a warm process
+(data loaded and projected once, fonts registered) and the wall time of
+`cli.py export-all` (22 maps, default settings) as a fresh process, as a user
+runs it. Budgets: 1.5 s per map, 40 s for export-all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--skip-all", action="store_true", help="only time the single map")
+    args = ap.parse_args()
+
+    from export.render import StaticData, render_map
+    from policy import load_policy
+    from views.state import ViewState
+
+    t0 = time.perf_counter()
+    policy = load_policy()
+    data = StaticData.load()
+    state = ViewState(coverage=True, zoning=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "coverage.png"
+        render_map(policy, state, out, dpi=300, data=data)  # warm-up: fonts, caches
+        print(f"first map incl. loading: {time.perf_counter() - t0:.2f} s")
+        times = []
+        for _ in range(args.runs):
+            t = time.perf_counter()
+            render_map(policy, state, out, size="a4-landscape", dpi=300, data=data)
+            times.append(time.perf_counter() - t)
+        med = statistics.median(times)
+        print(f"warm A4-landscape 300 dpi PNG: median {med:.3f} s over {args.runs} runs "
+              f"(min {min(times):.3f}, max {max(times):.3f}; budget 1.5 s)")
+
+        if not args.skip_all:
+            t = time.perf_counter()
+            p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "export-all", "--out", str(Path(tmp) / "all")],
+                               capture_output=True, text=True)
+            wall = time.perf_counter() - t
+            if p.returncode != 0:
+                print(p.stderr, file=sys.stderr)
+                return 1
+            n = len(list((Path(tmp) / "all").iterdir()))
+            print(f"cli.py export-all ({n} maps, A4 300 dpi PNG, fresh process): {wall:.2f} s (budget 40 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

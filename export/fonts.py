@@ -1,0 +1,201 @@
+"""The one typeface of the static maps: Noto Sans SC, registered by file path.
+
+The font comes from the PyPI package ``justmytype-intl-cjk`` (SIL Open Font
+License), which ships Google Fonts' ``NotoSansSC[wght].ttf``: a variable
+TrueType font whose glyphs cover Chinese and Latin text alike, so one family
+serves both languages. Two things stand between that file and matplotlib:
+
+* its default instance is *Thin* (wght 100), and matplotlib cannot select a
+  named instance of a variable font;
+* the PDF backend embeds fonts as Type 42, which needs TrueType outlines
+  (the CFF-flavoured ``.otf`` builds of Noto Sans CJK do not embed validly).
+
+So on first use the variable font is cut down to the characters a map can use
+(GB 2312, Latin, punctuation and every character of the policy data) and
+instantiated at Regular (400) and Bold (700) with fontTools. The two static
+TrueType files are cached (see `cache_dir`) and registered with matplotlib's
+font manager by path; no system font is ever looked up and nothing is
+downloaded. Building takes a few seconds once per machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+import threading
+from importlib import resources
+from pathlib import Path
+
+FAMILY = "Noto Sans SC"
+SOURCE_PACKAGE = "justmytype_intl_cjk"
+SOURCE_FONT = "fonts/ofl/notosanssc/NotoSansSC[wght].ttf"
+WEIGHTS = {"regular": 400, "bold": 700}
+RECIPE = "2"  # bump when the subset or instancing below changes
+
+_lock = threading.Lock()
+_registered: dict[str, Path] | None = None
+
+
+class FontError(RuntimeError):
+    """The CJK font package is missing or its font cannot be prepared."""
+
+
+def source_font() -> Path:
+    try:
+        path = Path(str(resources.files(SOURCE_PACKAGE).joinpath(SOURCE_FONT)))
+    except ModuleNotFoundError:
+        raise FontError(
+            f"the font package {SOURCE_PACKAGE.replace('_', '-')} is not installed; "
+            "run `pip install -r requirements.txt`"
+        ) from None
+    if not path.is_file():
+        raise FontError(f"{path}: font file missing from {SOURCE_PACKAGE}; reinstall the package")
+    return path
+
+
+def cache_dir() -> Path:
+    """``$GD_FONT_CACHE``, else ``$XDG_CACHE_HOME/gd-clusters/fonts`` (default ``~/.cache``)."""
+    if os.environ.get("GD_FONT_CACHE"):
+        return Path(os.environ["GD_FONT_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "gd-clusters" / "fonts"
+
+
+def _gb2312() -> set[str]:
+    out = set()
+    for hi in range(0xA1, 0xF8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                out.add(bytes([hi, lo]).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    return out
+
+
+def _project_text() -> set[str]:
+    """Every character of the labels and the policy data (names, roles, zones)."""
+    chars: set[str] = set()
+    try:
+        from policy import load_policy
+        from views.i18n import LABELS
+
+        for pair in LABELS.values():
+            chars.update("".join(pair))
+        p = load_policy()
+        for c in p.cities.values():
+            chars.update(c.name_zh + c.full_name_zh + c.name_en)
+        for z in list(p.zones.values()) + list(p.overlays.values()):
+            chars.update(z.name_zh + z.name_en + z.short_zh + z.short_en)
+        for cl in p.clusters.values():
+            chars.update(cl.name_zh + cl.name_en)
+        for r in p.role_categories.values():
+            chars.update("".join(r.values()))
+    except Exception:  # the font must still build if the data is broken
+        pass
+    return chars
+
+
+def charset() -> list[int]:
+    ranges = [
+        (0x20, 0x7F),  # ASCII
+        (0xA0, 0x180),  # Latin-1 and Latin Extended-A
+        (0x2000, 0x2070),  # general punctuation
+        (0x2100, 0x2200),  # letterlike symbols, number forms, arrows
+        (0x2460, 0x2500),  # enclosed alphanumerics
+        (0x3000, 0x3040),  # CJK symbols and punctuation
+        (0xFF00, 0xFFF0),  # full-width forms
+    ]
+    chars = {chr(c) for lo, hi in ranges for c in range(lo, hi)}
+    chars |= _gb2312() | _project_text()
+    return sorted(ord(c) for c in chars if not c.isspace() or c == " ")
+
+
+def _key(src: Path, codes: list[int]) -> str:
+    h = hashlib.sha256()
+    h.update(f"{RECIPE}|{src.stat().st_size}|".encode())
+    h.update(",".join(map(str, codes)).encode())
+    return h.hexdigest()[:12]
+
+
+def _build(src: Path, codes: list[int], targets: dict[str, Path]) -> None:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    font = TTFont(src)
+    opts = subset.Options()
+    opts.name_IDs = ["*"]
+    opts.name_languages = ["*"]
+    opts.notdef_outline = True
+    opts.layout_features = ["kern", "liga", "locl", "ccmp", "mark", "mkmk", "halt", "vhal"]
+    sub = subset.Subsetter(opts)
+    sub.populate(unicodes=codes)
+    sub.subset(font)
+    buf = io.BytesIO()
+    font.save(buf)
+    for style, path in targets.items():
+        buf.seek(0)
+        var = TTFont(buf)
+        static = instancer.instantiateVariableFont(var, {"wght": WEIGHTS[style]}, inplace=True,
+                                                   updateFontNames=True)
+        static = static or var
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                static.save(fh)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def font_files() -> dict[str, Path]:
+    """Paths of the static Regular and Bold fonts, building them if needed."""
+    src = source_font()
+    codes = charset()
+    key = _key(src, codes)
+    targets = {s: cache_dir() / f"NotoSansSC-{s.capitalize()}-{key}.ttf" for s in WEIGHTS}
+    missing = {s: p for s, p in targets.items() if not p.is_file()}
+    if missing:
+        try:
+            _build(src, codes, missing)
+        except OSError:
+            # Unwritable cache: build into the temp directory instead.
+            targets = {s: Path(tempfile.gettempdir()) / "gd-clusters-fonts" / p.name for s, p in targets.items()}
+            missing = {s: p for s, p in targets.items() if not p.is_file()}
+            if missing:
+                _build(src, codes, missing)
+    return targets
+
+
+def register() -> dict[str, Path]:
+    """Add the fonts to matplotlib's font manager (once per process)."""
+    global _registered
+    with _lock:
+        if _registered is None:
+            from matplotlib import font_manager
+
+            files = font_files()
+            for path in files.values():
+                font_manager.fontManager.addfont(str(path))
+            _registered = files
+        return _registered
+
+
+def rc_params() -> dict:
+    """matplotlib rc settings that make the static maps use only this font."""
+    register()
+    return {
+        "font.family": [FAMILY],
+        "font.sans-serif": [FAMILY],
+        "axes.unicode_minus": False,
+        "svg.fonttype": "none",
+        "pdf.fonttype": 42,
+        "ps.fonttype": 42,
+        "mathtext.fontset": "custom",
+        "mathtext.rm": FAMILY,
+    }

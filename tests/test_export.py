@@ -1,0 +1,407 @@
+"""Static map export: PNG/SVG/PDF output, the choropleth rules, fonts, the CLI commands."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import warnings
+import xml.etree.ElementTree as ET
+import zlib
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from tests.conftest import ROOT
+
+matplotlib = pytest.importorskip("matplotlib")
+
+from matplotlib.colors import to_hex  # noqa: E402
+
+from export import fonts  # noqa: E402
+from export.render import (  # noqa: E402
+    SIZES,
+    StaticData,
+    atomic_save,
+    build_figure,
+    render_map,
+)
+from policy.coverage import city_coverage  # noqa: E402
+from views import i18n  # noqa: E402
+from views.state import ViewState  # noqa: E402
+from views.style import SEA_COLOR, coverage_classes  # noqa: E402
+
+COVERAGE = ViewState(coverage=True, zoning=False)
+ZONING = ViewState(coverage=False, zoning=True)
+
+
+def cluster_view(cid="new_energy", basis="all", lang="zh"):
+    return ViewState(clusters=(cid,), coverage=False, zoning=False, basis=basis, lang=lang)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return StaticData.load()
+
+
+def png_pixels(fig) -> np.ndarray:
+    buf = io.BytesIO()
+    with matplotlib.rc_context(fonts.rc_params()):
+        fig.savefig(buf, format="png", dpi=fig.dpi)
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+
+
+def rgb(hex_color: str) -> tuple[int, int, int]:
+    h = hex_color.lstrip("#")
+    return tuple(int(h[i:i + 2], 16) for i in (0, 2, 4))
+
+
+# ------------------------------------------------------------------ PNG output
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_png_pixel_size_is_page_times_dpi(policy, data, tmp_path, size):
+    out = tmp_path / "m.png"
+    render_map(policy, COVERAGE, out, size=size, dpi=100, data=data)
+    from PIL import Image
+
+    with Image.open(out) as im:
+        page = SIZES[size]
+        assert im.format == "PNG"
+        assert im.size == (round(page.width * 100), round(page.height * 100))
+
+
+def test_png_at_300_dpi_is_a4_and_screen_is_1600_by_1000(policy, data, tmp_path):
+    from PIL import Image
+
+    render_map(policy, COVERAGE, tmp_path / "a4.png", size="a4-landscape", dpi=300, data=data)
+    with Image.open(tmp_path / "a4.png") as im:
+        assert im.size == (3508, 2480)  # 297×210 mm at 300 dpi
+    render_map(policy, ZONING, tmp_path / "s.png", size="screen", dpi=100, data=data)
+    with Image.open(tmp_path / "s.png") as im:
+        assert im.size == (1600, 1000)
+
+
+@pytest.mark.parametrize("state", [COVERAGE, ZONING, cluster_view()], ids=["coverage", "zoning", "cluster"])
+def test_png_is_not_blank(policy, data, state):
+    fig, _ = build_figure(policy, state, size="a4-landscape", dpi=72, data=data)
+    px = png_pixels(fig).reshape(-1, 3)
+    colours = Counter(map(tuple, px))
+    assert len(colours) > 200, "too few distinct colours: blank or nearly blank map"
+    # No single colour covers nearly everything.
+    assert colours.most_common(1)[0][1] / len(px) < 0.6
+
+
+def test_legend_region_is_drawn(policy, data):
+    fig, info = build_figure(policy, COVERAGE, size="a4-landscape", dpi=100, data=data)
+    px = png_pixels(fig)
+    h, w, _ = px.shape
+    x0, y0, x1, y1 = info.legend_bbox
+    assert 0.5 < x0 < x1 <= 1 and 0 <= y0 < y1 < 0.6  # lower right, inside the page
+    region = px[int((1 - y1) * h):int((1 - y0) * h), int(x0 * w):int(x1 * w)].reshape(-1, 3)
+    sea = np.array(rgb(SEA_COLOR))
+    assert (np.abs(region.astype(int) - sea).sum(axis=1) > 12).mean() > 0.9  # the legend box, not sea
+    present = set(map(tuple, region))
+    for colour in info.classes.colors:  # every class swatch is in the legend
+        assert rgb(colour) in present
+    dark = (region.sum(axis=1) < 200).mean()
+    assert dark > 0.005  # legend text
+
+
+# ------------------------------------------------------- choropleth = shared rules
+
+
+def test_choropleth_uses_coverage_classes(policy, rows, data):
+    for basis, tier in [("explicit", "all"), ("all", "all"), ("explicit", "emerging")]:
+        state = ViewState(coverage=True, zoning=False, basis=basis, tier=tier)
+        fig, info = build_figure(policy, state, dpi=72, data=data)
+        cov = city_coverage(policy, rows, basis, tier).set_index("adcode")
+        classes = coverage_classes(cov["clusters"])
+        assert info.classes == classes
+        expected = {a: classes.color(int(cov.loc[a, "clusters"])) for a in cov.index}
+        assert info.city_colors == expected
+        # The drawn artist really has those fills, city by city.
+        coll = next(c for c in fig.axes[0].collections if c.get_gid() == "coverage")
+        drawn = [to_hex(c) for c in coll.get_facecolors()]
+        assert drawn == [expected[a] for a in data.adcodes]
+        # The legend lists the classes in order, each label followed by its city count.
+        for label, entry in zip(classes.labels(), info.legend_labels):
+            assert re.fullmatch(re.escape(label) + r"（\d+ 市）", entry), (label, entry)
+
+
+def test_choropleth_pixels_match_classes(policy, rows, data):
+    """Sample the rendered image inside each city: the dominant colour is its class colour."""
+    fig, info = build_figure(policy, COVERAGE, size="a4-landscape", dpi=100, data=data)
+    px = png_pixels(fig)
+    h = px.shape[0]
+    ax = fig.axes[0]
+    for adcode, path in data.city_paths.items():
+        x0, y0, x1, y1 = path.get_extents().extents
+        gx, gy = np.meshgrid(np.linspace(x0, x1, 40), np.linspace(y0, y1, 40))
+        pts = np.column_stack([gx.ravel(), gy.ravel()])
+        inside = pts[path.contains_points(pts)]
+        disp = ax.transData.transform(inside)
+        cols = [tuple(px[int(h - y), int(x)]) for x, y in disp if 0 <= int(h - y) < h]
+        top, n = Counter(cols).most_common(1)[0]
+        assert top == rgb(info.city_colors[adcode]), adcode
+        assert n / len(cols) > 0.5, adcode
+
+
+def test_zoning_fills_when_coverage_off_outlines_when_on(policy, data):
+    _, info = build_figure(policy, ZONING, dpi=72, data=data)
+    assert info.zones == {z.id: z.color for z in policy.zones.values()}
+    assert not info.city_colors
+    fig, info = build_figure(policy, ViewState(coverage=True, zoning=True), dpi=72, data=data)
+    patches = {p.get_gid(): p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("zone-")}
+    assert set(patches) == {f"zone-{z}" for z in policy.zones}
+    for z in policy.zones.values():
+        p = patches[f"zone-{z.id}"]
+        assert p.get_facecolor()[3] == 0  # outline only, over the choropleth
+        assert to_hex(p.get_edgecolor()) == z.color.lower()
+    fig, _ = build_figure(policy, ZONING, dpi=72, data=data)
+    for p in fig.axes[0].patches:
+        if (p.get_gid() or "").startswith("zone-"):
+            assert p.get_facecolor()[3] > 0
+
+
+def test_cluster_basis_explicit_draws_only_named_cities(policy, rows, data):
+    _, every = build_figure(policy, cluster_view("new_energy", "all"), dpi=72, data=data)
+    _, named = build_figure(policy, cluster_view("new_energy", "explicit"), dpi=72, data=data)
+    explicit = set(rows[(rows.cluster_id == "new_energy") & (rows.basis == "explicit")].adcode)
+    assert set(named.designations) == explicit
+    assert {b for _, b in named.designations.values()} == {"explicit"}
+    assert {b for _, b in every.designations.values()} == {"explicit", "region"}
+    assert i18n.t("legend_region_note", "zh") in "".join(
+        t.get_text().replace("\n", "") for t in _all_texts(build_figure(
+            policy, cluster_view("new_energy", "all"), dpi=72, data=data)[0]))
+
+
+def _all_texts(fig):
+    return [t for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+
+
+# ----------------------------------------------------------------- SVG and PDF
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_svg_keeps_text_as_text(policy, data, tmp_path, lang):
+    out = tmp_path / "m.svg"
+    info = render_map(policy, ViewState(coverage=True, zoning=True, lang=lang), out, data=data)
+    root = ET.parse(out).getroot()
+    texts = ["".join(el.itertext()) for el in root.iter("{http://www.w3.org/2000/svg}text")]
+    joined = "\n".join(texts)
+    assert info.title in texts
+    for label in info.legend_labels:
+        assert label in joined, label
+    for city in policy.cities.values():
+        assert (city.name_zh if lang == "zh" else city.name_en) in texts
+    assert "Noto Sans SC" in out.read_text(encoding="utf-8")
+
+
+def _pdf_streams(raw: bytes) -> list[bytes]:
+    out = []
+    for m in re.finditer(rb"stream\r?\n", raw):
+        end = raw.find(b"endstream", m.end())
+        chunk = raw[m.end():end]
+        try:
+            out.append(zlib.decompress(chunk))
+        except zlib.error:
+            out.append(chunk)
+    return out
+
+
+def test_pdf_is_one_vector_page_with_embedded_truetype(policy, data, tmp_path):
+    out = tmp_path / "m.pdf"
+    render_map(policy, cluster_view(lang="en"), out, data=data)
+    raw = out.read_bytes()
+    assert raw.startswith(b"%PDF-1.") and raw.rstrip().endswith(b"%%EOF")
+    assert b"startxref" in raw and b"xref" in raw
+    assert len(re.findall(rb"/Type\s*/Page(?![s\w])", raw)) == 1
+    assert b"/FontFile2" in raw and b"/CIDFontType2" in raw  # Type 42: TrueType embedded
+    assert b"/Type3" not in raw and b"/FontType 3" not in raw
+    content = b"\n".join(_pdf_streams(raw))
+    for op in (rb"\sm\s", rb"\sl\s", rb"\sf\s|\sf\*\s|\sB\s", rb"\sS\s", rb"\sTj\s|\sTJ\s"):
+        assert re.search(op, content), op
+    # No large raster image (the map is drawn as paths).
+    for m in re.finditer(rb"/Subtype\s*/Image.*?/Width\s+(\d+).*?/Height\s+(\d+)", raw, re.S):
+        assert int(m.group(1)) * int(m.group(2)) < 10_000
+
+
+# ------------------------------------------------------------------------ fonts
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("state", [COVERAGE, ZONING, cluster_view()], ids=["coverage", "zoning", "cluster"])
+def test_no_missing_glyphs_and_only_the_bundled_font(policy, data, lang, state):
+    from matplotlib import font_manager
+
+    state = state.with_(lang=lang)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig, _ = build_figure(policy, state, dpi=72, data=data)
+        for fmt in ("png", "svg", "pdf"):
+            with matplotlib.rc_context(fonts.rc_params()):
+                fig.savefig(io.BytesIO(), format=fmt)
+    bad = [str(w.message) for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
+    assert not bad, bad
+    ours = {str(p) for p in fonts.register().values()}
+    with matplotlib.rc_context(fonts.rc_params()):
+        for text in _all_texts(fig):
+            found = font_manager.findfont(text.get_fontproperties(), fallback_to_default=False)
+            assert str(getattr(found, "path", found)) in ours, text.get_text()
+
+
+def test_font_is_static_truetype_with_cjk(policy):
+    from fontTools.ttLib import TTFont
+
+    files = fonts.register()
+    assert set(files) == {"regular", "bold"}
+    for path in files.values():
+        f = TTFont(path)
+        assert "glyf" in f and "fvar" not in f and "CFF " not in f
+        cmap = f.getBestCmap()
+        for ch in "广东省战略性产业集群粤府函〔2020〕82号Guangdong–km":
+            assert ord(ch) in cmap, ch
+        for city in policy.cities.values():
+            assert all(ord(ch) in cmap for ch in city.name_zh + city.name_en)
+    assert TTFont(files["bold"])["OS/2"].usWeightClass == 700
+
+
+# ---------------------------------------------------------------- atomic writes
+
+
+def test_failed_write_leaves_no_partial_file(policy, data, tmp_path, monkeypatch):
+    fig, info = build_figure(policy, COVERAGE, dpi=72, data=data)
+    target = tmp_path / "map.png"
+    target.write_bytes(b"old map")
+
+    def broken(self, fh, **kw):
+        fh.write(b"\x89PNG half a file")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(type(fig), "savefig", broken)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_save(fig, target, "png", 72, info.title)
+    assert target.read_bytes() == b"old map"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.png"]
+
+    fresh = tmp_path / "new.png"
+    with pytest.raises(OSError):
+        atomic_save(fig, fresh, "png", 72, info.title)
+    assert not fresh.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.png"]
+
+
+# -------------------------------------------------------------------------- CLI
+
+
+def run_cli(capsys, *args):
+    import cli
+
+    code = cli.main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    "name, args, magic",
+    [
+        ("c.png", ["--dpi", "100"], b"\x89PNG"),
+        ("z.svg", ["--layer", "zoning", "--lang", "en"], b"<?xml"),
+        ("k.pdf", ["--layer", "cluster", "--clusters", "semiconductors,new_energy", "--basis", "all"], b"%PDF"),
+        ("noext", ["--format", "png", "--size", "screen"], b"\x89PNG"),
+    ],
+)
+def test_cli_export_map_writes_the_file(capsys, tmp_path, name, args, magic):
+    out = tmp_path / name
+    code, stdout, err = run_cli(capsys, "export-map", "--out", str(out), *args)
+    assert code == 0, err
+    assert out.read_bytes().startswith(magic)
+    assert stdout.strip() == str(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_cli_export_all_writes_22_maps(capsys, tmp_path, policy):
+    out = tmp_path / "maps"
+    code, stdout, err = run_cli(capsys, "export-all", "--out", str(out), "--dpi", "100", "--lang", "en")
+    assert code == 0, err
+    expected = {"coverage.png", "zoning.png"} | {f"cluster-{c}.png" for c in policy.clusters}
+    assert len(expected) == 22
+    assert {p.name for p in out.iterdir()} == expected
+    for p in out.iterdir():
+        assert p.read_bytes()[:4] == b"\x89PNG"
+    assert "22/22" in err  # the progress bar, on stderr
+    assert "22 maps" in stdout
+
+
+@pytest.mark.parametrize(
+    "args, names",
+    [
+        (["--out", "{d}/m.gif"], [".gif", ".png"]),
+        (["--out", "{d}/m.png", "--format", "pdf"], ["'pdf'", ".png"]),
+        (["--out", "{d}/m.png", "--format", "tiff"], ["'tiff'", "png"]),
+        (["--out", "{d}/m.png", "--dpi", "200"], ["'200'", "150, 300, 600"]),
+        (["--out", "{d}/m.png", "--dpi", "high"], ["'high'", "300"]),
+        (["--out", "{d}/m.png", "--size", "a3"], ["'a3'", "a4-landscape"]),
+        (["--out", "{d}/m.png", "--layer", "roads"], ["'roads'", "cluster"]),
+        (["--out", "{d}/m.png", "--layer", "cluster"], ["--clusters"]),
+        (["--out", "{d}/m.png", "--layer", "cluster", "--clusters", "automotive,rockets"],
+         ["'rockets'", "semiconductors"]),
+        (["--out", "{d}/m.png", "--clusters", "automotive"], ["--clusters", "cluster"]),
+        (["--out", "{d}/m.png", "--basis", "some"], ["'some'", "explicit"]),
+        (["--out", "{d}/missing/m.png"], ["missing"]),
+    ],
+)
+def test_cli_export_map_bad_arguments(capsys, tmp_path, args, names):
+    args = [a.format(d=tmp_path) for a in args]
+    code, stdout, err = run_cli(capsys, "export-map", *args)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    for n in names:
+        assert n in lines[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args, names",
+    [
+        (["--format", "gif"], ["'gif'", "png"]),
+        (["--dpi", "72"], ["'72'", "300"]),
+        (["--size", "letter"], ["'letter'", "slide"]),
+        (["--lang", "fr"], ["'fr'", "zh"]),
+    ],
+)
+def test_cli_export_all_bad_arguments(capsys, tmp_path, args, names):
+    code, stdout, err = run_cli(capsys, "export-all", "--out", str(tmp_path / "maps"), *args)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    for n in names:
+        assert n in lines[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_export_all_into_a_file_is_an_error(capsys, tmp_path):
+    f = tmp_path / "file"
+    f.write_text("x")
+    code, _, err = run_cli(capsys, "export-all", "--out", str(f))
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "directory" in err
+    assert f.read_text() == "x"
+
+
+def test_cli_subprocess_error_is_one_line_exit_2(tmp_path):
+    p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "export-map", "--out", str(tmp_path / "m.jpg")],
+                       capture_output=True, text=True, encoding="utf-8")
+    assert p.returncode == 2
+    assert len(p.stderr.strip().splitlines()) == 1 and "'.jpg'" not in p.stderr and ".jpg" in p.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_cli_commands_unchanged(capsys):
+    code, out, err = run_cli(capsys, "coverage", "--format", "csv")
+    assert code == 0 and out.startswith("adcode,city_zh,city_en,zone,clusters")
