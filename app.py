@@ -343,6 +343,77 @@ def about_panel(lang: str) -> None:
     st.dataframe(regions, hide_index=True, width="stretch")
 
 
+EXPORT_SIZES = {"a4-landscape": ("A4 横向", "A4 landscape"), "a4-portrait": ("A4 纵向", "A4 portrait"),
+                "slide": ("16:9 幻灯片", "16:9 slide"), "screen": ("屏幕 1600×1000", "Screen 1600×1000")}
+
+
+def view_slug(state: ViewState) -> str:
+    """A file name stem that says what the view shows."""
+    parts = ["gd-clusters", state.lang]
+    if state.coverage:
+        parts += ["coverage", state.basis, state.tier]
+    if state.clusters:
+        spec = to_query(state, CLUSTER_TIERS)["clusters"]
+        parts.append(spec if len(state.clusters) <= 3 or spec in ("all", "pillar", "emerging")
+                     else f"{len(state.clusters)}clusters")
+    if state.zoning:
+        parts.append("zoning")
+    return "-".join(p.replace(",", "+") for p in parts)
+
+
+def export_panel(state: ViewState) -> None:
+    """Downloads of exactly the current view. Files are made when the button is pressed."""
+    from export import render_bytes
+    from policy import tables
+
+    lang = state.lang
+    zh = lang == "zh"
+    st.markdown("**" + ("地图图片" if zh else "Map image") + "**")
+    c1, c2, c3 = st.columns(3)
+    fmt = c1.selectbox("格式" if zh else "Format", ("png", "svg", "pdf"), key="exp_fmt",
+                       format_func=str.upper)
+    size = c2.selectbox("尺寸" if zh else "Size", list(EXPORT_SIZES), key="exp_size",
+                        format_func=lambda k: EXPORT_SIZES[k][0 if zh else 1])
+    dpi = c3.selectbox("分辨率 (PNG)" if zh else "Resolution (PNG)", (150, 300, 600), index=1, key="exp_dpi",
+                       format_func=lambda d: f"{d} dpi", disabled=fmt != "png")
+    stem = view_slug(state)
+    mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[fmt]
+    st.download_button(
+        ("下载地图 " if zh else "Download map ") + fmt.upper(), key="dl_image", on_click="ignore",
+        data=lambda: render_bytes(P, state, fmt=fmt, size=size, dpi=dpi if fmt == "png" else 300),
+        file_name=f"{stem}-{size}.{fmt}", mime=mime, type="primary")
+    st.caption("图片与上方地图同一视图：相同图层、分级、配色和语言。" if zh else
+               "The image draws the same view as the map above: same layers, classes, colours and language.")
+
+    st.markdown("**" + ("交互地图" if zh else "Interactive map") + "**")
+    st.download_button(
+        ("下载离线 HTML" if zh else "Download offline HTML"), key="dl_html", on_click="ignore",
+        data=lambda: build_map(P, R.rows, R.map_data, state, assets="inline").get_root().render().encode("utf-8"),
+        file_name=f"{stem}.html", mime="text/html")
+
+    st.markdown("**" + ("数据" if zh else "Data") + "**")
+    cols = st.columns(4)
+    names = {"coverage": ("城市覆盖", "Coverage"), "zones": ("区域汇总", "Zones"),
+             "designations": ("全部点名", "Designations")}
+    def data_file(kind: str, fmt: str):
+        filters = {} if kind == "designations" else {"basis": state.basis, "tier": state.tier}
+        encode = tables.csv_bytes if fmt == "csv" else tables.json_bytes
+        return lambda: encode(*tables.table(kind, P, R.rows, **filters))
+
+    for col, kind in zip(cols, names):
+        label = names[kind][0 if zh else 1]
+        suffix = "" if kind == "designations" else f"-{state.basis}-{state.tier}"
+        for fmt_, mime_ in (("csv", "text/csv"), ("json", "application/json")):
+            col.download_button(f"{label} {fmt_.upper()}", data_file(kind, fmt_), key=f"dl_{kind}_{fmt_}",
+                                file_name=f"gd-clusters-{kind}{suffix}.{fmt_}", mime=mime_, on_click="ignore")
+    cols[3].download_button(
+        ("城市边界+计数 GeoJSON" if zh else "Cities + counts GeoJSON"), key="dl_geojson", on_click="ignore",
+        data=lambda: tables.cities_geojson(P, R.rows, R.cities, state.basis, state.tier),
+        file_name=f"gd-clusters-cities-{state.basis}-{state.tier}.geojson", mime="application/geo+json")
+    st.caption("CSV 为带 BOM 的 UTF-8，Excel 可直接打开中文。" if zh else
+               "CSV files are UTF-8 with a byte-order mark so Excel shows the Chinese text correctly.")
+
+
 def main() -> None:
     init_from_url()
     take_map_click()
@@ -360,6 +431,7 @@ def main() -> None:
         "区域比较" if lang == "zh" else "Regional comparison",
         "城市详情" if lang == "zh" else "City detail",
         "全部点名" if lang == "zh" else "All designations",
+        "导出" if lang == "zh" else "Export",
         "说明" if lang == "zh" else "About",
     ])
     with tabs[0]:
@@ -370,6 +442,8 @@ def main() -> None:
         sel = select(R.rows, state.basis, state.tier)
         st.dataframe(designation_table(sel, lang), hide_index=True, width="stretch")
     with tabs[3]:
+        export_panel(state)
+    with tabs[4]:
         about_panel(lang)
 
 

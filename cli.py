@@ -15,34 +15,13 @@ value and the accepted ones and exits with status 2.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
 
 from policy import PolicyDataError, load_policy
-from policy.coverage import (
-    BASIS_CHOICES,
-    TIER_CHOICES,
-    city_coverage,
-    compare,
-    compare_rows,
-    designation_rows,
-    zone_coverage,
-)
-
-DESIGNATION_FIELDS = [
-    "cluster_id", "cluster_zh", "cluster_en", "tier", "place_zh", "city_zh", "adcode",
-    "role_zh", "role", "basis", "quote",
-]
-COVERAGE_FIELDS = [
-    "adcode", "city_zh", "city_en", "zone", "clusters", "pillar", "emerging", "designations", "cluster_ids",
-]
-ZONE_FIELDS = [
-    "zone", "zone_zh", "zone_en", "cities", "cities_covered", "clusters", "pillar", "emerging",
-    "designations", "city_designations", "share", "cluster_ids",
-]
-
+from policy.coverage import BASIS_CHOICES, TIER_CHOICES, compare, compare_rows, designation_rows
+from policy.tables import records, table, write_csv, write_json
 
 class UsageError(Exception):
     pass
@@ -55,21 +34,8 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: error: {message}")
 
 
-def write_rows(records: list[dict], fields: list[str], fmt: str, out) -> None:
-    if fmt == "json":
-        json.dump([{k: r[k] for k in fields} for r in records], out, ensure_ascii=False, indent=1)
-        out.write("\n")
-        return
-    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for r in records:
-        # Lists become ';'-joined in CSV so each row stays one flat record.
-        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in r.items()})
-
-
-def _records(df) -> list[dict]:
-    # to_dict keeps numpy scalars; json needs plain ints/floats.
-    return json.loads(df.to_json(orient="records", force_ascii=False))
+def write_rows(recs: list[dict], fields: list[str], fmt: str, out) -> None:
+    (write_json if fmt == "json" else write_csv)(recs, fields, out)
 
 
 def add_filters(p: argparse.ArgumentParser) -> None:
@@ -167,12 +133,9 @@ def run_export(policy, args, out) -> None:
 def run(args: argparse.Namespace, out) -> None:
     policy = load_policy()
     rows = designation_rows(policy)
-    if args.command == "designations":
-        write_rows(_records(rows), DESIGNATION_FIELDS, args.format, out)
-    elif args.command == "coverage":
-        write_rows(_records(city_coverage(policy, rows, args.basis, args.tier)), COVERAGE_FIELDS, args.format, out)
-    elif args.command == "zones":
-        write_rows(_records(zone_coverage(policy, rows, args.basis, args.tier)), ZONE_FIELDS, args.format, out)
+    if args.command in ("designations", "coverage", "zones"):
+        filters = {} if args.command == "designations" else {"basis": args.basis, "tier": args.tier}
+        write_rows(*table(args.command, policy, rows, **filters), args.format, out)
     elif args.command == "compare":
         result = compare(policy, rows, args.a, args.b, args.basis, args.tier)
         write_compare(policy, result, compare_rows(policy, result), args.format, out)
@@ -193,7 +156,7 @@ def write_compare(policy, result, table, fmt: str, out) -> None:
         json.dump(doc, out, ensure_ascii=False, indent=1)
         out.write("\n")
     elif fmt == "csv":
-        write_rows(_records(table), list(table.columns), "csv", out)
+        write_rows(records(table), list(table.columns), "csv", out)
     else:
         def names(ids):
             return "、".join(policy.clusters[i].name_zh for i in ids) or "—"

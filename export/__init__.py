@@ -11,7 +11,7 @@ does not import matplotlib; the names below load it on first use.
 
 from __future__ import annotations
 
-__all__ = ["SIZES", "FORMATS", "ExportError", "StaticData", "build_figure", "render_map"]
+__all__ = ["SIZES", "FORMATS", "ExportError", "StaticData", "build_figure", "render_bytes", "render_map"]
 
 
 def __getattr__(name: str):

@@ -18,6 +18,7 @@ drawing.
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import os
 import tempfile
 import textwrap
@@ -812,15 +813,20 @@ def resolve_format(path: str | os.PathLike, fmt: str | None) -> str:
     return fmt
 
 
+def _metadata(fmt: str, title: str) -> dict:
+    # No software versions or timestamps: the same view gives the same file.
+    return {"png": {"Title": title, "Software": None},
+            "svg": {"Title": title, "Date": None, "Creator": None},
+            "pdf": {"Title": title, "Creator": None, "Producer": None, "CreationDate": None}}[fmt]
+
+
 def atomic_save(fig: Figure, out_path: Path, fmt: str, dpi: int, title: str) -> None:
     """Write to a temporary file beside the target and move it in place."""
     out_path = Path(out_path)
     directory = out_path.parent if str(out_path.parent) else Path(".")
     if not directory.is_dir():
         raise ExportError(f"output directory {str(directory)!r} does not exist")
-    metadata = {"png": {"Title": title, "Software": None},
-                "svg": {"Title": title, "Date": None, "Creator": None},
-                "pdf": {"Title": title, "Creator": None, "Producer": None, "CreationDate": None}}[fmt]
+    metadata = _metadata(fmt, title)
     fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".part", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -847,3 +853,17 @@ def render_map(policy: Policy, state: ViewState, out_path: str | os.PathLike, *,
     fig, info = build_figure(policy, state, size=size, dpi=dpi, data=data, made=made)
     atomic_save(fig, Path(out_path), fmt, dpi, info.title)
     return info
+
+
+def render_bytes(policy: Policy, state: ViewState, *, fmt: str = "png", size: str = DEFAULT_SIZE,
+                 dpi: int = DEFAULT_DPI, data: StaticData | None = None) -> bytes:
+    """The same drawing as `render_map`, returned as bytes (for a download button)."""
+    fmt = check_format(fmt)
+    check_size(size)
+    dpi = check_dpi(dpi)
+    fig, info = build_figure(policy, state, size=size, dpi=dpi, data=data)
+    metadata = _metadata(fmt, info.title)
+    buf = io.BytesIO()
+    with matplotlib.rc_context(fonts.rc_params()):
+        fig.savefig(buf, format=fmt, dpi=dpi, facecolor="white", metadata=metadata)
+    return buf.getvalue()

@@ -35,7 +35,7 @@ def test_default_state():
     assert not at.warning
     q = qp(at)
     assert q["clusters"] == "none" and q["basis"] == "explicit" and q["lang"] == "zh"
-    assert len(at.tabs) == 4
+    assert len(at.tabs) == 5
 
 
 @pytest.mark.parametrize(

@@ -405,3 +405,19 @@ def test_cli_subprocess_error_is_one_line_exit_2(tmp_path):
 def test_existing_cli_commands_unchanged(capsys):
     code, out, err = run_cli(capsys, "coverage", "--format", "csv")
     assert code == 0 and out.startswith("adcode,city_zh,city_en,zone,clusters")
+
+
+def test_render_bytes_matches_formats(policy):
+    from export import render_bytes
+    from views.state import ViewState
+
+    png = render_bytes(policy, ViewState(), fmt="png", size="screen", dpi=100)
+    assert png.startswith(b"\x89PNG")
+    from PIL import Image
+    import io as _io
+
+    assert Image.open(_io.BytesIO(png)).size == (1600, 1000)
+    pdf = render_bytes(policy, ViewState(lang="en"), fmt="pdf", size="a4-portrait")
+    assert pdf.startswith(b"%PDF")
+    svg = render_bytes(policy, ViewState(clusters=("automotive",), coverage=False), fmt="svg", size="slide")
+    assert b"<svg" in svg[:500] and "广州".encode() in svg
