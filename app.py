@@ -49,7 +49,8 @@ def startup() -> Resources:
     try:
         return resources()
     except (PolicyDataError, BoundaryDataError) as exc:
-        st.error(f"The app cannot start: a bundled data file is missing or damaged.\n\n{exc}")
+        st.error("应用无法启动：内置数据文件缺失或损坏。  \n"
+                 f"The app cannot start: a bundled data file is missing or damaged.\n\n{exc}")
         st.stop()
 
 

@@ -198,4 +198,7 @@ def rc_params() -> dict:
         "ps.fonttype": 42,
         "mathtext.fontset": "custom",
         "mathtext.rm": FAMILY,
+        # Names and titles can come from a user's file: a "$" must print as a
+        # dollar sign, never start mathtext.
+        "text.parse_math": False,
     }

@@ -129,7 +129,8 @@ def _read_yaml(path: Path) -> dict:
     except FileNotFoundError:
         raise PolicyDataError(f"{path}: file is missing; restore it from the repository") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise PolicyDataError(f"{path}: not valid UTF-8 YAML ({exc})") from None
+        raise PolicyDataError(
+            f"{path}: not valid UTF-8 YAML ({exc}); restore it from version control") from None
     if not isinstance(data, dict):
         raise PolicyDataError(f"{path}: expected a YAML mapping at the top level")
     return data
@@ -158,8 +159,8 @@ def _resolve_names(names, by_name: dict[str, str], where: str) -> tuple[str, ...
     return tuple(out)
 
 
-def load_policy(data_dir: Path | str = DATA_DIR) -> Policy:
-    data_dir = Path(data_dir)
+def load_policy(data_dir: Path | str | None = None) -> Policy:
+    data_dir = Path(DATA_DIR if data_dir is None else data_dir)
     try:
         document = read_document(data_dir / DOCUMENT)
     except FileNotFoundError:

@@ -97,3 +97,49 @@ def test_city_detail_lists_designations():
     assert len(explicit) == 17  # 深圳's explicit designations
     assert explicit["原文"].str.contains("深圳").all()
     assert (detail["依据"] == "区域性提及").any()  # listed, not counted
+
+
+@pytest.fixture
+def fresh_caches():
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt"])
+def test_broken_boundary_file_stops_at_startup(tmp_path, monkeypatch, fresh_caches, damage):
+    import shutil
+
+    import geo.boundaries as gb
+
+    broken = tmp_path / "boundaries"
+    shutil.copytree(gb.BOUNDARIES_DIR, broken)
+    target = broken / gb.CITIES_FILE
+    if damage == "missing":
+        target.unlink()
+    else:
+        target.write_bytes(target.read_bytes()[:5000])  # truncated mid-file
+    monkeypatch.setattr(gb, "BOUNDARIES_DIR", broken)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    message = at.error[0].value
+    assert gb.CITIES_FILE in message and "build_boundaries.py" in message
+    assert not at.tabs  # nothing half-drawn after the message
+
+
+def test_broken_policy_file_stops_at_startup(tmp_path, monkeypatch, fresh_caches):
+    import shutil
+
+    import policy.model as pm
+
+    broken = tmp_path / "data"
+    shutil.copytree(pm.DATA_DIR, broken, ignore=shutil.ignore_patterns("boundaries"))
+    (broken / "clusters.yaml").write_text("clusters: [\n  - {id: x", encoding="utf-8")
+    monkeypatch.setattr(pm, "DATA_DIR", broken)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "clusters.yaml" in at.error[0].value
