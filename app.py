@@ -1,8 +1,10 @@
 """Streamlit UI for the Guangdong strategic industrial clusters map.
 
 The only module that imports Streamlit. Data and geometry load once per
-process (st.cache_resource); the Folium map is built per view state and cached,
-so a rerun that does not change the view rebuilds nothing.
+process (st.cache_resource) and are shared by all sessions; a user's uploaded
+files give that session its own validated copy, keyed by their content. The
+base map is rendered once per (data, language, basis, tier, basemap), so a rerun
+that does not change it rebuilds nothing.
 """
 
 from __future__ import annotations
@@ -31,18 +33,70 @@ st.set_page_config(page_title="广东省战略性产业集群地图 · Guangdong
 
 @dataclass(frozen=True)
 class Resources:
+    key: str  # "builtin", or a digest of the user's files
     policy: Policy
     rows: pd.DataFrame
     cities: object  # GeoDataFrame
+    context: object  # GeoDataFrame
     map_data: MapData
+    custom_boundaries: bool = False
 
 
 @st.cache_resource(show_spinner=False)
 def resources() -> Resources:
     install_static(APP_DIR)
     policy = load_policy()
-    cities = load_cities()
-    return Resources(policy, designation_rows(policy), cities, MapData.build(cities, load_context()))
+    cities, context = load_cities(), load_context()
+    return Resources("builtin", policy, designation_rows(policy), cities, context, MapData.build(cities, context))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=3600)
+def user_resources(des: bytes | None, des_name: str, mode: str, bnd: bytes | None, bnd_name: str):
+    """Validate a session's uploads once per distinct content. Returns the data to
+    use (None if a file is invalid: then nothing from it reaches the map) and
+    (level, message) lines to show."""
+    import hashlib
+
+    from geo.userboundaries import load_user_boundaries
+    from policy.userdata import load_designations
+
+    base = resources()
+    policy, cities, messages = base.policy, base.cities, []
+    if des is not None:
+        res = load_designations(des, des_name, base.policy, mode)
+        messages += [("error", f"{des_name}: {p}") for p in res.problems]
+        messages += [("info", f"{des_name}: {n}") for n in res.notes]
+        if res.policy is None:
+            return None, messages
+        policy = res.policy
+    if bnd is not None:
+        res = load_user_boundaries(bnd, bnd_name, base.policy)
+        messages += [("error", f"{bnd_name}: {p}") for p in res.problems]
+        messages += [("info", f"{bnd_name}: {n}") for n in res.notes]
+        if res.cities is None:
+            return None, messages
+        cities = res.cities
+    digest = hashlib.sha256()
+    for part in (des or b"", mode.encode(), bnd or b""):
+        digest.update(hashlib.sha256(part).digest())
+    map_data = base.map_data if bnd is None else MapData.build(cities, base.context)
+    return Resources(digest.hexdigest()[:16], policy, designation_rows(policy), cities, base.context, map_data,
+                     custom_boundaries=bnd is not None), messages
+
+
+def session_data(base: Resources) -> tuple[Resources, list]:
+    """This session's data: the built-in data, or its own validated uploads."""
+    des, bnd = st.session_state.get("up_des"), st.session_state.get("up_bnd")
+    if des is None and bnd is None:
+        return base, []
+    res, messages = user_resources(
+        des.getvalue() if des else None, des.name if des else "", st.session_state.get("up_mode", "replace"),
+        bnd.getvalue() if bnd else None, bnd.name if bnd else "")
+    if res is None:
+        messages = messages + [("warning", "文件无效，地图仍使用内置数据。 The file is invalid; "
+                                           "the map keeps the built-in data.")]
+        return base, messages
+    return res, messages
 
 
 def startup() -> Resources:
@@ -54,7 +108,7 @@ def startup() -> Resources:
         st.stop()
 
 
-R = startup()
+R, DATA_MESSAGES = session_data(startup())
 P = R.policy
 CLUSTER_TIERS = {c.id: c.tier for c in P.clusters.values()}
 CITY_KEYS = {k: c.adcode for k, c in P.city_by_name.items()}
@@ -87,6 +141,12 @@ def take_map_click() -> None:
     hit = R.cities[R.cities.geometry.contains(pt)]
     if len(hit):
         st.session_state["city"] = hit.iloc[0]["adcode"]
+
+
+def forget_unknown_clusters() -> None:
+    """After the data changed, drop selected clusters the current data does not have."""
+    if "clusters" in st.session_state:
+        st.session_state["clusters"] = [c for c in st.session_state["clusters"] if c in CLUSTER_TIERS]
 
 
 def set_clusters(spec: str) -> None:
@@ -145,6 +205,36 @@ def sidebar() -> None:
                  label_visibility="collapsed", format_func=lambda b: names[b][0 if lang == "zh" else 1])
     if st.session_state["basemap"] != "none":
         sb.caption("底图瓦片需联网加载。" if lang == "zh" else "Basemap tiles need a network connection.")
+    data_panel(lang)
+
+
+def data_panel(lang: str) -> None:
+    """Uploads: the user's own designations and/or boundaries, for this session only."""
+    zh = lang == "zh"
+    with st.sidebar.expander("自有数据" if zh else "Your own data", expanded=bool(DATA_MESSAGES)):
+        st.file_uploader("点名表（CSV、XLSX、YAML）" if zh else "Designations (CSV, XLSX, YAML)",
+                         type=["csv", "xlsx", "yaml", "yml"], key="up_des",
+                         help=("格式见 data/templates/designations-template.csv" if zh else
+                               "Schema: data/templates/designations-template.csv"))
+        st.radio("方式" if zh else "Use it", ("replace", "beside"), key="up_mode", horizontal=True,
+                 format_func=lambda m: {"replace": ("替换内置", "instead of built-in"),
+                                        "beside": ("与内置并列", "beside built-in")}[m][0 if zh else 1])
+        st.file_uploader("边界（GeoJSON、GeoPackage、Shapefile 压缩包）" if zh else
+                         "Boundaries (GeoJSON, GeoPackage, zipped Shapefile)",
+                         type=["geojson", "json", "gpkg", "zip"], key="up_bnd")
+        # Messages quote the user's file (names, values): shown as plain text, never markdown.
+        errors = [m for level, m in DATA_MESSAGES if level == "error"]
+        if errors:
+            st.error(f"{len(errors)} 个问题" if zh else f"{len(errors)} problem(s)")
+            st.code("\n".join(errors), language=None, wrap_lines=True)
+        for level, m in DATA_MESSAGES:
+            if level == "warning":
+                st.warning(m)
+            elif level == "info":
+                st.text(m)
+        if R.key != "builtin":
+            st.success(("正在使用上传的数据（仅本会话可见）。" if zh else
+                        "Using your uploaded data (visible to this session only)."))
 
 
 # ---- main panels ----
@@ -168,7 +258,7 @@ RETURNED = ("last_clicked", "center", "zoom", "selected_tags")
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def map_payload(base: ViewState) -> MapPayload:
+def map_payload(base: ViewState, data_key: str, _res: Resources) -> MapPayload:
     """Render the base map once per (language, basis, tier, basemap).
 
     st_folium re-renders and re-serialises the whole Folium map on every rerun and
@@ -176,7 +266,7 @@ def map_payload(base: ViewState) -> MapPayload:
     here (same helper functions, pinned streamlit-folium version) and hand the
     strings to its component on each run."""
     sf = streamlit_folium
-    m = build_map(P, R.rows, R.map_data, base)
+    m = build_map(_res.policy, _res.rows, _res.map_data, base)
     m.get_root().render()
     m.render()
     html, header = sf._get_html(m), sf._get_header(m)
@@ -208,7 +298,7 @@ def take_map_toggles() -> None:
 
 
 def map_panel(state: ViewState) -> None:
-    payload = map_payload(base_state(state))
+    payload = map_payload(base_state(state), R.key, R)
     # A new base map (language, basis, tier or basemap changed) mounts afresh; it
     # starts where the user last left the previous one.
     ret = st.session_state.get("map") or {}
@@ -362,6 +452,14 @@ def view_slug(state: ViewState) -> str:
     return "-".join(p.replace(",", "+") for p in parts)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=3600)
+def static_data(data_key: str, _res: Resources):
+    """Projected boundaries for the static renderer, for a session's own boundaries."""
+    from export import StaticData
+
+    return StaticData.build(_res.cities, _res.context)
+
+
 def export_panel(state: ViewState) -> None:
     """Downloads of exactly the current view. Files are made when the button is pressed."""
     from export import render_bytes
@@ -381,7 +479,8 @@ def export_panel(state: ViewState) -> None:
     mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[fmt]
     st.download_button(
         ("下载地图 " if zh else "Download map ") + fmt.upper(), key="dl_image", on_click="ignore",
-        data=lambda: render_bytes(P, state, fmt=fmt, size=size, dpi=dpi if fmt == "png" else 300),
+        data=lambda: render_bytes(P, state, fmt=fmt, size=size, dpi=dpi if fmt == "png" else 300,
+                                  data=static_data(R.key, R) if R.custom_boundaries else None),
         file_name=f"{stem}-{size}.{fmt}", mime=mime, type="primary")
     st.caption("图片与上方地图同一视图：相同图层、分级、配色和语言。" if zh else
                "The image draws the same view as the map above: same layers, classes, colours and language.")
@@ -417,6 +516,7 @@ def export_panel(state: ViewState) -> None:
 
 def main() -> None:
     init_from_url()
+    forget_unknown_clusters()
     take_map_click()
     take_map_toggles()
     sidebar()
