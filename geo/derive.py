@@ -1,10 +1,10 @@
-"""Geometry derived from the city coverage: zone outlines, label points, GeoJSON for the web."""
+"""Geometry derived from the city coverage: zone outlines, label points, compact web encoding."""
 
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import shapely
-from shapely.geometry import mapping
 from shapely.ops import polylabel
 
 
@@ -29,14 +29,33 @@ def label_point(geom) -> tuple[float, float]:
     return (p.x, p.y)
 
 
-def _round(coords, ndigits: int):
-    if isinstance(coords[0], (int, float)):
-        return [round(coords[0], ndigits), round(coords[1], ndigits)]
-    return [_round(c, ndigits) for c in coords]
+def encode_geometry(geom, digits: int = 4) -> list:
+    """A (Multi)Polygon as [[ring, ...], ...] with each ring a flat list of integer
+    deltas [x0, y0, dx1, dy1, ...] in units of 10**-digits degrees.
+
+    About a third of the size of GeoJSON text for the same vertices, decoded by
+    `gdDecode` in the page. Shared borders stay identical because identical
+    vertices quantize identically; 4 digits is about 11 m."""
+    scale = 10**digits
+    polys = []
+    for poly in getattr(geom, "geoms", [geom]):
+        rings = []
+        for ring in (poly.exterior, *poly.interiors):
+            q = np.rint(np.asarray(ring.coords)[:, :2] * scale).astype(np.int64)
+            deltas = np.vstack([q[:1], np.diff(q, axis=0)])
+            rings.append(deltas.ravel().tolist())
+        polys.append(rings)
+    return polys
 
 
-def web_geometry(geom, ndigits: int = 4) -> dict:
-    """GeoJSON geometry rounded for the browser. Shared borders stay identical
-    because identical vertices round identically; 4 decimals is about 11 m."""
-    g = mapping(geom)
-    return {"type": g["type"], "coordinates": _round(g["coordinates"], ndigits)}
+def decode_geometry(polys: list, digits: int = 4) -> dict:
+    """Inverse of encode_geometry, as a GeoJSON MultiPolygon (for tests and tools)."""
+    scale = 10**digits
+    out = []
+    for rings in polys:
+        dec = []
+        for r in rings:
+            xy = np.cumsum(np.asarray(r, dtype=np.int64).reshape(-1, 2), axis=0) / scale
+            dec.append(xy.tolist())
+        out.append(dec)
+    return {"type": "MultiPolygon", "coordinates": out}

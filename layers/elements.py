@@ -22,29 +22,72 @@ def _js(value) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-class SharedGeometry(MacroElement):
-    """`var <name> = {id: GeoJSON geometry}` — defined once, used by many layers."""
+GEOMETRY_DIGITS = 4
+
+
+class GeometryCodec(MacroElement):
+    """`gdDecode`: turns geo.derive.encode_geometry output back into GeoJSON.
+    Added to the map before any layer that carries encoded geometry."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = {{ this.data }};
+        window.gdDecode = function (polys, digits) {
+            var scale = Math.pow(10, digits);
+            return {type: "MultiPolygon", coordinates: polys.map(function (rings) {
+                return rings.map(function (r) {
+                    var out = [], x = 0, y = 0;
+                    for (var i = 0; i < r.length; i += 2) {
+                        x += r[i]; y += r[i + 1];
+                        out.push([x / scale, y / scale]);
+                    }
+                    return out;
+                });
+            })};
+        };
         {% endmacro %}
         """
     )
 
-    def __init__(self, geometries: dict[str, dict]):
+    def __init__(self):
+        super().__init__()
+        self._name = "GeometryCodec"
+
+
+class SharedGeometry(MacroElement):
+    """`var <name> = {id: GeoJSON geometry}` — defined once, used by many layers.
+
+    geometries: id -> encode_geometry(...) output."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var enc = {{ this.data }}, out = {};
+            Object.keys(enc).forEach(function (k) { out[k] = gdDecode(enc[k], {{ this.digits }}); });
+            return out;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, geometries: dict[str, list], digits: int = GEOMETRY_DIGITS):
         super().__init__()
         self._name = "SharedGeometry"
         self.data = _js(geometries)
+        self.digits = digits
+
+
+CITY_PLACEHOLDER = "%%CITY%%"
 
 
 class CityLayer(Layer):
     """A toggleable GeoJSON layer built in the browser from shared geometry.
 
-    items: [geometry id, style index, tooltip HTML or "", popup HTML or ""];
-    the HTML must already be escaped by the caller.
-    """
+    items: [geometry id, style index, tooltip text index, popup text index, city HTML];
+    texts: HTML strings (already escaped by the caller) in which %%CITY%% stands for
+    the item's city, so one designation's popup is sent once for all its cities.
+    An index of -1 means no tooltip/popup."""
 
     _template = Template(
         """
@@ -52,12 +95,14 @@ class CityLayer(Layer):
         var {{ this.get_name() }} = (function () {
             var geom = {{ this.geometry.get_name() }};
             var styles = {{ this.styles_js }};
+            var texts = {{ this.texts_js }};
             var items = {{ this.items_js }};
+            function text(i, city) { return i < 0 ? "" : texts[i].split("%%CITY%%").join(city); }
             return L.geoJSON({
                 type: "FeatureCollection",
                 features: items.map(function (it) {
                     return {type: "Feature", geometry: geom[it[0]],
-                            properties: {id: it[0], s: it[1], t: it[2], p: it[3]}};
+                            properties: {id: it[0], s: it[1], t: text(it[2], it[4]), p: text(it[3], it[4])}};
                 })
             }, {
                 interactive: {{ "true" if this.interactive else "false" }},
@@ -73,35 +118,61 @@ class CityLayer(Layer):
     )
 
     def __init__(self, geometry: SharedGeometry, items: list, styles: list[dict], name: str,
-                 show: bool = True, interactive: bool = True, overlay: bool = True, control: bool = True):
+                 texts: list[str] = (), show: bool = True, interactive: bool = True, overlay: bool = True,
+                 control: bool = True):
         super().__init__(name=name, overlay=overlay, control=control, show=show)
         self._name = "CityLayer"
         self.geometry = geometry
         self.items_js = _js(items)
+        self.texts_js = _js(list(texts))
         self.styles_js = _js(styles)
         self.interactive = interactive
 
 
+class TextTable:
+    """Collects distinct HTML strings for a CityLayer and hands out their indices."""
+
+    def __init__(self):
+        self.texts: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def add(self, html: str) -> int:
+        if not html:
+            return -1
+        if html not in self._index:
+            self._index[html] = len(self.texts)
+            self.texts.append(html)
+        return self._index[html]
+
+
 class GeoJsonLayer(Layer):
-    """Plain inline GeoJSON (context, zone outlines): non-interactive, styled once."""
+    """Non-interactive polygons (context, zones) from encoded geometry.
+
+    features: [style index, encode_geometry(...) output]."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+        var {{ this.get_name() }} = L.geoJSON({
+            type: "FeatureCollection",
+            features: {{ this.data }}.map(function (f) {
+                return {type: "Feature", properties: {s: f[0]}, geometry: gdDecode(f[1], {{ this.digits }})};
+            })
+        }, {
             interactive: false,
-            style: function (f) { return {{ this.style_js }}[f.properties.s || 0]; }
+            style: function (f) { return {{ this.style_js }}[f.properties.s]; }
         });
         {% endmacro %}
         """
     )
 
-    def __init__(self, data: dict, styles: list[dict], name: str, show: bool = True,
-                 overlay: bool = True, control: bool = True):
+    def __init__(self, features: list, styles: list[dict], name: str, show: bool = True,
+                 overlay: bool = True, control: bool = True, digits: int = GEOMETRY_DIGITS):
         super().__init__(name=name, overlay=overlay, control=control, show=show)
         self._name = "GeoJsonLayer"
-        self.data = _js(data)
+        self.data = _js(features)
         self.style_js = _js(styles)
+        self.digits = digits
 
 
 class LabelLayer(Layer):
@@ -185,6 +256,7 @@ MAP_CSS = """
 .gd-swatch.region { border-style: dashed; }
 .gd-note { color: #555; font-size: 11px; }
 .gd-group { font-weight: 700; margin: 4px 0 1px; color: #333; }
+.leaflet-interactive:focus { outline: none; }
 .leaflet-control-layers-expanded { font-size: 12px; line-height: 1.3; padding: 4px 8px; }
 .leaflet-control-layers-list { max-height: 560px; overflow-y: auto; }
 .gd-popup table { border-collapse: collapse; font-size: 12px; }
@@ -262,7 +334,9 @@ class ViewSync(MacroElement):
             }
             window.gdOverlays = overlays;
             window.gdVisible = visible;
+            var applying = false;
             window.gdApplyView = function (ids) {
+                applying = true;  // the host's own change: not a user toggle to report back
                 Object.keys(overlays).forEach(function (id) {
                     var on = ids.indexOf(id) >= 0, layer = overlays[id];
                     if (on && !map.hasLayer(layer)) { map.addLayer(layer); }
@@ -270,6 +344,7 @@ class ViewSync(MacroElement):
                 });
                 restyleZoning();
                 if (overlays["zoning"] && map.hasLayer(overlays["zoning"])) { overlays["zoning"].bringToBack(); }
+                applying = false;
             };
             // streamlit-folium wraps onSelectionComplete of any window.tag_filter_button_*
             // object to report selected_tags; this stands in for such a button.
@@ -279,9 +354,15 @@ class ViewSync(MacroElement):
             var reports = 0;
             map.on("overlayadd overlayremove", function () {
                 restyleZoning();
+                if (applying) { return; }
                 var report = window.tag_filter_button_gd_view.options.onSelectionComplete;
                 reports += 1;
                 if (report) { report(["@" + reports].concat(visible())); }
+            });
+            // A popup stops its click from reaching the map, so streamlit-folium would
+            // never hear of it; pass the clicked point on so the host can pick the city.
+            Object.keys(overlays).forEach(function (id) {
+                overlays[id].on("click", function (e) { map.fire("click", {latlng: e.latlng}); });
             });
             restyleZoning();
         })();

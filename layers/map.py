@@ -15,9 +15,12 @@ import geopandas as gpd
 import pandas as pd
 import xyzservices.providers as xyz
 
-from geo.derive import dissolve, label_point, web_geometry
+from geo.derive import dissolve, encode_geometry, label_point
 from layers.assets import use_inline_assets, use_served_assets
 from layers.elements import (
+    CITY_PLACEHOLDER,
+    GeometryCodec,
+    TextTable,
     CityLayer,
     GeoJsonLayer,
     LabelLayer,
@@ -54,13 +57,18 @@ BASEMAPS = {
 GCJ_BASEMAPS = {"gaode"}
 
 
+# Context and zone outlines are drawn thin or under other layers: 3 digits (~110 m)
+# is plenty, and shared city borders keep 4 (~11 m).
+CONTEXT_DIGITS = 3
+
+
 @dataclass(frozen=True)
 class Frame:
-    """Everything geometric one coordinate system needs."""
+    """Everything geometric one coordinate system needs (geometry encoded for the web)."""
 
-    cities: dict  # adcode -> GeoJSON geometry
-    zones: dict  # FeatureCollection of dissolved zones, property "zone"
-    context: dict  # FeatureCollection, property s: 0 Guangdong outline, 1 other
+    cities: dict  # adcode -> encoded geometry
+    zones: dict  # zone id -> encoded geometry (dissolved)
+    context: list  # [style index (0 Guangdong outline, 1 neighbour), encoded geometry]
     labels: dict  # adcode -> (lat, lon)
     bounds: list  # [[south, west], [north, east]]
 
@@ -78,11 +86,10 @@ class MapData:
             zones = dissolve(c, "zone")
             minx, miny, maxx, maxy = c.total_bounds
             return Frame(
-                cities={r.adcode: web_geometry(r.geometry) for r in c.itertuples()},
-                zones=_collection((web_geometry(r.geometry), {"zone": r.zone}) for r in zones.itertuples()),
-                context=_collection(
-                    (web_geometry(r.geometry, 3), {"s": 0 if r.kind == "guangdong" else 1}) for r in ctx.itertuples()
-                ),
+                cities={r.adcode: encode_geometry(r.geometry) for r in c.itertuples()},
+                zones={r.zone: encode_geometry(r.geometry, CONTEXT_DIGITS) for r in zones.itertuples()},
+                context=[[0 if r.kind == "guangdong" else 1, encode_geometry(r.geometry, CONTEXT_DIGITS)]
+                         for r in ctx.itertuples()],
                 labels={r.adcode: label_point(r.geometry)[::-1] for r in c.itertuples()},
                 bounds=[[miny, minx], [maxy, maxx]],
             )
@@ -92,20 +99,15 @@ class MapData:
         return cls(wgs84=frame(cities, context), gcj02=frame(gcj_cities, gcj_context))
 
 
-def _collection(parts) -> dict:
-    return {
-        "type": "FeatureCollection",
-        "features": [{"type": "Feature", "geometry": g, "properties": p} for g, p in parts],
-    }
-
-
 def _swatch(color: str, opacity: float = 1.0, region: bool = False) -> str:
     cls = "gd-swatch region" if region else "gd-swatch"
     return f'<span class="{cls}" style="background:{color};opacity:{max(opacity, 0.35):.2f}"></span>'
 
 
-def _popup(rows: list[tuple[str, str]], quote: str | None = None, lang: str = "zh") -> str:
-    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+def _popup(rows: list[tuple[str, str | None]], quote: str | None = None) -> str:
+    """Escaped popup HTML; a value of None is the item's city (CITY_PLACEHOLDER)."""
+    body = "".join(f"<tr><th>{escape(k)}</th><td>{CITY_PLACEHOLDER if v is None else escape(v)}</td></tr>"
+                   for k, v in rows)
     q = f"<blockquote>{escape(quote)}</blockquote>" if quote else ""
     return f'<div class="gd-popup"><table>{body}</table>{q}</div>'
 
@@ -118,18 +120,20 @@ def coverage_layer(policy, rows, geometry, state: ViewState, frame: Frame):
         {"fillColor": c, "fillOpacity": 0.85, "color": CITY_BORDER, "weight": 1}
         for c in classes.colors
     ]
-    items = []
+    items, texts = [], TextTable()
     for r in cov.itertuples():
         names = [i18n.cluster_name(policy, c, lang) for c in r.cluster_ids]
         sep = "、" if lang == "zh" else ", "
         tip = (
-            f"<b>{escape(i18n.city_name(policy, r.adcode, lang))}</b> — "
+            f"<b>{CITY_PLACEHOLDER}</b> — "
             f"{escape(t('clusters_n', lang))}: {r.clusters} "
             f"({escape(t('pillar_short', lang))} {r.pillar} / {escape(t('emerging_short', lang))} {r.emerging})"
             f"<br>{escape(sep.join(names) or t('no_clusters', lang))}"
         )
-        items.append([r.adcode, classes.index(r.clusters), tip, ""])
-    layer = CityLayer(geometry, items, styles, name=escape(t("coverage_layer", lang)), show=state.coverage)
+        items.append([r.adcode, classes.index(r.clusters), texts.add(tip), -1,
+                      escape(i18n.city_name(policy, r.adcode, lang))])
+    layer = CityLayer(geometry, items, styles, name=escape(t("coverage_layer", lang)), texts=texts.texts,
+                      show=state.coverage)
     title = escape(i18n.coverage_title(policy, state.basis, state.tier, lang))
     legend = f"<b>{escape(t('legend_coverage', lang))}</b><div class='gd-note'>{title}</div>" + "".join(
         f"<div>{_swatch(c)}{escape(label)}</div>" for c, label in zip(classes.colors, classes.labels())
@@ -152,13 +156,9 @@ def zoning_layer(policy: Policy, state: ViewState, frame: Frame):
     lang = state.lang
     ids = list(policy.zones)
     styles = zoning_styles(policy)["fill" if zoning_as_fill(state.coverage, state.clusters) else "outline"]
-    data = {
-        "type": "FeatureCollection",
-        "features": [
-            {**f, "properties": {"s": ids.index(f["properties"]["zone"])}} for f in frame.zones["features"]
-        ],
-    }
-    layer = GeoJsonLayer(data, styles, name=escape(t("zoning_layer", lang)), show=state.zoning)
+    features = [[ids.index(zid), enc] for zid, enc in frame.zones.items()]
+    layer = GeoJsonLayer(features, styles, name=escape(t("zoning_layer", lang)), show=state.zoning,
+                         digits=CONTEXT_DIGITS)
     legend = f"<b>{escape(t('zoning_layer', lang))}</b>" + "".join(
         f"<div>{_swatch(z.color)}{escape(z.short_zh + ' ' if lang == 'zh' else '')}"
         f"{escape(i18n.zone_name(policy, z.id, lang))} ({len(z.members)})</div>"
@@ -184,28 +184,29 @@ def cluster_layers(policy: Policy, rows: pd.DataFrame, geometry, state: ViewStat
         mine = sel[sel["cluster_id"] == cid]
         # Explicit rows last so a city named explicitly is drawn above a region-level mention.
         mine = mine.sort_values("basis", key=lambda s: s.map({"region": 0, "explicit": 1}), kind="stable")
-        items = []
+        items, texts = [], TextTable()
         cname = i18n.cluster_name(policy, cid, lang)
         tier_label = t(f"{cl.tier}_short", lang)
         for r in mine.itertuples():
-            city = i18n.city_name(policy, r.adcode, lang)
+            city = escape(i18n.city_name(policy, r.adcode, lang))
             role_cat = i18n.role_name(policy, r.role, lang)
-            tip = f"<b>{escape(cname)}</b><br>{escape(city)} · {escape(role_cat)} · {escape(t(r.basis, lang))}"
+            tip = f"<b>{escape(cname)}</b><br>{CITY_PLACEHOLDER} · {escape(role_cat)} · {escape(t(r.basis, lang))}"
             fields = [
                 (t("cluster", lang), f"{cname} ({tier_label} {cl.number})"),
-                (t("city", lang), city),
+                (t("city", lang), None),
                 (t("role", lang), f"{r.role_zh} · {role_cat}" if lang == "zh" else f"{role_cat} ({r.role_zh})"),
                 (t("basis", lang), t(r.basis, lang)),
                 (t("place", lang), r.place_zh),
             ]
             style_idx = roles.index(r.role) * 2 + (0 if r.basis == "explicit" else 1)
-            items.append([r.adcode, style_idx, tip, _popup(fields, r.quote, lang)])
+            items.append([r.adcode, style_idx, texts.add(tip), texts.add(_popup(fields, r.quote)), city])
         header = ""
         if cl.tier not in seen_tier:
             seen_tier.add(cl.tier)
             header = f'<div class="gd-group">{escape(t(cl.tier, lang))}</div>'
         label = f"{header}{cl.number}. {escape(cname)}" + ("" if items else " <i>(—)</i>")
-        layers.append(CityLayer(geometry, items, styles, name=label, show=cid in state.clusters))
+        layers.append(CityLayer(geometry, items, styles, name=label, texts=texts.texts,
+                                show=cid in state.clusters))
     legend = f"<b>{escape(t('legend_roles', lang))}</b>" + "".join(
         f"<div>{_swatch(ROLE_COLORS[r])}{escape(i18n.role_name(policy, r, lang))}</div>" for r in roles
     )
@@ -256,16 +257,17 @@ def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewStat
         folium.TileLayer(tiles=p.build_url(), attr=p.get("attribution", p.name), name=p.name,
                          max_zoom=18, overlay=False, control=False).add_to(m)
 
+    GeometryCodec().add_to(m)
     GeoJsonLayer(frame.context, [
         {"color": "#777", "weight": 1.2, "fillColor": "#fff", "fillOpacity": 0.0},
         {"color": CONTEXT_BORDER, "weight": 0.8, "fillColor": CONTEXT_FILL, "fillOpacity": 1.0},
-    ], name=escape(t("context_layer", lang)), control=False).add_to(m)
+    ], name=escape(t("context_layer", lang)), control=False, digits=CONTEXT_DIGITS).add_to(m)
 
     geometry = SharedGeometry(frame.cities)
     geometry.add_to(m)
     cov, cov_legend, _ = coverage_layer(policy, rows, geometry, state, frame)
     cov.add_to(m)
-    outline = CityLayer(geometry, [[a, 0, "", ""] for a in frame.cities],
+    outline = CityLayer(geometry, [[a, 0, -1, -1, ""] for a in frame.cities],
                         [{"color": CITY_BORDER, "weight": 0.8, "fill": False}],
                         name="outline", interactive=False, control=False)
     outline.add_to(m)

@@ -79,9 +79,33 @@ def test_choropleth_uses_shared_classes(policy, rows, map_data):
 
 def test_geometry_written_once(policy, rows, map_data):
     _, html = render(policy, rows, map_data, clusters=tuple(policy.clusters))
-    # a distinctive coordinate of the shared geometry occurs once however many layers draw it
-    first = json.dumps(map_data.wgs84.cities["440100"]["coordinates"][0][0][:2], separators=(",", ":"))
+    # the first ring of a city, as encoded, occurs once however many layers draw the city
+    first = json.dumps(map_data.wgs84.cities["440100"][0][0][:12], separators=(",", ":"))
     assert html.count(first[1:-1]) == 1
+    assert html.count("gdDecode = function") == 1
+
+
+def test_encoded_geometry_round_trips(map_data):
+    import shapely
+    from shapely.geometry import shape
+
+    from geo.boundaries import load_cities
+    from geo.derive import decode_geometry
+
+    cities = load_cities().set_index("adcode")
+    for adcode, enc in map_data.wgs84.cities.items():
+        g = shape(decode_geometry(enc))
+        assert g.is_valid
+        # 4 decimal digits: within ~11 m of the committed boundary
+        assert shapely.hausdorff_distance(g, cities.loc[adcode, "geometry"]) < 1e-4
+
+
+def test_popups_carry_their_city(policy, rows, map_data):
+    _, html = render(policy, rows, map_data, clusters=("automotive",))
+    assert html.count("%%CITY%%") > 20  # placeholders, filled in the page
+    assert "打造以广州、深圳、佛山为核心的创新网络和生产性服务业网络" in html
+    # one popup per designation, not one per city
+    assert html.count("优化以广州、深圳、珠海、佛山、肇庆为重点的汽车产业区域布局") == 1
 
 
 def test_no_remote_assets_without_basemap(policy, rows, map_data):
@@ -95,10 +119,10 @@ def test_no_remote_assets_without_basemap(policy, rows, map_data):
 
 
 def test_gaode_shifts_vectors(policy, rows, map_data):
-    a = map_data.wgs84.cities["440300"]["coordinates"][0][0][0]
-    b = map_data.gcj02.cities["440300"]["coordinates"][0][0][0]
-    # GCJ-02 offsets in Shenzhen are a few hundred metres: ~0.005 deg
-    assert 0.001 < abs(a[0] - b[0]) + abs(a[1] - b[1]) < 0.02
+    a = map_data.wgs84.cities["440300"][0][0][:2]
+    b = map_data.gcj02.cities["440300"][0][0][:2]
+    # GCJ-02 offsets in Shenzhen are a few hundred metres: ~0.005 deg = ~50 units of 1e-4
+    assert 10 < abs(a[0] - b[0]) + abs(a[1] - b[1]) < 200
     _, html = render(policy, rows, map_data, basemap="gaode")
     assert "autonavi" in html
 
