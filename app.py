@@ -382,6 +382,14 @@ def comparison_panel(state: ViewState) -> None:
     m1.metric(status["shared"][0 if lang == "zh" else 1], len(res["shared"]))
     m2.metric(f"{status['only_a'][0 if lang == 'zh' else 1]} · {place_label(a)}", len(res["only_a"]))
     m3.metric(f"{status['only_b'][0 if lang == 'zh' else 1]} · {place_label(b)}", len(res["only_b"]))
+    # Clusters per place and tier, split into shared and unique.
+    tiers = table.set_index("cluster_id")["tier"] if len(table) else pd.Series(dtype=str)
+    chart = pd.DataFrame(
+        {status[k][0 if lang == "zh" else 1]: [
+            sum(1 for c in res[k] if tiers.get(c) == tier) for tier in ("pillar", "emerging")]
+         for k in ("shared", "only_a", "only_b")},
+        index=[t("pillar_short", lang), t("emerging_short", lang)])
+    st.bar_chart(chart, horizontal=True, height=160)
     st.dataframe(shown, hide_index=True, width="stretch")
 
 
