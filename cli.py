@@ -8,8 +8,15 @@
                   [--clusters ID,...] [--basis ...] [--tier ...] [--lang zh|en] [--dpi N] [--size SIZE]
     python cli.py export-all --out DIR [--format png|svg|pdf] [--lang zh|en] [--dpi N] [--size SIZE]
 
+Every command also takes --designations PATH (a .csv, .xlsx or .yaml file in the
+schema of data/templates/README.md) and --designations-mode replace|beside: the
+file's designations then take the place of the built-in ones (replace, the
+default) or are added to them (beside).
+
 Output goes to stdout as UTF-8. A bad argument prints one line naming the bad
-value and the accepted ones and exits with status 2.
+value and the accepted ones and exits with status 2; so does an unreadable
+--designations file, and an invalid one prints one line per problem
+(PATH:row N:column: message) and exits with status 2.
 """
 
 from __future__ import annotations
@@ -17,14 +24,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import sys
 
-from policy import PolicyDataError, load_policy
+from policy import Policy, PolicyDataError, load_policy
 from policy.coverage import BASIS_CHOICES, TIER_CHOICES, compare, compare_rows, designation_rows
 from policy.tables import records, table, write_csv, write_json
+from policy.userdata import MAX_BYTES, MODES, load_designations, too_large
+
 
 class UsageError(Exception):
     pass
+
+
+class DesignationsError(Exception):
+    """An invalid --designations file; `lines` holds one line per problem."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
 
 
 class Parser(argparse.ArgumentParser):
@@ -44,6 +62,14 @@ def add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tier", default="all", choices=TIER_CHOICES, help="cluster tier (default all)")
 
 
+def add_data_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--designations", default=None, metavar="PATH",
+                   help="read designations from PATH (.csv, .xlsx, .yaml; see data/templates/README.md)")
+    # Default None, not "replace", so that a mode given without a file is caught.
+    p.add_argument("--designations-mode", default=None, choices=MODES,
+                   help="replace: only the file's clusters (default); beside: the built-in clusters, then the file's")
+
+
 def build_parser() -> Parser:
     parser = Parser(prog="cli.py", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
@@ -52,17 +78,20 @@ def build_parser() -> Parser:
                        description="One row per (designation, city). A region-level designation gives one row "
                                    "per member city with basis 'region'.")
     p.add_argument("--format", default="csv", choices=("csv", "json"))
+    add_data_options(p)
 
     p = sub.add_parser("coverage", help="per-city counts of clusters and designations (all 21 cities)",
                        description="One row per city: distinct clusters naming it, split pillar/emerging, "
                                    "number of designations and the cluster ids.")
     p.add_argument("--format", default="csv", choices=("csv", "json"))
     add_filters(p)
+    add_data_options(p)
 
     p = sub.add_parser("zones", help="per-zone aggregates for 一核一带一区",
                        description="One row per zone of 一核一带一区, with its share of all (designation, city) pairs.")
     p.add_argument("--format", default="csv", choices=("csv", "json"))
     add_filters(p)
+    add_data_options(p)
 
     p = sub.add_parser("compare", help="two cities or two zones side by side",
                        description="Shared and unique clusters of two places. A place is a city (广州, Guangzhou, "
@@ -71,6 +100,7 @@ def build_parser() -> Parser:
     p.add_argument("b", metavar="B")
     p.add_argument("--format", default="text", choices=("text", "csv", "json"))
     add_filters(p)
+    add_data_options(p)
     add_export_commands(sub)
     return parser
 
@@ -103,6 +133,7 @@ def add_export_commands(sub) -> None:
                    help="with --layer cluster: cluster ids, or all, pillar, emerging")
     add_filters(p)
     add_export_options(p)
+    add_data_options(p)
 
     p = sub.add_parser("export-all", help="write the overview, zoning and one map per cluster (22 files)",
                        description="Write coverage.EXT, zoning.EXT and cluster-<id>.EXT for the 20 clusters into "
@@ -111,6 +142,7 @@ def add_export_commands(sub) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="directory to write into")
     p.add_argument("--format", default="png", choices=EXPORT_FORMATS, help="default png")
     add_export_options(p)
+    add_data_options(p)
 
 
 def run_export(policy, args, out) -> None:
@@ -130,8 +162,38 @@ def run_export(policy, args, out) -> None:
         raise PolicyDataError(str(exc)) from None
 
 
-def run(args: argparse.Namespace, out) -> None:
-    policy = load_policy()
+def read_designations(path: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if stat.S_ISREG(st.st_mode) and st.st_size > MAX_BYTES:
+                raise DesignationsError([too_large(st.st_size).format(path)])
+            # One byte past the cap, so that a pipe or device of unknown size still
+            # trips the size check in load_designations instead of being read whole.
+            return fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"cli.py: error: --designations {path}: cannot read the file "
+                         f"({exc.strerror or exc})") from None
+
+
+def load_data(args: argparse.Namespace, err) -> Policy:
+    """The built-in policy, or the one built from --designations."""
+    path, mode = args.designations, args.designations_mode
+    if path is None:
+        if mode is not None:
+            raise UsageError(f"cli.py {args.command}: error: --designations-mode {mode} needs --designations PATH")
+        return load_policy()
+    data = read_designations(path)
+    result = load_designations(data, path, load_policy(), mode or "replace")
+    if result.policy is None:
+        raise DesignationsError([p.format(path) for p in result.problems])
+    for note in result.notes:
+        print(f"{path}: note: {note}", file=err)
+    return result.policy
+
+
+def run(args: argparse.Namespace, out, err=None) -> None:
+    policy = load_data(args, sys.stderr if err is None else err)
     rows = designation_rows(policy)
     if args.command in ("designations", "coverage", "zones"):
         filters = {} if args.command == "designations" else {"basis": args.basis, "tier": args.tier}
@@ -175,6 +237,10 @@ def main(argv: list[str] | None = None) -> int:
         run(args, sys.stdout)
     except UsageError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except DesignationsError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
         return 2
     except ValueError as exc:  # a bad place name or choice from the engine
         print(f"cli.py: error: {exc}", file=sys.stderr)
