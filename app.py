@@ -431,7 +431,7 @@ def about_panel(lang: str) -> None:
     from policy.model import DOCUMENT_DATE, DOCUMENT_ID, DOCUMENT_TITLE_EN, DOCUMENT_TITLE_ZH
 
     st.markdown(f"**{DOCUMENT_TITLE_ZH}**（{DOCUMENT_ID}，{DOCUMENT_DATE}）  \n*{DOCUMENT_TITLE_EN}*")
-    st.caption(t("source", lang))
+    st.text(i18n.source_line(P, lang))
     regions = pd.DataFrame({
         ("区域术语" if lang == "zh" else "Region term"): [r.term_zh for r in P.regions.values()],
         ("英文" if lang == "zh" else "English"): [r.name_en for r in P.regions.values()],

@@ -135,9 +135,9 @@ def add_export_commands(sub) -> None:
     add_export_options(p)
     add_data_options(p)
 
-    p = sub.add_parser("export-all", help="write the overview, zoning and one map per cluster (22 files)",
-                       description="Write coverage.EXT, zoning.EXT and cluster-<id>.EXT for the 20 clusters into "
-                                   "DIR (created if missing). The overview counts named cities; the cluster "
+    p = sub.add_parser("export-all", help="write the overview, zoning and one map per cluster",
+                       description="Write coverage.EXT, zoning.EXT and cluster-<id>.EXT for every cluster "
+                                   "(22 files for the built-in data) into DIR (created if missing). The overview counts named cities; the cluster "
                                    "maps also show region-level mentions, pale and dashed.")
     p.add_argument("--out", required=True, metavar="DIR", help="directory to write into")
     p.add_argument("--format", default="png", choices=EXPORT_FORMATS, help="default png")

@@ -25,6 +25,7 @@ import io
 import os
 import tempfile
 import threading
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -112,6 +113,11 @@ def charset() -> list[int]:
     return sorted(ord(c) for c in chars if not c.isspace() or c == " ")
 
 
+@lru_cache(maxsize=1)
+def _base_codes() -> frozenset[int]:
+    return frozenset(charset())
+
+
 def _key(src: Path, codes: list[int]) -> str:
     h = hashlib.sha256()
     h.update(f"{RECIPE}|{src.stat().st_size}|".encode())
@@ -119,7 +125,7 @@ def _key(src: Path, codes: list[int]) -> str:
     return h.hexdigest()[:12]
 
 
-def _build(src: Path, codes: list[int], targets: dict[str, Path]) -> None:
+def _build(src: Path, codes: list[int], targets: dict[str, Path], rename: str | None = None) -> None:
     from fontTools import subset
     from fontTools.ttLib import TTFont
     from fontTools.varLib import instancer
@@ -135,12 +141,15 @@ def _build(src: Path, codes: list[int], targets: dict[str, Path]) -> None:
     sub.subset(font)
     buf = io.BytesIO()
     font.save(buf)
+    font.close()
     for style, path in targets.items():
         buf.seek(0)
         var = TTFont(buf)
         static = instancer.instantiateVariableFont(var, {"wght": WEIGHTS[style]}, inplace=True,
                                                    updateFontNames=True)
         static = static or var
+        if rename:
+            _rename(static, rename)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         try:
@@ -186,12 +195,60 @@ def register() -> dict[str, Path]:
         return _registered
 
 
-def rc_params() -> dict:
-    """matplotlib rc settings that make the static maps use only this font."""
+EXTRA_FAMILY = "GD Clusters Extra"
+_extra: dict[str, str] = {}  # key of an extra character set -> its registered family
+
+
+def _rename(font, family: str) -> None:
+    for rec in font["name"].names:
+        if rec.nameID in (1, 4, 16):
+            rec.string = family
+        elif rec.nameID == 6:
+            rec.string = family.replace(" ", "")
+
+
+def extra_family(text: str) -> str | None:
+    """A fallback family for the characters of `text` missing from the main subset
+    (rare characters in a user's data), built and registered on demand; None if
+    nothing is missing or the source font lacks them too."""
+    base = _base_codes()
+    missing = sorted({ord(c) for c in text if not c.isspace()} - base)
+    if not missing:
+        return None
+    src = source_font()
+    key = _key(src, missing)
+    with _lock:
+        if key in _extra:
+            return _extra[key]
+        from fontTools.ttLib import TTFont
+
+        with TTFont(src, lazy=True) as font:
+            cmap = font.getBestCmap()
+        missing = [c for c in missing if c in cmap]
+        if not missing:
+            return None
+        family = f"{EXTRA_FAMILY} {key}"
+        paths = {s: cache_dir() / f"GDExtra-{s.capitalize()}-{key}.ttf" for s in WEIGHTS}
+        todo = {s: p for s, p in paths.items() if not p.is_file()}
+        if todo:
+            _build(src, missing, todo, rename=family)
+        from matplotlib import font_manager
+
+        for path in paths.values():
+            font_manager.fontManager.addfont(str(path))
+        _extra[key] = family
+        return family
+
+
+def rc_params(text: str = "") -> dict:
+    """matplotlib rc settings that make the static maps use only this font (plus,
+    for characters of `text` outside it, a fallback cut from the same source)."""
     register()
+    extra = extra_family(text) if text else None
+    families = [FAMILY, extra] if extra else [FAMILY]
     return {
-        "font.family": [FAMILY],
-        "font.sans-serif": [FAMILY],
+        "font.family": families,
+        "font.sans-serif": families,
         "axes.unicode_minus": False,
         "svg.fonttype": "none",
         "pdf.fonttype": 42,

