@@ -8,7 +8,9 @@ a standalone HTML file.
 
 from __future__ import annotations
 
+import base64
 import filecmp
+import re
 import shutil
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +48,19 @@ def _read(name: str) -> str:
     return (LEAFLET_DIR / name).read_text(encoding="utf-8")
 
 
+def _inline_images(css: str) -> str:
+    """leaflet.css points at images/*.png (the layer-control icon, markers); a
+    standalone page has no images folder, so they become data: URIs."""
+
+    def data_uri(match: re.Match) -> str:
+        path = LEAFLET_DIR / "images" / match.group(1)
+        if not path.is_file():
+            return match.group(0)
+        return f"url(data:image/png;base64,{base64.b64encode(path.read_bytes()).decode('ascii')})"
+
+    return re.sub(r"url\(['\"]?images/([\w.-]+\.png)['\"]?\)", data_uri, css)
+
+
 def use_served_assets(m) -> None:
     """Point the map's JS/CSS at the copies the app serves itself."""
     m.default_js = [(f.replace(".", "_"), f"{SERVED_PREFIX}/{f}") for f in JS_FILES]
@@ -57,7 +72,7 @@ def use_inline_assets(m) -> None:
     m.default_js, m.default_css = [], []
     header = m.get_root().header
     for f in CSS_FILES:
-        header.add_child(Element(f"<style>{_read(f)}</style>"), name=f"inline_{f}")
+        header.add_child(Element(f"<style>{_inline_images(_read(f))}</style>"), name=f"inline_{f}")
     for f in JS_FILES:
         # "</script" cannot occur inside an inline script element.
         code = _read(f).replace("</script", "<\\/script")

@@ -334,9 +334,14 @@ class ViewSync(MacroElement):
             }
             window.gdOverlays = overlays;
             window.gdVisible = visible;
-            var applying = false;
-            window.gdApplyView = function (ids) {
+            var applying = false, focus = null, geom = {{ this.geometry.get_name() }};
+            window.gdApplyView = function (ids, city) {
                 applying = true;  // the host's own change: not a user toggle to report back
+                if (focus) { map.removeLayer(focus); focus = null; }
+                if (city && geom[city]) {
+                    focus = L.geoJSON(geom[city], {interactive: false,
+                        style: {color: "#111", weight: 3, fill: false, opacity: 0.9}}).addTo(map);
+                }
                 Object.keys(overlays).forEach(function (id) {
                     var on = ids.indexOf(id) >= 0, layer = overlays[id];
                     if (on && !map.hasLayer(layer)) { map.addLayer(layer); }
@@ -370,14 +375,34 @@ class ViewSync(MacroElement):
         """
     )
 
-    def __init__(self, overlays: list[tuple[str, Layer]], zoning_styles: dict[str, list[dict]]):
+    def __init__(self, overlays: list[tuple[str, Layer]], zoning_styles: dict[str, list[dict]],
+                 geometry: SharedGeometry):
         super().__init__()
         self._name = "ViewSync"
+        self.geometry = geometry
         self.overlays = overlays
         self.zoning_styles = zoning_styles
         self.js = _js
 
 
-def view_script(ids) -> str:
-    """JavaScript that shows exactly the overlays `ids` on a map carrying ViewSync."""
-    return f"window.gdApplyView && window.gdApplyView({_js(list(ids))});"
+class InitialView(MacroElement):
+    """Runs a view script once the map and its ViewSync exist (standalone pages)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.code }}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, code: str):
+        super().__init__()
+        self._name = "InitialView"
+        self.code = code
+
+
+def view_script(ids, focus: str | None = None) -> str:
+    """JavaScript that shows exactly the overlays `ids` on a map carrying ViewSync,
+    and outlines the city `focus` (an adcode) if given."""
+    return f"window.gdApplyView && window.gdApplyView({_js(list(ids))}, {_js(focus)});"

@@ -20,6 +20,7 @@ from layers.assets import use_inline_assets, use_served_assets
 from layers.elements import (
     CITY_PLACEHOLDER,
     GeometryCodec,
+    InitialView,
     TextTable,
     CityLayer,
     GeoJsonLayer,
@@ -231,7 +232,7 @@ def base_state(state: ViewState) -> ViewState:
 
 
 def state_script(state: ViewState) -> str:
-    return view_script(visible_overlays(state))
+    return view_script(visible_overlays(state), state.city)
 
 
 def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewState,
@@ -283,7 +284,9 @@ def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewStat
     labels.add_to(m)
     Legend("", [([cov], cov_legend), ([zoning], zoning_legend), (clusters, cluster_legend)]).add_to(m)
     overlay_ids = [("coverage", cov), ("zoning", zoning), *zip(policy.clusters, clusters)]
-    ViewSync(overlay_ids, zoning_styles(policy)).add_to(m)
+    ViewSync(overlay_ids, zoning_styles(policy), geometry).add_to(m)
+    if state.city:
+        InitialView(state_script(state)).add_to(m)
     control = folium.LayerControl(collapsed=True, position="topright")
     control.add_to(m)
     LayerGroupHeaders(control).add_to(m)

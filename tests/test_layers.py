@@ -148,7 +148,8 @@ def test_overlay_switching_without_rebuild(policy, rows, map_data):
     from layers.map import base_state, state_script
 
     s = ViewState(clusters=("automotive", "new_energy"), coverage=False, zoning=True, lang="en", basis="all")
-    assert state_script(s) == 'window.gdApplyView && window.gdApplyView(["zoning","automotive","new_energy"]);'
+    assert state_script(s) == 'window.gdApplyView && window.gdApplyView(["zoning","automotive","new_energy"], null);'
+    assert state_script(s.with_(city="440300")).endswith('["zoning","automotive","new_energy"], "440300");')
     b = base_state(s)
     assert (b.lang, b.basis, b.tier, b.basemap) == ("en", "all", "all", "none")
     # the base map does not depend on which overlays are on
