@@ -141,6 +141,7 @@ def take_map_click() -> None:
     hit = R.cities[R.cities.geometry.contains(pt)]
     if len(hit):
         st.session_state["city"] = hit.iloc[0]["adcode"]
+        st.session_state["_open_city_tab"] = True
 
 
 def forget_unknown_clusters() -> None:
@@ -188,7 +189,7 @@ def sidebar() -> None:
         return f"{t(c.tier + '_short', lang)} {c.number} · {i18n.cluster_name(P, cid, lang)}"
 
     sb.multiselect(t("cluster", lang), list(CLUSTER_TIERS), key="clusters", format_func=cluster_label,
-                   label_visibility="collapsed")
+                   label_visibility="collapsed", placeholder="选择产业集群" if lang == "zh" else "Choose clusters")
     sb.subheader("覆盖统计" if lang == "zh" else "Coverage")
     sb.radio(t("basis", lang), BASIS, key="basis", format_func=lambda b: t(f"basis_{b}", lang))
     sb.radio(t("tier", lang), TIER, key="tier", format_func=lambda v: t(f"tier_{v}", lang), horizontal=True)
@@ -522,7 +523,46 @@ def export_panel(state: ViewState) -> None:
                "CSV files are UTF-8 with a byte-order mark so Excel shows the Chinese text correctly.")
 
 
+PANELS = {
+    "compare": ("区域比较", "Regional comparison"),
+    "city": ("城市详情", "City detail"),
+    "all": ("全部点名", "All designations"),
+    "export": ("导出", "Export"),
+    "about": ("说明", "About"),
+}
+
+
+def panels(state: ViewState) -> None:
+    """The tabs under the map. Only the open tab runs (lazy tabs), and none on a
+    session's first run: the page's first paint is the map's alone, and the
+    tables and charts follow on the rerun the map triggers when it reports in."""
+    lang = state.lang
+    labels = [v[0 if lang == "zh" else 1] for v in PANELS.values()]
+    if st.session_state.pop("_open_city_tab", False) or (state.city and "panel" not in st.session_state):
+        st.session_state["panel"] = labels[list(PANELS).index("city")]
+    if st.session_state.get("panel") not in labels:
+        st.session_state.pop("panel", None)  # e.g. the language changed
+    tabs = dict(zip(PANELS, st.tabs(labels, key="panel", on_change="rerun")))
+    if tabs["compare"].open:
+        with tabs["compare"]:
+            comparison_panel(state)
+    if tabs["city"].open:
+        with tabs["city"]:
+            city_panel(state)
+    if tabs["all"].open:
+        with tabs["all"]:
+            sel = select(R.rows, state.basis, state.tier)
+            st.dataframe(designation_table(sel, lang), hide_index=True, width="stretch")
+    if tabs["export"].open:
+        with tabs["export"]:
+            export_panel(state)
+    if tabs["about"].open:
+        with tabs["about"]:
+            about_panel(lang)
+
+
 def main() -> None:
+    first_run = "view_loaded" not in st.session_state
     init_from_url()
     forget_unknown_clusters()
     take_map_click()
@@ -536,24 +576,10 @@ def main() -> None:
     for w in st.session_state.get("url_warnings", []):
         st.warning(("链接参数已忽略：" if lang == "zh" else "Link parameter ignored: ") + w)
     map_panel(state)
-    tabs = st.tabs([
-        "区域比较" if lang == "zh" else "Regional comparison",
-        "城市详情" if lang == "zh" else "City detail",
-        "全部点名" if lang == "zh" else "All designations",
-        "导出" if lang == "zh" else "Export",
-        "说明" if lang == "zh" else "About",
-    ])
-    with tabs[0]:
-        comparison_panel(state)
-    with tabs[1]:
-        city_panel(state)
-    with tabs[2]:
-        sel = select(R.rows, state.basis, state.tier)
-        st.dataframe(designation_table(sel, lang), hide_index=True, width="stretch")
-    with tabs[3]:
-        export_panel(state)
-    with tabs[4]:
-        about_panel(lang)
+    if first_run:
+        st.caption("正在载入地图…" if lang == "zh" else "Loading the map…")
+    else:
+        panels(state)
 
 
 main()

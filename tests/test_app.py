@@ -9,9 +9,14 @@ APP = str(ROOT / "app.py")
 
 
 def run(query: dict | None = None) -> AppTest:
+    """The app after its first two runs: the first draws the map only, the
+    panels come with the rerun the map's first report triggers in a browser."""
     at = AppTest.from_file(APP, default_timeout=60)
     for k, v in (query or {}).items():
         at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.tabs  # first run: the map alone
     at.run()
     assert not at.exception, at.exception
     return at
@@ -143,3 +148,13 @@ def test_broken_policy_file_stops_at_startup(tmp_path, monkeypatch, fresh_caches
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "clusters.yaml" in at.error[0].value
+
+
+def test_only_the_open_panel_runs():
+    at = run()
+    columns = [list(df.value.columns) for df in at.dataframe]
+    assert any("区域" in c for c in columns)  # the comparison tab, open by default
+    assert not any("原文" in c for c in columns)  # the designations table is not built
+    at = run({"city": "440300"})  # a link to a city opens its detail
+    columns = [list(df.value.columns) for df in at.dataframe]
+    assert any("原文" in c for c in columns) and not any("区域" in c and "占比" in c for c in columns)
