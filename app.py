@@ -562,12 +562,16 @@ def panels(state: ViewState) -> None:
 
 
 def main() -> None:
+    # A session's first run draws the title and the map only: the map shares the
+    # browser's main thread with the rest of the page, so it paints first and the
+    # sidebar and panels follow on the rerun its first report triggers.
     first_run = "view_loaded" not in st.session_state
     init_from_url()
     forget_unknown_clusters()
     take_map_click()
     take_map_toggles()
-    sidebar()
+    if not first_run:
+        sidebar()
     state = current_state()
     sync_url(state)
     lang = state.lang

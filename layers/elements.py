@@ -247,7 +247,7 @@ MAP_CSS = """
   color: #222; white-space: nowrap; transform: translate(-50%, -50%); pointer-events: none;
   text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
 .gd-legend { background: rgba(255,255,255,.93); padding: 6px 9px; border-radius: 4px; max-width: 260px;
-  font: 12px/1.35 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 420px; overflow-y: auto; }
+  font: 12px/1.35 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 270px; overflow-y: auto; }
 .gd-legend-title { font-weight: 700; margin-bottom: 3px; }
 .gd-legend-section { margin-top: 4px; }
 .gd-legend-section b { display: block; margin-bottom: 2px; }
@@ -258,7 +258,7 @@ MAP_CSS = """
 .gd-group { font-weight: 700; margin: 4px 0 1px; color: #333; }
 .leaflet-interactive:focus { outline: none; }
 .leaflet-control-layers-expanded { font-size: 12px; line-height: 1.3; padding: 4px 8px; }
-.leaflet-control-layers-list { max-height: 560px; overflow-y: auto; }
+.leaflet-control-layers-list { max-height: 360px; overflow-y: auto; }
 .gd-popup table { border-collapse: collapse; font-size: 12px; }
 .gd-popup th { text-align: left; padding-right: 6px; color: #555; vertical-align: top; white-space: nowrap; }
 .gd-popup blockquote { margin: 4px 0 0; padding: 3px 6px; border-left: 3px solid #999; background: #f6f6f6; }
@@ -321,13 +321,18 @@ class ViewSync(MacroElement):
             var map = {{ this._parent.get_name() }};
             var overlays = { {% for id, layer in this.overlays %}{{ this.js(id) }}: {{ layer.get_name() }}{{ "," if not loop.last }}{% endfor %} };
             var zoning = overlays["zoning"], zoningStyles = {{ this.js(this.zoning_styles) }};
-            function restyleZoning() {
-                if (!zoning) { return; }
+            function zoningFilled() {
                 // Same rule as views.style.zoning_as_fill.
-                var fill = Object.keys(overlays).every(function (id) {
+                return Object.keys(overlays).every(function (id) {
                     return id === "zoning" || !map.hasLayer(overlays[id]);
                 });
+            }
+            function restyleZoning() {
+                if (!zoning) { return; }
+                var fill = zoningFilled();
                 zoning.setStyle(function (f) { return zoningStyles[fill ? "fill" : "outline"][f.properties.s]; });
+                // Filled zones sit under everything; outlines go on top of what they frame.
+                if (map.hasLayer(zoning)) { if (fill) { zoning.bringToBack(); } else { zoning.bringToFront(); } }
             }
             function visible() {
                 return Object.keys(overlays).filter(function (id) { return map.hasLayer(overlays[id]); });
@@ -348,7 +353,6 @@ class ViewSync(MacroElement):
                     if (!on && map.hasLayer(layer)) { map.removeLayer(layer); }
                 });
                 restyleZoning();
-                if (overlays["zoning"] && map.hasLayer(overlays["zoning"])) { overlays["zoning"].bringToBack(); }
                 applying = false;
             };
             // streamlit-folium wraps onSelectionComplete of any window.tag_filter_button_*

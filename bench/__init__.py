@@ -1,0 +1,1 @@
+"""Benchmarks for the cluster map: `python -m bench.run --quick|--full` (see BENCHMARKS.md)."""

@@ -1,0 +1,206 @@
+"""Browser-side measurements in headless Chromium: payload, time to map, time to
+toggle, server memory per session. Used by bench.run; all servers are on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import base64
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from tests.browser import MAP_FRAME, PAINTED_JS, WsActivity, rss_mb, wait_for_map
+
+VIEWPORT = {"width": 1400, "height": 1000}
+
+# Runs in every frame from document start. In the map frame it watches, once per
+# animation frame, for `want` painted polygons and keeps the wall-clock time (ms since
+# the epoch, high resolution) of the first frame that has them. The page keeps the time
+# its navigation started, so time to map = painted - navigation start.
+INIT_SCRIPT = """
+(() => {
+  const want = %(want)d;
+  if (window === window.top) { window.__gdNavStart = performance.timeOrigin; return; }
+  const painted = %(painted)s;
+  function tick() {
+    if (painted() >= want) { window.__gdPainted = performance.timeOrigin + performance.now(); return; }
+    requestAnimationFrame(tick);
+  }
+  // An iframe starts as about:blank and keeps its window (and timers) when it loads the
+  // component, but animation-frame callbacks die with the blank document: wait for the
+  // component document with a timer, then count polygons once per animation frame.
+  const wait = setInterval(() => {
+    if (!location.pathname.includes(%(frame)r) || document.readyState === "loading") return;
+    clearInterval(wait);
+    requestAnimationFrame(tick);
+  }, 5);
+})();
+"""
+
+
+@dataclass
+class Load:
+    """One cold page load in a fresh browser context."""
+
+    time_to_map_ms: float
+    http_bytes: int  # every HTTP response (encoded, incl. headers)
+    ws_bytes: int  # every websocket frame the page received
+    map_http_bytes: int  # the component frame and Leaflet
+    map_ws_bytes: int  # the websocket messages that carry the map component
+    requests: int
+    map_messages: int = 0
+    notes: list = field(default_factory=list)
+
+    @property
+    def map_bytes(self) -> int:
+        return self.map_http_bytes + self.map_ws_bytes
+
+    @property
+    def total_bytes(self) -> int:
+        return self.http_bytes + self.ws_bytes
+
+
+def _is_map_url(url: str) -> bool:
+    return MAP_FRAME in url or "/app/static/vendor/leaflet/" in url
+
+
+def _carries_map(payload: bytes) -> bool:
+    """True if a Streamlit ForwardMsg holds the streamlit-folium component."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    try:
+        msg = ForwardMsg.FromString(payload)
+    except Exception:  # not a ForwardMsg: not ours
+        return False
+    if msg.WhichOneof("type") != "delta":
+        return False
+    el = msg.delta.new_element
+    return el.WhichOneof("type") == "component_instance" and "st_folium" in el.component_instance.component_name
+
+
+def load_page(browser, url: str, want: int, timeout: float = 90.0) -> Load:
+    ctx = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = ctx.new_page()
+        page.add_init_script(INIT_SCRIPT % {"want": want, "frame": MAP_FRAME, "painted": PAINTED_JS.strip()})
+        cdp = ctx.new_cdp_session(page)
+        urls: dict[str, str] = {}
+        http: dict[str, int] = {}
+        ws = {"all": 0, "map": 0, "map_messages": 0}
+
+        def on_frame(e):
+            r = e["response"]
+            data = base64.b64decode(r["payloadData"]) if r.get("opcode") == 2 else r["payloadData"].encode()
+            ws["all"] += len(data)
+            if r.get("opcode") == 2 and _carries_map(data):
+                ws["map"] += len(data)
+                ws["map_messages"] += 1
+
+        cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+        cdp.on("Network.loadingFinished", lambda e: http.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+        cdp.on("Network.webSocketFrameReceived", on_frame)
+        cdp.send("Network.enable")
+        # No disk or memory cache between loads: every load is a first visit.
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        activity = WsActivity(page)
+        page.goto(url, wait_until="commit")
+        frame = wait_for_map(page, want, timeout)
+        frame.wait_for_function("() => window.__gdPainted !== undefined", timeout=timeout * 1000)
+        painted = frame.evaluate("() => window.__gdPainted")
+        nav = page.evaluate("() => window.__gdNavStart")
+        activity.wait_quiet(page, quiet=1.0, timeout=30)
+        map_http = sum(n for rid, n in http.items() if _is_map_url(urls.get(rid, "")))
+        return Load(
+            time_to_map_ms=painted - nav,
+            http_bytes=sum(http.values()),
+            ws_bytes=ws["all"],
+            map_http_bytes=map_http,
+            map_ws_bytes=ws["map"],
+            requests=len(http),
+            map_messages=ws["map_messages"],
+        )
+    finally:
+        ctx.close()
+
+
+# In the map frame: time from the click event on a layer checkbox (its timeStamp, when the
+# browser received the input) to the first animation frame with the new polygon count.
+TOGGLE_ARM = """
+(input, want) => {
+  window.__gdToggle = null;
+  const painted = %(painted)s;
+  document.addEventListener('click', (e) => {
+    if (e.target !== input) return;
+    const t0 = e.timeStamp, sync = painted();
+    const syncAt = performance.now();
+    function tick() {
+      const n = painted();
+      if (n === want) { window.__gdToggle = {ms: performance.now() - t0, handler_ms: syncAt - t0, sync: sync, n: n}; return; }
+      if (performance.now() - t0 > 10000) { window.__gdToggle = {ms: null, n: n}; return; }
+      requestAnimationFrame(tick);
+    }
+    requestAnimationFrame(tick);
+  }, {capture: false, once: true});
+}
+"""
+
+
+def toggle_times(browser, url: str, label: str, base: int, added: int, cycles: int) -> dict:
+    """Click the layer checkbox `label` on and off `cycles` times; ms until painted."""
+    import re
+
+    ctx = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = ctx.new_page()
+        activity = WsActivity(page)
+        page.goto(url)
+        frame = wait_for_map(page, base)
+        activity.wait_quiet(page)
+        ctl = frame.locator(".leaflet-control-layers")
+        if "leaflet-control-layers-expanded" not in (ctl.get_attribute("class") or ""):
+            ctl.hover()
+        row = frame.locator(".leaflet-control-layers-overlays label").filter(
+            has_text=re.compile(r"^\s*" + re.escape(label) + r"(\s|$)"))
+        box = row.locator("input[type=checkbox]")
+        on, off, handler = [], [], []
+        for _ in range(cycles):
+            for target, out in ((base + added, on), (base, off)):
+                box.evaluate(TOGGLE_ARM % {"painted": PAINTED_JS.strip()}, target)
+                box.click()
+                frame.wait_for_function("() => window.__gdToggle !== null", timeout=15_000)
+                r = frame.evaluate("() => window.__gdToggle")
+                if r["ms"] is None:
+                    raise RuntimeError(f"toggle never reached {target} polygons (stuck at {r['n']})")
+                out.append(r["ms"])
+                handler.append(r["handler_ms"])
+                # let any rerun the toggle causes finish before the next click
+                page.wait_for_timeout(150)
+                activity.wait_quiet(page, quiet=0.5, timeout=30)
+                if frame.evaluate(PAINTED_JS) != target:
+                    raise RuntimeError("the layer did not stay as toggled after the app's rerun")
+        return {"on_ms": on, "off_ms": off, "handler_ms": handler,
+                "median_on_ms": statistics.median(on), "median_off_ms": statistics.median(off),
+                "median_ms": statistics.median(on + off)}
+    finally:
+        ctx.close()
+
+
+def memory(browser, server, url: str, want: int, levels: tuple[int, ...], settle: float = 2.0) -> dict:
+    """Server RSS (MB) idle, then with N browser sessions open at once, each with its map."""
+    out = {"idle_mb": server.rss_mb(), "levels": {}}
+    contexts = []
+    try:
+        for n in levels:
+            while len(contexts) < n:
+                ctx = browser.new_context(viewport=VIEWPORT)
+                page = ctx.new_page()
+                page.goto(url, wait_until="commit")
+                contexts.append((ctx, page))
+            for _, page in contexts:
+                wait_for_map(page, want, timeout=180)
+            time.sleep(settle)
+            out["levels"][n] = rss_mb(server.pid)
+    finally:
+        for ctx, _ in contexts:
+            ctx.close()
+    return out

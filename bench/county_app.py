@@ -1,0 +1,24 @@
+"""The app, unchanged, drawing Guangdong's 124 county-level units instead of its 21 cities.
+
+Runs app.py with `layers.map.build_map` wrapped by bench.counties (see there);
+used by the scaling benchmark. Serve it with static serving on, like the floor app.
+"""
+
+import runpy
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import layers.map  # noqa: E402
+from bench.counties import county_build_map  # noqa: E402
+from layers.assets import install_static  # noqa: E402
+
+if not getattr(layers.map.build_map, "county_harness", False):
+    layers.map.build_map = county_build_map(layers.map.build_map)
+# Streamlit serves ./static next to the script it runs, i.e. bench/static.
+install_static(HERE)
+runpy.run_path(str(ROOT / "app.py"), run_name="__main__")

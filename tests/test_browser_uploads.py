@@ -1,0 +1,145 @@
+"""Uploads in a real browser: hostile text stays text, and sessions never see each other's data."""
+
+import csv
+
+import pytest
+
+from tests.browser import StreamlitServer, launch_chromium, map_frame, wait_for_painted
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+HEADER = ["cluster_id", "cluster_zh", "cluster_en", "tier", "place_zh", "city_zh", "adcode", "role_zh", "role",
+          "basis", "quote"]
+HOSTILE = {
+    "cluster_zh": "<script>alert('zh')</script>恶意集群",
+    "cluster_en": "<img src=x onerror=alert('en')>",
+    "place_zh": "[点我](javascript:alert('place'))",
+    "role_zh": "<b onmouseover=alert('role')>角色</b>",
+    "quote": "<script>alert('quote')</script><a href=\"javascript:alert('q')\">链接</a>",
+}
+
+
+def write_csv(path, rows):
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=HEADER)
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def row(cid, name, city="广州", adcode="440100", **extra):
+    base = dict(cluster_id=cid, cluster_zh=name, cluster_en=name, tier="pillar", place_zh=city, city_zh=city,
+                adcode=adcode, role_zh="核心", role="core", basis="explicit", quote=f"{name}的原文")
+    base.update(extra)
+    return base
+
+
+@pytest.fixture(scope="module")
+def server():
+    with StreamlitServer("app.py", static=True) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
+def open_app(browser, server, dialogs):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(server.url + "?coverage=0&zoning=0")
+    wait_for_painted(map_frame(page), 0)
+    return ctx, page
+
+
+def upload(page, path) -> None:
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path))
+    page.get_by_text("正在使用上传的数据").wait_for(timeout=60_000)
+
+
+def settle(page, seconds: float = 1.5) -> None:
+    """Let the rerun a click started finish before the next click (buttons are redrawn)."""
+    page.wait_for_timeout(seconds * 1000)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=30_000)
+
+
+def show_all_clusters(page):
+    settle(page)
+    page.get_by_role("button", name="全部").click()
+    page.wait_for_function("location.search.includes('clusters=all')", timeout=30_000)
+    settle(page)
+
+
+def layer_names(frame) -> str:
+    frame.locator(".leaflet-control-layers").hover()
+    return frame.locator(".leaflet-control-layers-overlays").inner_text()
+
+
+def test_hostile_text_is_shown_as_text(browser, server, tmp_path):
+    path = write_csv(tmp_path / "hostile.csv", [row("evil", HOSTILE["cluster_zh"], **{
+        k: v for k, v in HOSTILE.items() if k != "cluster_zh"})])
+    dialogs: list[str] = []
+    ctx, page = open_app(browser, server, dialogs)
+    upload(page, path)
+    show_all_clusters(page)
+    frame = map_frame(page)
+    wait_for_painted(frame, 1)
+    assert HOSTILE["cluster_zh"] in layer_names(frame)
+    # open the popup of 广州
+    box = frame.locator(".gd-label", has_text="广州").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2 + 12)
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    assert HOSTILE["quote"] in text and HOSTILE["place_zh"] in text and HOSTILE["role_zh"] in text
+    # nothing became markup
+    assert frame.locator("img[src='x']").count() == 0
+    assert frame.locator("a[href^='javascript']").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+
+    # the offline HTML export of this view
+    settle(page)
+    page.get_by_role("tab", name="导出").click()
+    settle(page)
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="下载离线 HTML").click()
+    html_path = tmp_path / "export.html"
+    dl.value.save_as(html_path)
+    assert "<script>alert(" not in html_path.read_text(encoding="utf-8")
+    export_page = ctx.new_page()
+    export_page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    export_page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
+                      else r.abort())
+    export_page.goto(html_path.as_uri())
+    export_page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length >= 1")
+    export_page.locator(".leaflet-control-layers").hover()
+    assert HOSTILE["cluster_zh"] in export_page.locator(".leaflet-control-layers-overlays").inner_text()
+    assert export_page.locator("img[src='x']").count() == 0
+    page.wait_for_timeout(500)
+    ctx.close()
+    assert dialogs == []
+
+
+def test_sessions_never_see_each_others_uploads(browser, server, tmp_path):
+    a_file = write_csv(tmp_path / "a.csv", [row("alpha", "甲集群Alpha")])
+    b_file = write_csv(tmp_path / "b.csv", [row("beta", "乙集群Beta", city="深圳", adcode="440300")])
+    dialogs: list[str] = []
+    (ctx_a, a), (ctx_b, b), (ctx_c, c) = (open_app(browser, server, dialogs) for _ in range(3))
+    upload(a, a_file)
+    upload(b, b_file)
+    for page in (a, b, c):
+        show_all_clusters(page)
+    names = {k: layer_names(map_frame(p)) for k, p in (("a", a), ("b", b), ("c", c))}
+    assert "甲集群Alpha" in names["a"] and "乙集群Beta" not in names["a"]
+    assert "乙集群Beta" in names["b"] and "甲集群Alpha" not in names["b"]
+    assert "甲集群Alpha" not in names["c"] and "乙集群Beta" not in names["c"]
+    assert "汽车产业" in names["c"] and "汽车产业" not in names["a"]  # replace mode hides the built-in
+    # each session's URL carries its own selection only
+    assert "alpha" not in b.url and "beta" not in a.url
+    for ctx in (ctx_a, ctx_b, ctx_c):
+        ctx.close()

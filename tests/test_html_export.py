@@ -1,0 +1,50 @@
+"""The standalone HTML export opens in Chromium with the network blocked and draws the map."""
+
+import pytest
+
+from layers.map import MapData, build_map
+from views.state import ViewState
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def html_file(tmp_path_factory, policy, rows):
+    from geo.boundaries import load_cities, load_context
+
+    data = MapData.build(load_cities(), load_context())
+    state = ViewState(clusters=("automotive",), lang="en", basis="all")
+    path = tmp_path_factory.mktemp("html") / "map.html"
+    path.write_text(build_map(policy, rows, data, state, assets="inline").get_root().render(), encoding="utf-8")
+    return path
+
+
+def test_html_export_works_offline(html_file):
+    from tests.browser import count_painted, launch_chromium
+
+    blocked, errors = [], []
+    with playwright.sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+
+        def guard(route):
+            url = route.request.url
+            if url.startswith(("file:", "data:", "blob:")):
+                route.continue_()
+            else:
+                blocked.append(url)
+                route.abort()
+
+        page.route("**/*", guard)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(html_file.as_uri())
+        page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length >= 21",
+                               timeout=30_000)
+        painted = count_painted(page.main_frame)
+        labels = page.locator(".gd-label").all_inner_texts()
+        legend = page.locator(".gd-legend").inner_text()
+        browser.close()
+    assert blocked == [] and errors == []
+    assert painted >= 21 + 5  # coverage choropleth + the five automotive cities
+    assert len(labels) == 21 and "Guangzhou" in labels
+    assert "Clusters per city" in legend and "Role in cluster" in legend
