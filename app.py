@@ -322,6 +322,12 @@ def map_panel(state: ViewState) -> None:
     )
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def coverage_tables(data_key: str, basis: str, tier: str, _res: Resources) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-city and per-zone coverage, once per data and filter (callers do not modify them)."""
+    return (city_coverage(_res.policy, _res.rows, basis, tier), zone_coverage(_res.policy, _res.rows, basis, tier))
+
+
 def fmt_clusters(ids, lang: str) -> str:
     sep = "、" if lang == "zh" else ", "
     return sep.join(i18n.cluster_name(P, c, lang) for c in ids)
@@ -329,7 +335,7 @@ def fmt_clusters(ids, lang: str) -> str:
 
 def comparison_panel(state: ViewState) -> None:
     lang = state.lang
-    zones = zone_coverage(P, R.rows, state.basis, state.tier)
+    zones = coverage_tables(R.key, state.basis, state.tier, R)[1]
     z = pd.DataFrame({
         t("zone", lang): [i18n.zone_name(P, zid, lang) for zid in zones["zone"]],
         ("城市数" if lang == "zh" else "Cities"): zones["cities"],
@@ -347,7 +353,7 @@ def comparison_panel(state: ViewState) -> None:
     st.bar_chart(chart, horizontal=True, height=200)
 
     st.markdown("**" + ("城市排名" if lang == "zh" else "Cities ranked") + "**")
-    cov = city_coverage(P, R.rows, state.basis, state.tier).sort_values(
+    cov = coverage_tables(R.key, state.basis, state.tier, R)[0].sort_values(
         ["clusters", "designations", "adcode"], ascending=[False, False, True])
     ranked = pd.DataFrame({
         t("city", lang): [i18n.city_name(P, a, lang) for a in cov["adcode"]],
@@ -413,7 +419,7 @@ def city_panel(state: ViewState) -> None:
                 "Click a city on the map or choose one in the sidebar.")
         return
     c = P.cities[state.city]
-    cov = city_coverage(P, R.rows, state.basis, state.tier).set_index("adcode").loc[state.city]
+    cov = coverage_tables(R.key, state.basis, state.tier, R)[0].set_index("adcode").loc[state.city]
     st.markdown(f"### {c.full_name_zh} {c.name_en} · {i18n.zone_name(P, c.zone, lang)}")
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(t("clusters_n", lang), int(cov["clusters"]))
@@ -543,22 +549,18 @@ def panels(state: ViewState) -> None:
     if st.session_state.get("panel") not in labels:
         st.session_state.pop("panel", None)  # e.g. the language changed
     tabs = dict(zip(PANELS, st.tabs(labels, key="panel", on_change="rerun")))
-    if tabs["compare"].open:
-        with tabs["compare"]:
-            comparison_panel(state)
-    if tabs["city"].open:
-        with tabs["city"]:
-            city_panel(state)
-    if tabs["all"].open:
-        with tabs["all"]:
-            sel = select(R.rows, state.basis, state.tier)
-            st.dataframe(designation_table(sel, lang), hide_index=True, width="stretch")
-    if tabs["export"].open:
-        with tabs["export"]:
-            export_panel(state)
-    if tabs["about"].open:
-        with tabs["about"]:
-            about_panel(lang)
+    draw = {
+        "compare": lambda: comparison_panel(state),
+        "city": lambda: city_panel(state),
+        "all": lambda: st.dataframe(designation_table(select(R.rows, state.basis, state.tier), lang),
+                                    hide_index=True, width="stretch"),
+        "export": lambda: export_panel(state),
+        "about": lambda: about_panel(lang),
+    }
+    for key, tab in tabs.items():
+        if tab.open:
+            with tab:
+                draw[key]()
 
 
 def main() -> None:
