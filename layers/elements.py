@@ -353,6 +353,7 @@ class ViewSync(MacroElement):
                     if (!on && map.hasLayer(layer)) { map.removeLayer(layer); }
                 });
                 restyleZoning();
+                if (focus) { focus.bringToFront(); }  // the city in focus stays visible over outlines
                 applying = false;
             };
             // streamlit-folium wraps onSelectionComplete of any window.tag_filter_button_*
@@ -363,6 +364,7 @@ class ViewSync(MacroElement):
             var reports = 0;
             map.on("overlayadd overlayremove", function () {
                 restyleZoning();
+                if (focus) { focus.bringToFront(); }
                 if (applying) { return; }
                 var report = window.tag_filter_button_gd_view.options.onSelectionComplete;
                 reports += 1;
