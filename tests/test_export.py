@@ -338,6 +338,16 @@ def test_cli_export_all_writes_22_maps(capsys, tmp_path, policy):
     assert "22 maps" in stdout
 
 
+def assert_one_line_error(code: int, err: str, names, out_dir) -> None:
+    """Exit 2, one line naming every expected value, nothing written."""
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    for n in names:
+        assert n in lines[0]
+    assert list(out_dir.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     "args, names",
     [
@@ -359,12 +369,7 @@ def test_cli_export_all_writes_22_maps(capsys, tmp_path, policy):
 def test_cli_export_map_bad_arguments(capsys, tmp_path, args, names):
     args = [a.format(d=tmp_path) for a in args]
     code, stdout, err = run_cli(capsys, "export-map", *args)
-    assert code == 2
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    for n in names:
-        assert n in lines[0]
-    assert list(tmp_path.iterdir()) == []
+    assert_one_line_error(code, err, names, tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -378,12 +383,7 @@ def test_cli_export_map_bad_arguments(capsys, tmp_path, args, names):
 )
 def test_cli_export_all_bad_arguments(capsys, tmp_path, args, names):
     code, stdout, err = run_cli(capsys, "export-all", "--out", str(tmp_path / "maps"), *args)
-    assert code == 2
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    for n in names:
-        assert n in lines[0]
-    assert list(tmp_path.iterdir()) == []
+    assert_one_line_error(code, err, names, tmp_path)
 
 
 def test_cli_export_all_into_a_file_is_an_error(capsys, tmp_path):
