@@ -30,6 +30,42 @@ ROLE_COLORS = {
     "supporting": "#E69F00",
 }
 
+# Kelly's (1965) 22 colours of maximum contrast, less white and black, in his order
+# (the first n are the most distinct n). One fixed colour per cluster, by its place in
+# the policy (pillar 1-10, then emerging 1-10), so a reader can learn them; every
+# glyph also carries the cluster's key number, so colour is never the only cue.
+CLUSTER_PALETTE = (
+    "#F3C300", "#875692", "#F38400", "#A1CAF1", "#BE0032", "#C2B280", "#848482", "#008856",
+    "#E68FAC", "#0067A5", "#F99379", "#604E97", "#F6A600", "#B3446C", "#DCD300", "#882D17",
+    "#8DB600", "#654522", "#E25822", "#2B3D26",
+)
+
+# The role a city plays in a cluster is the glyph's shape (matplotlib marker codes;
+# the Leaflet map draws the same shapes as SVG). Shapes, not colours: the colour of
+# a glyph is its cluster.
+ROLE_MARKERS = {
+    "core": "o",  # circle
+    "innovation": "D",  # diamond
+    "manufacturing": "s",  # square
+    "cluster_area": "h",  # hexagon
+    "supporting": "^",  # triangle
+}
+
+
+def cluster_color(index: int) -> str:
+    """The colour of the cluster at `index` in the policy's order (user data with more
+    than 20 clusters repeats the palette; the key numbers still tell them apart)."""
+    return CLUSTER_PALETTE[index % len(CLUSTER_PALETTE)]
+
+
+def text_color_on(hex_color: str) -> str:
+    """Black or white, whichever reads better on `hex_color` (WCAG relative luminance)."""
+    rgb = [int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return "#000000" if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else "#ffffff"
+
+
 # Explicit designations are solid; region-level ones are pale with a dashed edge.
 BASIS_STYLE = {
     "explicit": {"fill_opacity": 0.6, "weight": 2.0, "dash": None},
