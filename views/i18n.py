@@ -7,7 +7,7 @@ from policy.model import DOCUMENT_ID, Policy
 LABELS = {
     "app_title": ("广东省战略性产业集群地图", "Guangdong strategic industrial clusters"),
     "subtitle": (f"依据{DOCUMENT_ID}", f"Based on {DOCUMENT_ID}"),
-    "coverage_layer": ("产业集群覆盖（城市数）", "Cluster coverage by city"),
+    "coverage_layer": ("覆盖集群数（按城市）", "Clusters per city"),
     "zoning_layer": ("一核一带一区", "Core, belt and area zoning (一核一带一区)"),
     "context_layer": ("周边地区", "Surroundings"),
     "labels_layer": ("城市名称", "City names"),
@@ -34,7 +34,7 @@ LABELS = {
     "designations_n": ("点名次数", "Designations"),
     "no_clusters": ("无", "none"),
     "basemap": ("底图", "Basemap"),
-    "legend_coverage": ("覆盖集群数", "Clusters per city"),
+    "legend_coverage": ("覆盖集群数（个）", "Clusters per city"),
     "legend_roles": ("集群定位", "Role in cluster"),
     "legend_region_note": (
         "浅色虚线：区域性提及（如珠三角、粤东粤西粤北），非明确点名",
@@ -91,7 +91,7 @@ def coverage_title(policy: Policy, basis: str, tier: str, lang: str) -> str:
     tier_zh = {"all": "", "pillar": "支柱", "emerging": "新兴"}[tier]
     tier_en = {"all": "", "pillar": "pillar ", "emerging": "emerging "}[tier]
     if lang == "zh":
-        return f"战略性{tier_zh}产业集群覆盖城市数（{n}个集群，{basis_zh}）"
+        return f"各市覆盖战略性{tier_zh}产业集群数（共{n}个集群，{basis_zh}）"
     return f"Strategic {tier_en}industrial clusters per city ({n} clusters, {basis_en})"
 
 

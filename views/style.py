@@ -14,8 +14,10 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
-ZERO_COLOR = "#f2f2f2"
-NO_DATA_COLOR = "#ffffff"
+# Zero is white, apart from the neighbours' grey; land with no shading is a warm
+# off-white, never the sea colour.
+ZERO_COLOR = "#ffffff"
+LAND_COLOR = "#fbf8f0"
 CITY_BORDER = "#5a5a5a"
 CONTEXT_FILL = "#e9e9e4"
 CONTEXT_BORDER = "#b9b9b0"
@@ -29,6 +31,16 @@ ROLE_COLORS = {
     "cluster_area": "#009E73",
     "supporting": "#E69F00",
 }
+
+# The 一核一带一区 zones over other layers: closed dark outlines drawn just inside each
+# zone, told apart by line style (dash lengths in line widths; a dash of ~0 with round
+# caps is a dot). Filled zones (nothing else on) use the zone colours from zoning.yaml.
+ZONE_LINES = (
+    {"color": "#262626", "width": 2.6, "dash": None},
+    {"color": "#262626", "width": 2.2, "dash": (4.0, 2.0)},
+    {"color": "#262626", "width": 2.4, "dash": (0.01, 2.0)},
+)
+ZONE_INSET_M = 1500  # how far inside its zone each outline runs, in metres
 
 # Kelly's (1965) 22 colours of maximum contrast, less white and black, in his order
 # (the first n are the most distinct n). One fixed colour per cluster, by its place in

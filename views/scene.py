@@ -1,0 +1,456 @@
+"""The scene: everything a map shows, decided once for both renderers.
+
+`build_scene(policy, rows, state)` turns the data and a `ViewState` into a
+`Scene`: per city its fill, the glyph of every (cluster, city, role) the
+selected clusters designate, the zoning look, the title and subtitle, the
+legend, and the notes that explain what is empty. `layers/` (Leaflet) and
+`export/` (matplotlib) only draw a scene; neither decides what is shown.
+
+How clusters are drawn (the design, in short):
+
+- Every cluster has a fixed colour and a key number (pillar 1-10, emerging
+  11-20). At each city it designates, it puts one glyph per role: the glyph's
+  colour and number say which cluster, its shape says which role, and a
+  hollow, dashed glyph says the city is covered only through a region term
+  (珠三角, 粤东粤西粤北 ...), never named. So with any number of clusters on, a
+  reader can name every cluster at every city, and its role, from the map
+  and the legend; colour is never the only cue.
+- With exactly one cluster on, the cities it designates are also tinted in
+  its colour (pale for region-level only), so "where is it" reads at once.
+- While any cluster is on, the coverage choropleth is not drawn (its ramp
+  would compete with the cluster colours); the legend says so. The 一核一带一区
+  zones are filled only when nothing else colours the map; otherwise they are
+  dark outlines drawn just inside each zone, one line style per zone.
+
+The Leaflet map is rendered once for all clusters and switches overlays in
+the browser, so the scene also carries, for every legend entry and note, the
+overlays it depends on (`Scene.catalogue`); `Scene.legend` is the part that
+the current view shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import ceil, sqrt
+
+import pandas as pd
+
+from policy.coverage import city_coverage, select
+from policy.model import Policy
+from views import i18n
+from views.i18n import t
+from views.state import ViewState
+from views.style import (
+    CITY_BORDER,
+    LAND_COLOR,
+    ROLE_MARKERS,
+    ZONE_LINES,
+    cluster_color,
+    coverage_classes,
+    text_color_on,
+)
+
+ROLE_ORDER = tuple(ROLE_MARKERS)
+
+# Conditions under which a legend section or note is shown, evaluated by both
+# renderers against the overlays on screen (see `Scene.condition`).
+WHEN = ("always", "coverage", "zoning_fill", "zoning_outline", "clusters", "single_cluster")
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One role of one cluster at one city."""
+
+    cluster_id: str
+    key: int  # the cluster's key number, printed in the glyph
+    adcode: str
+    role: str  # role category, see ROLE_MARKERS
+    basis: str  # "explicit" or "region" (the city only through a region term)
+    color: str
+    text_color: str
+    marker: str  # matplotlib marker code of the role
+
+
+@dataclass(frozen=True)
+class Clause:
+    """What one designation says about one city: for tooltips, popups and detail."""
+
+    designation_id: str
+    role: str
+    role_label: str  # the role category in the scene's language
+    role_zh: str  # the role as written in the document
+    basis: str
+    basis_label: str
+    place_zh: str  # the place as written
+    quote: str  # verbatim
+
+
+@dataclass(frozen=True)
+class ClusterKey:
+    """A cluster as the legend, the checklist and the layer control show it."""
+
+    id: str
+    key: int
+    tier: str
+    number: int  # within its tier, as in the document
+    name: str
+    color: str
+    text_color: str
+    explicit_cities: tuple[str, ...]  # adcodes the document names
+    region_cities: tuple[str, ...]  # adcodes covered only through a region term
+    drawn_cities: tuple[str, ...]  # adcodes with glyphs at the scene's basis
+    region_terms: tuple[str, ...]  # the region terms the cluster's clauses use
+    label: str  # "4 汽车产业（5 市）"
+    empty_note: str | None  # why nothing is drawn, or None
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    label: str
+    kind: str  # "fill", "tint", "line", "glyph"
+    color: str | None = None
+    edge: str | None = None
+    marker: str | None = None  # glyph shape
+    hollow: bool = False  # glyph drawn as an outline (region-level)
+    text: str = ""  # printed in the glyph
+    dash: tuple[float, ...] | None = None  # line dash pattern, in line widths
+    width: float = 1.0  # line width, relative
+    alpha: float = 1.0
+    layers: tuple[str, ...] = ()  # shown while any of these overlays is on (empty: always)
+
+
+@dataclass(frozen=True)
+class LegendSection:
+    id: str
+    title: str
+    entries: tuple[LegendEntry, ...]
+    when: str = "always"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Note:
+    """A sentence beside the map, e.g. why a cluster draws nothing."""
+
+    text: str
+    layers: tuple[str, ...] = ()  # shown while any of these overlays is on (empty: always)
+    when: str = "always"
+    action: str | None = None  # "basis_all": one click shows region-level designations
+
+
+@dataclass(frozen=True)
+class Scene:
+    lang: str
+    basis: str
+    tier: str
+    visible: frozenset[str]  # overlay ids on screen: "coverage", "zoning", cluster ids
+    title: str
+    subtitle: str
+    source: str
+    city_names: dict[str, str]  # adcode -> name in the scene's language
+    coverage_counts: dict[str, int]  # adcode -> clusters per city (basis, tier)
+    coverage_colors: dict[str, str]  # adcode -> choropleth colour
+    clusters: tuple[ClusterKey, ...]  # every cluster of the data, in the policy's order
+    glyphs: tuple[Glyph, ...]  # every cluster's glyphs at this basis (not only the visible ones)
+    clauses: dict[tuple[str, str], tuple[Clause, ...]]  # (cluster id, adcode) -> its clauses
+    catalogue: tuple[LegendSection, ...]  # every legend section, with the overlays it needs
+    all_notes: tuple[Note, ...]
+    zone_styles: dict[str, dict] = field(default_factory=dict)  # zone id -> fill colour, line style
+
+    # --- what the current view shows ------------------------------------------------
+
+    @property
+    def visible_clusters(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.clusters if c.id in self.visible)
+
+    def condition(self, when: str, visible: frozenset[str] | None = None) -> bool:
+        """The rule behind every conditional element (the Leaflet map repeats it in
+        JavaScript, see layers/elements.py `gdScene`)."""
+        vis = self.visible if visible is None else visible
+        n = sum(1 for c in self.clusters if c.id in vis)
+        coverage = "coverage" in vis and n == 0
+        if when == "always":
+            return True
+        if when == "coverage":
+            return coverage
+        if when == "zoning_fill":
+            return "zoning" in vis and not coverage and n == 0
+        if when == "zoning_outline":
+            return "zoning" in vis and (coverage or n > 0)
+        if when == "clusters":
+            return n > 0
+        if when == "single_cluster":
+            return n == 1
+        raise ValueError(f"unknown condition {when!r}; known: {', '.join(WHEN)}")
+
+    @property
+    def coverage_drawn(self) -> bool:
+        return self.condition("coverage")
+
+    @property
+    def zoning_mode(self) -> str | None:
+        """"fill", "outline" or None (zoning off)."""
+        if self.condition("zoning_fill"):
+            return "fill"
+        if self.condition("zoning_outline"):
+            return "outline"
+        return None
+
+    @property
+    def tint_cluster(self) -> str | None:
+        """The one cluster whose cities are tinted, when exactly one is on."""
+        vc = self.visible_clusters
+        return vc[0] if len(vc) == 1 else None
+
+    def city_fill(self, adcode: str) -> str:
+        return self.coverage_colors[adcode] if self.coverage_drawn else LAND_COLOR
+
+    def visible_glyphs(self) -> tuple[Glyph, ...]:
+        vis = set(self.visible_clusters)
+        return tuple(g for g in self.glyphs if g.cluster_id in vis)
+
+    def glyphs_at(self, adcode: str) -> tuple[Glyph, ...]:
+        return tuple(g for g in self.visible_glyphs() if g.adcode == adcode)
+
+    def _shown(self, layers: tuple[str, ...], when: str) -> bool:
+        return self.condition(when) and (not layers or any(lay in self.visible for lay in layers))
+
+    @property
+    def legend(self) -> tuple[LegendSection, ...]:
+        """The legend of the current view: sections and entries whose overlays are on."""
+        out = []
+        for s in self.catalogue:
+            if not self.condition(s.when):
+                continue
+            entries = tuple(e for e in s.entries if not e.layers or any(lay in self.visible for lay in e.layers))
+            if entries or s.note:
+                out.append(LegendSection(s.id, s.title, entries, s.when, s.note))
+        return tuple(out)
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        return tuple(n for n in self.all_notes if self._shown(n.layers, n.when))
+
+    def cluster(self, cid: str) -> ClusterKey:
+        return next(c for c in self.clusters if c.id == cid)
+
+    def city_items(self, adcode: str) -> list[tuple[ClusterKey, tuple[Clause, ...]]]:
+        """The visible clusters that designate `adcode`, each with its clauses."""
+        return [(c, self.clauses[(c.id, adcode)]) for c in self.clusters
+                if c.id in self.visible and (c.id, adcode) in self.clauses]
+
+
+def glyph_columns(n: int) -> int:
+    """Glyphs at one city are packed in rows of this many (the Leaflet map uses the same rule)."""
+    if n <= 3:
+        return max(n, 1)
+    return min(n, ceil(sqrt(2 * n)))
+
+
+def cluster_key_number(policy: Policy, cid: str) -> int:
+    return list(policy.clusters).index(cid) + 1
+
+
+# ------------------------------------------------------------------------------ words
+
+SCENE_TEXT = {
+    "cities_n": ("{n} 市", "{n} {cities}"),
+    "region_only_n": ("另 {n} 市仅区域性提及", "+{n} only through a region term"),
+    "empty_explicit": ("{name}：文件未明确点名城市，仅提及区域（{terms}）。选择“明确点名＋区域性提及”即可显示。",
+                       "{name}: the document names no city, only regions ({terms}). Choose “named + region-level” "
+                       "to show them."),
+    "empty_none": ("{name}：文件未为该集群指定任何城市或区域。",
+                   "{name}: the document designates no city or region for this cluster."),
+    "empty_short": ("未点名城市", "no city named"),
+    "no_glyph": ("无符号的城市：所选集群均未指定。", "Cities without a glyph: no selected cluster designates them."),
+    "coverage_hidden": ("显示产业集群时，覆盖集群数分级图暂不显示。",
+                        "The clusters-per-city shading is hidden while clusters are shown."),
+    "clusters_title": ("产业集群（颜色与编号）", "Clusters (colour and number)"),
+    "roles_title": ("定位（符号形状）", "Role (glyph shape)"),
+    "basis_title": ("依据", "Basis"),
+    "explicit_glyph": ("实心：文件明确点名", "Solid: named in the document"),
+    "region_glyph": ("空心虚线：仅区域性提及（如珠三角）", "Hollow, dashed: only through a region term (e.g. PRD)"),
+    "tint_explicit": ("浅色填充：该集群点名的城市", "Tinted: cities the cluster names"),
+    "tint_region": ("更浅填充：仅区域性提及", "Paler: only through a region term"),
+    "zoning_lines": ("一核一带一区（边界线）", "Core, belt and area (outlines)"),
+    "title_one": ("{name}布局", "{name}: designated bases"),
+    "title_few": ("{names}布局", "Designated bases: {names}"),
+    "title_many": ("{n}个战略性产业集群布局", "Designated bases of {n} strategic industrial clusters"),
+    "title_zoning": ("广东省“一核一带一区”区域发展格局", "Guangdong's core, belt and area zoning (一核一带一区)"),
+    "title_cities": ("广东省21个地级市", "Guangdong's 21 prefecture-level cities"),
+}
+
+
+def st_(key: str, lang: str, **kw) -> str:
+    zh, en = SCENE_TEXT[key]
+    return (zh if lang == "zh" else en).format(**kw)
+
+
+def _cluster_title_name(name: str, lang: str) -> str:
+    if lang != "zh":
+        return name
+    return name + ("集群" if name.endswith("产业") else "产业集群")
+
+
+def _cities_n(n: int, lang: str) -> str:
+    return st_("cities_n", lang, n=n, cities="city" if n == 1 else "cities")
+
+
+def _title(policy: Policy, state: ViewState, visible_clusters: list[str], coverage: bool) -> str:
+    lang = state.lang
+    if visible_clusters:
+        names = [i18n.cluster_name(policy, c, lang) for c in visible_clusters]
+        if len(names) == 1:
+            return st_("title_one", lang, name=_cluster_title_name(names[0], lang))
+        if len(names) <= 3:
+            joined = "、".join(names) if lang == "zh" else ", ".join(names)
+            return st_("title_few", lang, names=_cluster_title_name(joined, lang))
+        return st_("title_many", lang, n=len(names))
+    if coverage:
+        return i18n.coverage_title(policy, state.basis, state.tier, lang)
+    if state.zoning:
+        return st_("title_zoning", lang)
+    return st_("title_cities", lang)
+
+
+def _subtitle(state: ViewState, visible_clusters: list[str], coverage: bool) -> str:
+    lang = state.lang
+    parts = [t("subtitle", lang), t(f"basis_{state.basis}", lang)]
+    if coverage and state.tier != "all":
+        parts.append(t(f"tier_{state.tier}", lang))
+    if state.zoning and (visible_clusters or coverage):
+        parts.append(st_("zoning_lines", lang))
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+# ----------------------------------------------------------------------- the scene
+
+def _glyphs_and_clauses(policy: Policy, rows: pd.DataFrame, basis: str, lang: str):
+    """Glyphs per (cluster, city, role) and clauses per (cluster, city).
+
+    A role that reaches a city both by name and through a region term is drawn
+    once, as named; a role that reaches it only through a region term is drawn
+    hollow even when the city is named for another role."""
+    sel = select(rows, basis, "all")
+    rank = {r: i for i, r in enumerate(ROLE_ORDER)}
+    order = {cid: i for i, cid in enumerate(policy.clusters)}
+    roles: dict[tuple[str, str, str], str] = {}
+    clauses: dict[tuple[str, str], list[Clause]] = {}
+    for r in sel.itertuples():
+        k = (r.cluster_id, r.adcode, r.role)
+        if roles.get(k) != "explicit":
+            roles[k] = r.basis
+        clauses.setdefault((r.cluster_id, r.adcode), []).append(Clause(
+            designation_id=r.designation_id, role=r.role, role_label=i18n.role_name(policy, r.role, lang),
+            role_zh=r.role_zh, basis=r.basis, basis_label=t(r.basis, lang), place_zh=r.place_zh, quote=r.quote))
+    glyphs = []
+    for (cid, adcode, role), b in sorted(roles.items(), key=lambda kv: (order[kv[0][0]], kv[0][1], rank[kv[0][2]])):
+        color = cluster_color(order[cid])
+        glyphs.append(Glyph(cid, order[cid] + 1, adcode, role, b, color, text_color_on(color), ROLE_MARKERS[role]))
+    return tuple(glyphs), {k: tuple(v) for k, v in clauses.items()}
+
+
+def _cluster_keys(policy: Policy, rows: pd.DataFrame, glyphs, basis: str, lang: str) -> tuple[ClusterKey, ...]:
+    allrows = select(rows, "all", "all")
+    out = []
+    for i, (cid, cl) in enumerate(policy.clusters.items()):
+        mine = allrows[allrows["cluster_id"] == cid]
+        explicit = tuple(dict.fromkeys(mine.loc[mine["basis"] == "explicit", "adcode"]))
+        region = tuple(a for a in dict.fromkeys(mine.loc[mine["basis"] == "region", "adcode"]) if a not in explicit)
+        drawn = tuple(dict.fromkeys(g.adcode for g in glyphs if g.cluster_id == cid))
+        terms = tuple(dict.fromkeys(d.place_zh for d in cl.designations if d.basis == "region"))
+        name = i18n.cluster_name(policy, cid, lang)
+        color = cluster_color(i)
+        note = None
+        if not drawn:
+            sep = "、" if lang == "zh" else ", "
+            note = (st_("empty_explicit", lang, name=name, terms=sep.join(terms)) if terms and basis == "explicit"
+                    else st_("empty_none", lang, name=name))
+        count = _cities_n(len(drawn), lang) if drawn else st_("empty_short", lang)
+        if basis == "explicit" and drawn and region:
+            count += ("，" if lang == "zh" else "; ") + st_("region_only_n", lang, n=len(region))
+        label = f"{i + 1} {name}（{count}）" if lang == "zh" else f"{i + 1} {name} ({count})"
+        out.append(ClusterKey(cid, i + 1, cl.tier, cl.number, name, color, text_color_on(color), explicit, region,
+                              drawn, terms, label, note))
+    return tuple(out)
+
+
+def _catalogue(policy, state, clusters, glyphs, classes, counts) -> tuple[LegendSection, ...]:
+    lang = state.lang
+    sections = []
+    n_in = [sum(1 for c in counts.values() if classes.index(c) == i) for i in range(len(classes.colors))]
+    sections.append(LegendSection(
+        "coverage", t("legend_coverage", lang),
+        tuple(LegendEntry(f"{label}（{_cities_n(n, lang)}）" if lang == "zh" else f"{label} ({_cities_n(n, lang)})",
+                          "fill", color, CITY_BORDER)
+              for color, label, n in zip(classes.colors, classes.labels(), n_in)),
+        when="coverage"))
+    zones = list(policy.zones.values())
+
+    def zone_label(z):
+        name = f"{z.short_zh} {z.name_zh}" if lang == "zh" else i18n.zone_name(policy, z.id, lang)
+        return f"{name}（{len(z.members)} 市）" if lang == "zh" else f"{name} ({_cities_n(len(z.members), lang)})"
+
+    sections.append(LegendSection("zoning_fill", t("zoning_layer", lang), tuple(
+        LegendEntry(zone_label(z), "fill", z.color, z.color, alpha=0.45) for z in zones), when="zoning_fill"))
+    sections.append(LegendSection("zoning_outline", t("zoning_layer", lang), tuple(
+        LegendEntry(zone_label(z), "line", ZONE_LINES[i % len(ZONE_LINES)]["color"],
+                    dash=ZONE_LINES[i % len(ZONE_LINES)]["dash"], width=ZONE_LINES[i % len(ZONE_LINES)]["width"])
+        for i, z in enumerate(zones)), when="zoning_outline"))
+    sections.append(LegendSection(
+        "clusters", st_("clusters_title", lang),
+        tuple(LegendEntry(c.label, "glyph", c.color, marker="o", text=str(c.key), layers=(c.id,)) for c in clusters),
+        when="clusters", note=st_("no_glyph", lang)))
+    roles_used = {r: tuple(dict.fromkeys(g.cluster_id for g in glyphs if g.role == r)) for r in ROLE_ORDER}
+    sections.append(LegendSection("roles", st_("roles_title", lang), tuple(
+        LegendEntry(i18n.role_name(policy, r, lang), "glyph", "#555555", marker=ROLE_MARKERS[r], layers=ids)
+        for r, ids in roles_used.items() if ids), when="clusters"))
+    region_ids = tuple(dict.fromkeys(g.cluster_id for g in glyphs if g.basis == "region"))
+    if region_ids:
+        sections.append(LegendSection("basis", st_("basis_title", lang), (
+            LegendEntry(st_("explicit_glyph", lang), "glyph", "#555555", marker="o", layers=region_ids),
+            LegendEntry(st_("region_glyph", lang), "glyph", "#555555", marker="o", hollow=True, layers=region_ids),
+        ), when="clusters"))
+    tint = []
+    for c in clusters:
+        if c.drawn_cities:
+            tint.append(LegendEntry(st_("tint_explicit", lang), "tint", c.color, alpha=0.35, layers=(c.id,)))
+            if any(g.basis == "region" for g in glyphs if g.cluster_id == c.id):
+                tint.append(LegendEntry(st_("tint_region", lang), "tint", c.color, alpha=0.12, layers=(c.id,)))
+    sections.append(LegendSection("tint", "", tuple(tint), when="single_cluster"))
+    return tuple(sections)
+
+
+def build_scene(policy: Policy, rows: pd.DataFrame, state: ViewState) -> Scene:
+    """Everything the map of `state` shows. Pure; a few milliseconds for the built-in data."""
+    lang = state.lang
+    glyphs, clauses = _glyphs_and_clauses(policy, rows, state.basis, lang)
+    clusters = _cluster_keys(policy, rows, glyphs, state.basis, lang)
+    cov = city_coverage(policy, rows, state.basis, state.tier)
+    classes = coverage_classes(cov["clusters"])
+    counts = dict(zip(cov["adcode"], (int(v) for v in cov["clusters"])))
+    visible = frozenset([*(["coverage"] if state.coverage else []), *(["zoning"] if state.zoning else []),
+                         *(c for c in state.clusters if c in policy.clusters)])
+    vis_clusters = [c for c in policy.clusters if c in visible]
+    coverage = state.coverage and not vis_clusters
+    catalogue = _catalogue(policy, state, clusters, glyphs, classes, counts)
+    notes = [Note(c.empty_note, layers=(c.id,),
+                  action="basis_all" if c.region_terms and state.basis == "explicit" else None)
+             for c in clusters if c.empty_note]
+    if state.coverage:
+        notes.append(Note(st_("coverage_hidden", lang), layers=("coverage",), when="clusters"))
+    zone_styles = {}
+    for i, z in enumerate(policy.zones.values()):
+        zone_styles[z.id] = {"fill": z.color, **ZONE_LINES[i % len(ZONE_LINES)]}
+    return Scene(
+        lang=lang, basis=state.basis, tier=state.tier, visible=visible,
+        title=_title(policy, state, vis_clusters, coverage),
+        subtitle=_subtitle(state, vis_clusters, coverage),
+        source=i18n.source_line(policy, lang),
+        city_names={a: i18n.city_name(policy, a, lang) for a in policy.cities},
+        coverage_counts=counts,
+        coverage_colors={a: classes.color(n) for a, n in counts.items()},
+        clusters=clusters, glyphs=glyphs, clauses=clauses, catalogue=catalogue, all_notes=tuple(notes),
+        zone_styles=zone_styles,
+    )
+
