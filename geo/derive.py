@@ -61,6 +61,9 @@ def decode_geometry(polys: list, digits: int = 4) -> dict:
     return {"type": "MultiPolygon", "coordinates": out}
 
 
+MIN_OUTLINED_M2 = 30e6  # islands under 30 km² get no zone outline of their own
+
+
 def inset_outlines(zones: gpd.GeoDataFrame, metres: float, crs: str | None = None) -> gpd.GeoSeries:
     """Each zone's outline moved `metres` inside it, as closed polygons.
 
@@ -76,7 +79,9 @@ def inset_outlines(zones: gpd.GeoDataFrame, metres: float, crs: str | None = Non
     for geom in metric:
         parts = []
         for part in getattr(geom, "geoms", [geom]):
+            if part.area < MIN_OUTLINED_M2:
+                continue  # a heavy outline turns a small island into a dark blob
             shrunk = part.buffer(-metres, join_style="mitre", mitre_limit=3.0)
             parts.append(shrunk if not shrunk.is_empty and shrunk.area > 0.2 * part.area else part)
-        out.append(shapely.union_all(parts))
+        out.append(shapely.union_all(parts) if parts else geom)
     return gpd.GeoSeries(out, index=zones.index, crs=metric.crs).to_crs(zones.crs)

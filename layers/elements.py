@@ -74,20 +74,16 @@ class SharedGeometry(MacroElement):
     def __init__(self, geometries: dict[str, list], digits: int = GEOMETRY_DIGITS):
         super().__init__()
         self._name = "SharedGeometry"
+        self.ids = list(geometries)
         self.data = _js(geometries)
         self.digits = digits
-
-
-CITY_PLACEHOLDER = "%%CITY%%"
 
 
 class CityLayer(Layer):
     """A toggleable GeoJSON layer built in the browser from shared geometry.
 
-    items: [geometry id, style index, tooltip text index, popup text index, city HTML];
-    texts: HTML strings (already escaped by the caller) in which %%CITY%% stands for
-    the item's city, so one designation's popup is sent once for all its cities.
-    An index of -1 means no tooltip/popup."""
+    items: [geometry id, style index, ...] (extra fields are ignored); each feature
+    gets properties {id, s} so a script can restyle it later."""
 
     _template = Template(
         """
@@ -95,22 +91,14 @@ class CityLayer(Layer):
         var {{ this.get_name() }} = (function () {
             var geom = {{ this.geometry.get_name() }};
             var styles = {{ this.styles_js }};
-            var texts = {{ this.texts_js }};
-            var items = {{ this.items_js }};
-            function text(i, city) { return i < 0 ? "" : texts[i].split("%%CITY%%").join(city); }
             return L.geoJSON({
                 type: "FeatureCollection",
-                features: items.map(function (it) {
-                    return {type: "Feature", geometry: geom[it[0]],
-                            properties: {id: it[0], s: it[1], t: text(it[2], it[4]), p: text(it[3], it[4])}};
+                features: {{ this.items_js }}.map(function (it) {
+                    return {type: "Feature", geometry: geom[it[0]], properties: {id: it[0], s: it[1]}};
                 })
             }, {
                 interactive: {{ "true" if this.interactive else "false" }},
-                style: function (f) { return styles[f.properties.s]; },
-                onEachFeature: function (f, layer) {
-                    if (f.properties.t) { layer.bindTooltip(f.properties.t, {sticky: true}); }
-                    if (f.properties.p) { layer.bindPopup(f.properties.p, {maxWidth: 380}); }
-                }
+                style: function (f) { return styles[f.properties.s]; }
             });
         })();
         {% endmacro %}
@@ -118,31 +106,13 @@ class CityLayer(Layer):
     )
 
     def __init__(self, geometry: SharedGeometry, items: list, styles: list[dict], name: str,
-                 texts: list[str] = (), show: bool = True, interactive: bool = True, overlay: bool = True,
-                 control: bool = True):
+                 show: bool = True, interactive: bool = True, overlay: bool = True, control: bool = True):
         super().__init__(name=name, overlay=overlay, control=control, show=show)
         self._name = "CityLayer"
         self.geometry = geometry
-        self.items_js = _js(items)
-        self.texts_js = _js(list(texts))
+        self.items_js = _js([it[:2] for it in items])
         self.styles_js = _js(styles)
         self.interactive = interactive
-
-
-class TextTable:
-    """Collects distinct HTML strings for a CityLayer and hands out their indices."""
-
-    def __init__(self):
-        self.texts: list[str] = []
-        self._index: dict[str, int] = {}
-
-    def add(self, html: str) -> int:
-        if not html:
-            return -1
-        if html not in self._index:
-            self._index[html] = len(self.texts)
-            self.texts.append(html)
-        return self._index[html]
 
 
 class GeoJsonLayer(Layer):
@@ -175,18 +145,96 @@ class GeoJsonLayer(Layer):
         self.digits = digits
 
 
+class ZoningLayer(Layer):
+    """The 一核一带一区 overlay: zone fills and, over a white casing, outlines drawn
+    just inside each zone. Each part carries `gdPart` so SceneSync can show the
+    look the scene asks for. fills, insets: [style index, encoded geometry]."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            function part(name, feats) {
+                return L.geoJSON({type: "FeatureCollection", features: feats.map(function (f) {
+                    return {type: "Feature", properties: {s: f[0]}, geometry: gdDecode(f[1], {{ this.digits }})};
+                })}, {interactive: false, gdPart: name});
+            }
+            return L.featureGroup([part("fill", {{ this.fills }}), part("casing", {{ this.insets }}),
+                                   part("line", {{ this.insets }})]);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, fills: list, insets: list, name: str, show: bool = True, digits: int = GEOMETRY_DIGITS):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "ZoningLayer"
+        self.fills = _js(fills)
+        self.insets = _js(insets)
+        self.digits = digits
+
+
+class MapFurniture(MacroElement):
+    """A metric-only scale bar and the plain Leaflet attribution (no flag)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            L.control.scale({metric: true, imperial: false, position: "bottomleft"}).addTo(map);
+            map.attributionControl.setPrefix({{ this.prefix }});
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MapFurniture"
+        self.prefix = _js('<a href="https://leafletjs.com" title="Leaflet">Leaflet</a>')
+
+
+class Heading(MacroElement):
+    """Title, subtitle and source line of a standalone map file (pre-escaped HTML)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var c = L.control({position: "topleft"});
+            c.onAdd = function () {
+                var div = L.DomUtil.create("div", "gd-heading");
+                div.innerHTML = {{ this.html }};
+                return div;
+            };
+            c.addTo(map);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, subtitle: str, source: str):
+        super().__init__()
+        self._name = "Heading"
+        self.html = _js(f"<h1>{title}</h1><div class='gd-sub'>{subtitle}</div><div class='gd-src'>{source}</div>")
+
+
 class LabelLayer(Layer):
     """City names as non-interactive text at label points: [lat, lon, escaped HTML]."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.layerGroup({{ this.items_js }}.map(function (it) {
-            return L.marker([it[0], it[1]], {
-                interactive: false, keyboard: false,
-                icon: L.divIcon({className: "gd-label", html: it[2], iconSize: null})
-            });
-        }));
+        var {{ this.get_name() }} = (function (map) {
+            // Names stay above the cluster glyphs (markerPane) and below tooltips.
+            if (!map.getPane("gdLabels")) { map.createPane("gdLabels").style.zIndex = 640; }
+            return L.layerGroup({{ this.items_js }}.map(function (it) {
+                return L.marker([it[0], it[1]], {
+                    interactive: false, keyboard: false, pane: "gdLabels",
+                    icon: L.divIcon({className: "gd-label", html: "<span>" + it[2] + "</span>", iconSize: null})
+                });
+            }));
+        })({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
@@ -197,71 +245,49 @@ class LabelLayer(Layer):
         self.items_js = _js(items)
 
 
-class Legend(MacroElement):
-    """One legend box; each section shows only while its layer is on the map.
-
-    sections: [([layer elements], escaped HTML)] — a section shows while any of its layers is on."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var sections = [{% for layers, html in this.sections %}[[{% for l in layers %}{{ l.get_name() }}{{ "," if not loop.last }}{% endfor %}], {{ this.js(html) }}]{{ "," if not loop.last }}{% endfor %}];
-            var legend = L.control({position: "bottomright"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "gd-legend");
-                L.DomEvent.disableScrollPropagation(div);
-                div.innerHTML = {{ this.js(this.title) }};
-                sections.forEach(function (s) {
-                    var el = L.DomUtil.create("div", "gd-legend-section", div);
-                    el.innerHTML = s[1];
-                    s.push(el);
-                });
-                return div;
-            };
-            legend.addTo(map);
-            function refresh() {
-                sections.forEach(function (s) {
-                    s[2].style.display = s[0].some(function (l) { return map.hasLayer(l); }) ? "" : "none";
-                });
-            }
-            map.on("overlayadd overlayremove layeradd layerremove", refresh);
-            refresh();
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, title_html: str, sections: list[tuple[Layer, str]]):
-        super().__init__()
-        self._name = "Legend"
-        self.title = title_html
-        self.sections = sections
-        self.js = _js
-
-
 MAP_CSS = """
 <style>
-.gd-label { background: none; border: none; font: 600 12px/1.1 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
-  color: #222; white-space: nowrap; transform: translate(-50%, -50%); pointer-events: none;
-  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
-.gd-legend { background: rgba(255,255,255,.93); padding: 6px 9px; border-radius: 4px; max-width: 260px;
-  font: 12px/1.35 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 270px; overflow-y: auto; }
-.gd-legend-title { font-weight: 700; margin-bottom: 3px; }
-.gd-legend-section { margin-top: 4px; }
+/* The map fills its frame: in the app the frame is sized to the window; a standalone file is the window. */
+html, body { height: 100%; margin: 0; }
+.folium-map, #map_div { height: 100vh !important; min-height: 320px; }
+body > span { display: none; }
+.gd-label { background: none; border: none; pointer-events: none; }
+.gd-label span { display: block; transform: translate(-50%, -100%); font: 600 12px/1.1 "Noto Sans CJK SC",
+  "Microsoft YaHei", sans-serif; color: #222; white-space: nowrap;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 3px #fff; }
+.gd-glyph-box { background: none; border: none; pointer-events: none; }
+.gd-glyphs { display: flex; flex-wrap: wrap; justify-content: center; gap: 1px; transform: translate(-50%, 2px); }
+.gd-glyph { display: block; flex: none; overflow: visible; font-family: Arial, "Noto Sans", sans-serif; }
+.gd-legend { background: rgba(255,255,255,.95); border-radius: 4px; max-width: 250px;
+  font: 11.5px/1.3 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
+.gd-legend-toggle { display: block; width: 100%; text-align: left; border: 0; background: none; cursor: pointer;
+  font: 700 12px/1.6 inherit; padding: 3px 9px; color: #222; }
+.gd-legend-body { padding: 0 9px 6px; max-height: calc(100vh - 120px); overflow-y: auto; }
+.gd-legend-section { margin-top: 5px; }
 .gd-legend-section b { display: block; margin-bottom: 2px; }
-.gd-swatch { display: inline-block; width: 14px; height: 11px; margin-right: 5px; vertical-align: -1px;
-  border: 1px solid #555; }
-.gd-swatch.region { border-style: dashed; }
-.gd-note { color: #555; font-size: 11px; }
+.gd-entry { display: flex; align-items: center; gap: 5px; margin: 1px 0; }
+.gd-entry svg, .gd-entry .gd-swatch { flex: none; }
+.gd-swatch { display: inline-block; width: 14px; height: 11px; border: 1px solid #555; }
+.gd-note { color: #444; font-size: 11px; margin-top: 2px; }
+.gd-notes .gd-note { color: #7a3b00; }
 .gd-group { font-weight: 700; margin: 4px 0 1px; color: #333; }
+.gd-chip { display: inline-block; min-width: 15px; padding: 0 3px; margin-right: 4px; border-radius: 7px;
+  font: 700 10px/14px Arial, sans-serif; text-align: center; border: 1px solid #333; box-sizing: border-box; }
 .leaflet-interactive:focus { outline: none; }
 .leaflet-control-layers-expanded { font-size: 12px; line-height: 1.3; padding: 4px 8px; }
-.leaflet-control-layers-list { max-height: 360px; overflow-y: auto; }
-.gd-popup table { border-collapse: collapse; font-size: 12px; }
-.gd-popup th { text-align: left; padding-right: 6px; color: #555; vertical-align: top; white-space: nowrap; }
-.gd-popup blockquote { margin: 4px 0 0; padding: 3px 6px; border-left: 3px solid #999; background: #f6f6f6; }
+.leaflet-control-layers-list { max-height: calc(100vh - 90px); overflow-y: auto; }
+.gd-tip { max-width: 340px; white-space: normal; }
+.gd-popup { font-size: 12px; line-height: 1.4; }
+.gd-tiphead { margin-bottom: 3px; }
+.gd-tipline { margin: 1px 0; }
+.gd-meta { color: #555; }
+.gd-pitem { margin: 6px 0 2px; }
+.gd-popup blockquote { margin: 3px 0 0; padding: 3px 6px; border-left: 3px solid #999; background: #f6f6f6;
+  white-space: normal; }
+.gd-heading { background: rgba(255,255,255,.93); padding: 6px 10px; border-radius: 4px; max-width: 460px;
+  font: 12px/1.35 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
+.gd-heading h1 { font-size: 16px; margin: 0 0 2px; }
+.gd-heading .gd-sub, .gd-heading .gd-src { color: #555; font-size: 11px; }
 </style>
 """
 
@@ -301,94 +327,6 @@ class LayerGroupHeaders(MacroElement):
         super().__init__()
         self._name = "LayerGroupHeaders"
         self.control = control
-
-
-class ViewSync(MacroElement):
-    """Lets the host page switch overlays without rebuilding the map, and reports
-    the user's own layer-control toggles back to it.
-
-    `window.gdApplyView(ids)` shows exactly the overlays in `ids` (ids:
-    "coverage", "zoning" and cluster ids). When the user ticks a box in Leaflet's
-    layer control, the visible ids are handed to streamlit-folium through its
-    tag-filter hook (`selected_tags`), so the app's view state, URL and exports
-    follow what is on screen. The zoning layer is filled only while no other
-    overlay colours the cities (views.style.zoning_as_fill)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var overlays = { {% for id, layer in this.overlays %}{{ this.js(id) }}: {{ layer.get_name() }}{{ "," if not loop.last }}{% endfor %} };
-            var zoning = overlays["zoning"], zoningStyles = {{ this.js(this.zoning_styles) }};
-            function zoningFilled() {
-                // Same rule as views.style.zoning_as_fill.
-                return Object.keys(overlays).every(function (id) {
-                    return id === "zoning" || !map.hasLayer(overlays[id]);
-                });
-            }
-            function restyleZoning() {
-                if (!zoning) { return; }
-                var fill = zoningFilled();
-                zoning.setStyle(function (f) { return zoningStyles[fill ? "fill" : "outline"][f.properties.s]; });
-                // Filled zones sit under everything; outlines go on top of what they frame.
-                if (map.hasLayer(zoning)) { if (fill) { zoning.bringToBack(); } else { zoning.bringToFront(); } }
-            }
-            function visible() {
-                return Object.keys(overlays).filter(function (id) { return map.hasLayer(overlays[id]); });
-            }
-            window.gdOverlays = overlays;
-            window.gdVisible = visible;
-            var applying = false, focus = null, geom = {{ this.geometry.get_name() }};
-            window.gdApplyView = function (ids, city) {
-                applying = true;  // the host's own change: not a user toggle to report back
-                if (focus) { map.removeLayer(focus); focus = null; }
-                if (city && geom[city]) {
-                    focus = L.geoJSON(geom[city], {interactive: false,
-                        style: {color: "#111", weight: 3, fill: false, opacity: 0.9}}).addTo(map);
-                }
-                Object.keys(overlays).forEach(function (id) {
-                    var on = ids.indexOf(id) >= 0, layer = overlays[id];
-                    if (on && !map.hasLayer(layer)) { map.addLayer(layer); }
-                    if (!on && map.hasLayer(layer)) { map.removeLayer(layer); }
-                });
-                restyleZoning();
-                if (focus) { focus.bringToFront(); }  // the city in focus stays visible over outlines
-                applying = false;
-            };
-            // streamlit-folium wraps onSelectionComplete of any window.tag_filter_button_*
-            // object to report selected_tags; this stands in for such a button.
-            // Each report starts with "@<n>" so the host can tell a fresh toggle from
-            // a stale value and from the hook's initial empty list.
-            window.tag_filter_button_gd_view = {_selectedTags: [], options: {onSelectionComplete: null}};
-            var reports = 0;
-            map.on("overlayadd overlayremove", function () {
-                restyleZoning();
-                if (focus) { focus.bringToFront(); }
-                if (applying) { return; }
-                var report = window.tag_filter_button_gd_view.options.onSelectionComplete;
-                reports += 1;
-                if (report) { report(["@" + reports].concat(visible())); }
-            });
-            // A popup stops its click from reaching the map, so streamlit-folium would
-            // never hear of it; pass the clicked point on so the host can pick the city.
-            Object.keys(overlays).forEach(function (id) {
-                overlays[id].on("click", function (e) { map.fire("click", {latlng: e.latlng}); });
-            });
-            restyleZoning();
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, overlays: list[tuple[str, Layer]], zoning_styles: dict[str, list[dict]],
-                 geometry: SharedGeometry):
-        super().__init__()
-        self._name = "ViewSync"
-        self.geometry = geometry
-        self.overlays = overlays
-        self.zoning_styles = zoning_styles
-        self.js = _js
 
 
 class InitialView(MacroElement):

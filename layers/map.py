@@ -15,38 +15,29 @@ import geopandas as gpd
 import pandas as pd
 import xyzservices.providers as xyz
 
-from geo.derive import dissolve, encode_geometry, label_point
+from geo.derive import dissolve, encode_geometry, inset_outlines, label_point
 from layers.assets import use_inline_assets, use_served_assets
 from layers.elements import (
-    CITY_PLACEHOLDER,
-    GeometryCodec,
-    InitialView,
-    TextTable,
     CityLayer,
     GeoJsonLayer,
+    GeometryCodec,
+    Heading,
+    InitialView,
     LabelLayer,
     LayerGroupHeaders,
-    Legend,
+    MapFurniture,
     SharedGeometry,
-    ViewSync,
+    ZoningLayer,
     add_css,
     view_script,
 )
-from policy.coverage import city_coverage, select
+from layers.scene_layer import SceneSync, city_texts, glyph_svg, legend_html
 from policy.model import Policy
 from views import i18n
 from views.i18n import t
+from views.scene import Scene, build_scene
 from views.state import ViewState
-from views.style import (
-    BASIS_STYLE,
-    CITY_BORDER,
-    CONTEXT_BORDER,
-    CONTEXT_FILL,
-    ROLE_COLORS,
-    SEA_COLOR,
-    coverage_classes,
-    zoning_as_fill,
-)
+from views.style import CITY_BORDER, CONTEXT_BORDER, CONTEXT_FILL, LAND_COLOR, SEA_COLOR, ZONE_INSET_M
 
 # Basemaps for users who are online, all named through xyzservices. 高德 tiles are in
 # GCJ-02, so with them the vector layers switch to their GCJ-02 copies.
@@ -69,6 +60,7 @@ class Frame:
 
     cities: dict  # adcode -> encoded geometry
     zones: dict  # zone id -> encoded geometry (dissolved)
+    zone_insets: dict  # zone id -> encoded outline polygon just inside the zone
     context: list  # [style index (0 Guangdong outline, 1 neighbour), encoded geometry]
     labels: dict  # adcode -> (lat, lon)
     bounds: list  # [[south, west], [north, east]]
@@ -85,10 +77,12 @@ class MapData:
 
         def frame(c: gpd.GeoDataFrame, ctx: gpd.GeoDataFrame) -> Frame:
             zones = dissolve(c, "zone")
+            insets = inset_outlines(zones, ZONE_INSET_M)
             minx, miny, maxx, maxy = c.total_bounds
             return Frame(
                 cities={r.adcode: encode_geometry(r.geometry) for r in c.itertuples()},
                 zones={r.zone: encode_geometry(r.geometry, CONTEXT_DIGITS) for r in zones.itertuples()},
+                zone_insets={z: encode_geometry(g, CONTEXT_DIGITS) for z, g in zip(zones["zone"], insets)},
                 context=[[0 if r.kind == "guangdong" else 1, encode_geometry(r.geometry, CONTEXT_DIGITS)]
                          for r in ctx.itertuples()],
                 labels={r.adcode: label_point(r.geometry)[::-1] for r in c.itertuples()},
@@ -100,124 +94,96 @@ class MapData:
         return cls(wgs84=frame(cities, context), gcj02=frame(gcj_cities, gcj_context))
 
 
-def _swatch(color: str, opacity: float = 1.0, region: bool = False) -> str:
-    cls = "gd-swatch region" if region else "gd-swatch"
-    return f'<span class="{cls}" style="background:{color};opacity:{max(opacity, 0.35):.2f}"></span>'
+def _coverage(scene: Scene, geometry: SharedGeometry, state: ViewState, lang: str):
+    """The choropleth: one style per class; the scene's rule hides it while clusters are on."""
+    colors = list(dict.fromkeys(scene.coverage_colors[a] for a in sorted(
+        scene.coverage_counts, key=scene.coverage_counts.get)))
+    styles = [{"fillColor": c, "fillOpacity": 0.85, "color": CITY_BORDER, "weight": 1} for c in colors]
+    items = [[a, colors.index(scene.coverage_colors[a]), -1, -1, ""] for a in geometry.ids]
+    layer = CityLayer(geometry, items, styles, name=escape(t("coverage_layer", lang)), show=state.coverage,
+                      interactive=False)
+    return layer, styles
 
 
-def _popup(rows: list[tuple[str, str | None]], quote: str | None = None) -> str:
-    """Escaped popup HTML; a value of None is the item's city (CITY_PLACEHOLDER)."""
-    body = "".join(f"<tr><th>{escape(k)}</th><td>{CITY_PLACEHOLDER if v is None else escape(v)}</td></tr>"
-                   for k, v in rows)
-    q = f"<blockquote>{escape(quote)}</blockquote>" if quote else ""
-    return f'<div class="gd-popup"><table>{body}</table>{q}</div>'
-
-
-def coverage_layer(policy, rows, geometry, state: ViewState, frame: Frame):
-    lang = state.lang
-    cov = city_coverage(policy, rows, state.basis, state.tier)
-    classes = coverage_classes(cov["clusters"])
-    styles = [
-        {"fillColor": c, "fillOpacity": 0.85, "color": CITY_BORDER, "weight": 1}
-        for c in classes.colors
-    ]
-    items, texts = [], TextTable()
-    for r in cov.itertuples():
-        names = [i18n.cluster_name(policy, c, lang) for c in r.cluster_ids]
-        sep = "、" if lang == "zh" else ", "
-        tip = (
-            f"<b>{CITY_PLACEHOLDER}</b> — "
-            f"{escape(t('clusters_n', lang))}: {r.clusters} "
-            f"({escape(t('pillar_short', lang))} {r.pillar} / {escape(t('emerging_short', lang))} {r.emerging})"
-            f"<br>{escape(sep.join(names) or t('no_clusters', lang))}"
-        )
-        items.append([r.adcode, classes.index(r.clusters), texts.add(tip), -1,
-                      escape(i18n.city_name(policy, r.adcode, lang))])
-    layer = CityLayer(geometry, items, styles, name=escape(t("coverage_layer", lang)), texts=texts.texts,
-                      show=state.coverage)
-    title = escape(i18n.coverage_title(policy, state.basis, state.tier, lang))
-    legend = f"<b>{escape(t('legend_coverage', lang))}</b><div class='gd-note'>{title}</div>" + "".join(
-        f"<div>{_swatch(c)}{escape(label)}</div>" for c, label in zip(classes.colors, classes.labels())
-    )
-    return layer, legend, classes
-
-
-def zoning_styles(policy: Policy) -> dict[str, list[dict]]:
-    """Both looks of the zoning layer; `zoning_as_fill` picks one."""
-    zones = list(policy.zones.values())
-    return {
-        "fill": [{"color": z.color, "weight": 1.5, "fillColor": z.color, "fillOpacity": 0.45, "opacity": 0.95}
-                 for z in zones],
-        "outline": [{"color": z.color, "weight": 4, "fillColor": z.color, "fillOpacity": 0, "opacity": 0.95}
-                    for z in zones],
-    }
-
-
-def zoning_layer(policy: Policy, state: ViewState, frame: Frame):
-    lang = state.lang
+def _zoning(policy: Policy, scene: Scene, frame: "Frame", state: ViewState):
+    """One overlay with both looks of the zones: fills, and inset outlines over a white casing."""
     ids = list(policy.zones)
-    styles = zoning_styles(policy)["fill" if zoning_as_fill(state.coverage, state.clusters) else "outline"]
-    features = [[ids.index(zid), enc] for zid, enc in frame.zones.items()]
-    layer = GeoJsonLayer(features, styles, name=escape(t("zoning_layer", lang)), show=state.zoning,
-                         digits=CONTEXT_DIGITS)
-    legend = f"<b>{escape(t('zoning_layer', lang))}</b>" + "".join(
-        f"<div>{_swatch(z.color)}{escape(z.short_zh + ' ' if lang == 'zh' else '')}"
-        f"{escape(i18n.zone_name(policy, z.id, lang))} ({len(z.members)})</div>"
-        for z in policy.zones.values()
-    )
-    return layer, legend
+    off = {"opacity": 0, "fillOpacity": 0}
+    fill, casing, line = [], [], []
+    for zid in ids:
+        zs = scene.zone_styles[zid]
+        fill.append({"on": {"color": zs["fill"], "weight": 1.5, "fillColor": zs["fill"], "fillOpacity": 0.45,
+                            "opacity": 0.95}, "off": off})
+        dash = zs["dash"]
+        dots = bool(dash) and dash[0] < 0.1
+        line.append({"on": {"color": zs["color"], "weight": zs["width"], "fill": False, "opacity": 0.95,
+                            "dashArray": " ".join(f"{d * zs['width']:g}" for d in dash) if dash else None,
+                            "lineCap": "round" if dots else "butt"}, "off": off})
+        casing.append({"on": {"color": "#ffffff", "weight": zs["width"] + 2.5, "fill": False, "opacity": 0.85},
+                       "off": off})
+    layer = ZoningLayer(
+        [[ids.index(z), enc] for z, enc in frame.zones.items()],
+        [[ids.index(z), enc] for z, enc in frame.zone_insets.items()],
+        name=escape(t("zoning_layer", state.lang)), show=state.zoning, digits=CONTEXT_DIGITS)
+    return layer, {"fill": fill, "casing": casing, "line": line}
 
 
-def cluster_layers(policy: Policy, rows: pd.DataFrame, geometry, state: ViewState):
-    """One layer per cluster (all 20), pillar first; shown if in state.clusters."""
-    lang = state.lang
-    sel = select(rows, state.basis, "all")
-    roles = list(ROLE_COLORS)
-    styles = []
-    for role in roles:
-        for basis in ("explicit", "region"):
-            b = BASIS_STYLE[basis]
-            styles.append({"color": ROLE_COLORS[role], "fillColor": ROLE_COLORS[role],
-                           "fillOpacity": b["fill_opacity"], "weight": b["weight"], "dashArray": b["dash"]})
+def _cluster_layers(scene: Scene, geometry: SharedGeometry, state: ViewState):
+    """One overlay per cluster (all of them): its tint polygons, shown by the scene's rule.
+    Its glyphs, tooltips and legend entries come from SceneSync."""
     layers = []
     seen_tier = set()
-    for cid, cl in policy.clusters.items():
-        mine = sel[sel["cluster_id"] == cid]
-        # Explicit rows last so a city named explicitly is drawn above a region-level mention.
-        mine = mine.sort_values("basis", key=lambda s: s.map({"region": 0, "explicit": 1}), kind="stable")
-        items, texts = [], TextTable()
-        cname = i18n.cluster_name(policy, cid, lang)
-        tier_label = t(f"{cl.tier}_short", lang)
-        for r in mine.itertuples():
-            city = escape(i18n.city_name(policy, r.adcode, lang))
-            role_cat = i18n.role_name(policy, r.role, lang)
-            tip = f"<b>{escape(cname)}</b><br>{CITY_PLACEHOLDER} · {escape(role_cat)} · {escape(t(r.basis, lang))}"
-            fields = [
-                (t("cluster", lang), f"{cname} ({tier_label} {cl.number})"),
-                (t("city", lang), None),
-                (t("role", lang), f"{r.role_zh} · {role_cat}" if lang == "zh" else f"{role_cat} ({r.role_zh})"),
-                (t("basis", lang), t(r.basis, lang)),
-                (t("place", lang), r.place_zh),
-            ]
-            style_idx = roles.index(r.role) * 2 + (0 if r.basis == "explicit" else 1)
-            items.append([r.adcode, style_idx, texts.add(tip), texts.add(_popup(fields, r.quote)), city])
+    for c in scene.clusters:
+        region_only = set(c.region_cities)
+        items = [[a, 1 if a in region_only else 0, -1, -1, ""] for a in c.drawn_cities]
         header = ""
-        if cl.tier not in seen_tier:
-            seen_tier.add(cl.tier)
-            header = f'<div class="gd-group">{escape(t(cl.tier, lang))}</div>'
-        label = f"{header}{cl.number}. {escape(cname)}" + ("" if items else " <i>(—)</i>")
-        layers.append(CityLayer(geometry, items, styles, name=label, texts=texts.texts,
-                                show=cid in state.clusters))
-    legend = f"<b>{escape(t('legend_roles', lang))}</b>" + "".join(
-        f"<div>{_swatch(ROLE_COLORS[r])}{escape(i18n.role_name(policy, r, lang))}</div>" for r in roles
-    )
-    if state.basis == "all":
-        legend += (
-            f"<div>{_swatch('#888', 0.6)}{escape(t('explicit', lang))} "
-            f"{_swatch('#888', 0.15, region=True)}{escape(t('region', lang))}</div>"
-            f"<div class='gd-note'>{escape(t('legend_region_note', lang))}</div>"
-        )
-    return layers, legend
+        if c.tier not in seen_tier:
+            seen_tier.add(c.tier)
+            header = f'<div class="gd-group">{escape(t(c.tier, state.lang))}</div>'
+        chip = f'<span class="gd-chip" style="background:{c.color};color:{c.text_color}">{c.key}</span>'
+        label = f"{header}{chip}{escape(c.label[len(str(c.key)) + 1:])}"
+        layers.append(CityLayer(geometry, items, [{"opacity": 0, "fillOpacity": 0}] * 2, name=label,
+                                show=c.id in state.clusters, interactive=False))
+    return layers
+
+
+def _tint_styles(scene: Scene) -> list:
+    """[off, on] per tint class (0 named, 1 region only); the colour is the cluster's own."""
+    out = []
+    for alpha, dash in ((0.35, None), (0.12, "5 4")):
+        out.append([{"opacity": 0, "fillOpacity": 0},
+                    {"fillOpacity": alpha, "opacity": 0.9, "weight": 1.6, "dashArray": dash, "fill": True}])
+    return out
+
+
+def scene_data(policy: Policy, scene: Scene, frame: "Frame", coverage_styles: list, zone_styles: dict) -> dict:
+    """Everything SceneSync needs, as plain JSON (HTML pieces escaped here)."""
+    svg, index, glyphs = [], {}, []
+    for g in scene.glyphs:
+        k = (g.marker, g.color, g.key, g.basis)
+        if k not in index:
+            index[k] = len(svg)
+            svg.append(glyph_svg(g.marker, g.color, str(g.key), g.text_color, g.basis == "region"))
+        glyphs.append([g.cluster_id, g.adcode, index[k]])
+    items, quotes = city_texts(scene)
+    lang = scene.lang
+    return {
+        "clusters": [[c.id, c.key, c.color] for c in scene.clusters],
+        "glyphs": glyphs, "svg": svg, "items": items, "quotes": quotes,
+        "labels": frame.labels,
+        "bounds": frame.bounds,
+        "cities": {a: escape(n) for a, n in scene.city_names.items()},
+        "zoneOf": {a: escape(i18n.zone_name(policy, c.zone, lang)) for a, c in policy.cities.items()},
+        "counts": scene.coverage_counts,
+        "countLabel": escape(t("legend_coverage", lang)),
+        "noneHere": escape(t("none_here", lang)),
+        "legendWord": t("legend", lang),
+        "legend": legend_html(scene),
+        "notes": [[list(n.layers), n.when, escape(n.text)] for n in scene.all_notes],
+        "coverageStyles": coverage_styles,
+        "zoneStyles": zone_styles,
+        "tintStyles": _tint_styles(scene),
+    }
 
 
 def visible_overlays(state: ViewState) -> list[str]:
@@ -243,8 +209,9 @@ def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewStat
     with `state_script`."""
     lang = state.lang
     frame = data.gcj02 if state.basemap in GCJ_BASEMAPS else data.wgs84
+    # The scale bar is added metric-only by MapFurniture (Leaflet's default adds miles).
     m = folium.Map(location=None, tiles=None, zoom_snap=0.25, zoom_delta=0.5, min_zoom=5, max_zoom=12,
-                   control_scale=True, prefer_canvas=False)
+                   control_scale=False, prefer_canvas=False)
     if assets == "inline":
         use_inline_assets(m)
     else:
@@ -264,27 +231,34 @@ def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewStat
         {"color": CONTEXT_BORDER, "weight": 0.8, "fillColor": CONTEXT_FILL, "fillOpacity": 1.0},
     ], name=escape(t("context_layer", lang)), control=False, digits=CONTEXT_DIGITS).add_to(m)
 
+    scene = build_scene(policy, rows, state)
     geometry = SharedGeometry(frame.cities)
     geometry.add_to(m)
-    cov, cov_legend, _ = coverage_layer(policy, rows, geometry, state, frame)
+    # Land is never the sea colour: a plain fill under every other layer.
+    CityLayer(geometry, [[a, 0, -1, -1, ""] for a in frame.cities],
+              [{"color": CITY_BORDER, "weight": 0.8, "fillColor": LAND_COLOR, "fillOpacity": 1}],
+              name="land", interactive=False, control=False).add_to(m)
+    cov, cov_styles = _coverage(scene, geometry, state, lang)
     cov.add_to(m)
-    outline = CityLayer(geometry, [[a, 0, -1, -1, ""] for a in frame.cities],
-                        [{"color": CITY_BORDER, "weight": 0.8, "fill": False}],
-                        name="outline", interactive=False, control=False)
-    outline.add_to(m)
-    zoning, zoning_legend = zoning_layer(policy, state, frame)
+    zoning, zone_styles = _zoning(policy, scene, frame, state)
     zoning.add_to(m)
-    clusters, cluster_legend = cluster_layers(policy, rows, geometry, state)
+    clusters = _cluster_layers(scene, geometry, state)
     for layer in clusters:
         layer.add_to(m)
-    labels = LabelLayer(
-        [[*frame.labels[a], escape(i18n.city_name(policy, a, lang))] for a in frame.cities],
+    CityLayer(geometry, [[a, 0, -1, -1, ""] for a in frame.cities],
+              [{"color": CITY_BORDER, "weight": 0.8, "fill": False}],
+              name="outline", interactive=False, control=False).add_to(m)
+    LabelLayer(
+        [[*frame.labels[a], escape(scene.city_names[a])] for a in frame.cities],
         name=escape(t("labels_layer", lang)),
-    )
-    labels.add_to(m)
-    Legend("", [([cov], cov_legend), ([zoning], zoning_legend), (clusters, cluster_legend)]).add_to(m)
-    overlay_ids = [("coverage", cov), ("zoning", zoning), *zip(policy.clusters, clusters)]
-    ViewSync(overlay_ids, zoning_styles(policy), geometry).add_to(m)
+    ).add_to(m)
+    overlay_ids = [("coverage", cov), ("zoning", zoning), *zip((c.id for c in scene.clusters), clusters)]
+    SceneSync(overlay_ids, zoning, geometry, scene_data(policy, scene, frame, cov_styles, zone_styles)).add_to(m)
+    MapFurniture().add_to(m)
+    if assets == "inline":
+        # A standalone file says what it shows: its title, a heading and the source line.
+        m.get_root().title = escape(scene.title)
+        Heading(escape(scene.title), escape(scene.subtitle), escape(scene.source)).add_to(m)
     if state.city:
         InitialView(state_script(state)).add_to(m)
     control = folium.LayerControl(collapsed=True, position="topright")

@@ -1,0 +1,105 @@
+"""Every touchpoint with streamlit-folium, in one place.
+
+st_folium re-renders and re-serialises the whole Folium map on every rerun and
+renames the elements of the Map it is given. The app instead renders each base
+map once (with the same helper functions st_folium uses) and hands the strings
+to its component on each run; overlays switch through the component's
+`layer_control` string, which it evaluates in place without re-rendering. These
+are private functions of streamlit-folium, so the version is checked: another
+version gets a clear message instead of a silently broken map.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import version
+
+import streamlit as st
+import streamlit_folium as sf
+
+from layers.map import base_state, build_map, state_script
+from views.i18n import t
+from views.state import ViewState
+
+TESTED_VERSION = "0.27.4"
+RETURNED = ("last_clicked", "center", "zoom", "selected_tags")
+MAP_HEIGHT = 640  # px; the page's CSS sizes the frame to the window where it can
+
+
+def version_problem() -> str | None:
+    """None when the installed streamlit-folium is the tested one, else what to do (both languages)."""
+    installed = version("streamlit-folium")
+    missing = [n for n in ("_get_html", "_get_header", "_get_map_string", "_component_func", "get_full_id",
+                           "generate_js_hash") if not hasattr(sf, n)]
+    if installed == TESTED_VERSION and not missing:
+        return None
+    return (t("bridge_version", "zh").format(installed=installed, tested=TESTED_VERSION) + "\n"
+            + t("bridge_version", "en").format(installed=installed, tested=TESTED_VERSION))
+
+
+@dataclass(frozen=True)
+class MapPayload:
+    """What the component needs to draw one base map: strings only, immutable, so one
+    copy serves every session."""
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    key: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    defaults: dict
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def map_payload(base: ViewState, data_key: str, _res) -> MapPayload:
+    """Render the base map once per (data, language, basis, tier, basemap)."""
+    m = build_map(_res.policy, _res.rows, _res.map_data, base)
+    m.get_root().render()
+    m.render()
+    script = sf._get_map_string(m)
+    return MapPayload(
+        script=script, header=sf._get_header(m), html=sf._get_html(m), map_id=sf.get_full_id(m),
+        key=sf.generate_js_hash(script, "map", False),
+        css_links=tuple(dict.fromkeys(u for _, u in m.default_css)),
+        js_links=tuple(dict.fromkeys(u for _, u in m.default_js)),
+        defaults={k: None for k in RETURNED},
+    )
+
+
+def _map_changed() -> None:
+    p = st.session_state.get("_payload_key")
+    if p:
+        st.session_state["map"] = st.session_state.get(p) or {}
+
+
+def show_map(state: ViewState, res) -> None:
+    """Draw the map of `state`; a change of overlays or city only runs `state_script` in the page."""
+    problem = version_problem()
+    if problem:
+        st.error(problem)
+        return
+    payload = map_payload(base_state(state), res.key, res)
+    # A new base map (language, basis, tier or basemap changed) mounts afresh; it
+    # starts where the user last left the previous one.
+    ret = st.session_state.get("map") or {}
+    mount = st.session_state.setdefault("_mount", {"key": None, "center": None, "zoom": None})
+    if mount["key"] != payload.key:
+        if ret.get("center") and ret.get("zoom"):
+            mount.update(center=[ret["center"]["lat"], ret["center"]["lng"]], zoom=ret["zoom"])
+        mount["key"] = payload.key
+    st.session_state["_payload_key"] = payload.key
+    sf._component_func(
+        script=payload.script, header=payload.header, html=payload.html, id=payload.map_id,
+        key=payload.key, height=MAP_HEIGHT, width=None, returned_objects=list(RETURNED),
+        default=payload.defaults, zoom=mount["zoom"], center=mount["center"], feature_group=None,
+        return_on_hover=False, layer_control=state_script(state),
+        pixelated=False, css_links=list(payload.css_links), js_links=list(payload.js_links),
+        on_change=_map_changed, wrap_longitude=False,
+    )
+
+
+def map_report() -> dict:
+    """What the map last reported (clicks, position, layer-control ticks)."""
+    return st.session_state.get("map") or {}

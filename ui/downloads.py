@@ -1,0 +1,83 @@
+"""Downloads of exactly the current view. Files are made when a button is pressed."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from layers.map import build_map
+from policy import tables
+from views.i18n import t
+from views.state import ViewState, to_query
+
+IMAGE_FORMATS = ("png", "svg", "pdf")
+IMAGE_SIZES = ("a4-landscape", "a4-portrait", "slide", "screen")
+MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+TABLES = ("coverage", "zones", "designations")
+
+
+def view_slug(state: ViewState, cluster_tiers) -> str:
+    """A file name stem that says what the view shows."""
+    parts = ["gd-clusters", state.lang]
+    if state.clusters:
+        spec = to_query(state, cluster_tiers)["clusters"]
+        parts.append(spec if len(state.clusters) <= 3 or spec in ("all", "pillar", "emerging")
+                     else f"{len(state.clusters)}clusters")
+        parts.append(state.basis)
+    elif state.coverage:
+        parts += ["coverage", state.basis, state.tier]
+    if state.zoning:
+        parts.append("zoning")
+    return "-".join(p.replace(",", "+") for p in parts)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=3600)
+def static_data(data_key: str, _res):
+    """Projected boundaries for the static renderer, for a session's own boundaries."""
+    from export import StaticData
+
+    return StaticData.build(_res.cities, _res.context)
+
+
+def export_panel(state: ViewState, res) -> None:
+    from export import render_bytes
+
+    lang, policy = state.lang, res.policy
+    st.markdown(f"**{t('map_image', lang)}**")
+    c1, c2, c3 = st.columns(3)
+    fmt = c1.selectbox(t("format", lang), IMAGE_FORMATS, key="exp_fmt", format_func=str.upper)
+    size = c2.selectbox(t("size", lang), IMAGE_SIZES, key="exp_size", format_func=lambda k: t(f"size_{k}", lang))
+    dpi = c3.selectbox(t("resolution", lang), (150, 300, 600), index=1, key="exp_dpi",
+                       format_func=lambda d: f"{d} dpi", disabled=fmt != "png")
+    stem = view_slug(state, res.cluster_tiers)
+    st.download_button(
+        f"{t('download_map', lang)} {fmt.upper()}", key="dl_image", on_click="ignore",
+        data=lambda: render_bytes(policy, state, fmt=fmt, size=size, dpi=dpi if fmt == "png" else 300,
+                                  data=static_data(res.key, res) if res.custom_boundaries else None),
+        file_name=f"{stem}-{size}.{fmt}", mime=MIME[fmt], type="primary")
+    st.caption(t("export_same_view", lang))
+
+    st.markdown(f"**{t('interactive_map', lang)}**")
+    st.download_button(
+        t("download_html", lang), key="dl_html", on_click="ignore",
+        data=lambda: build_map(policy, res.rows, res.map_data, state, assets="inline").get_root().render().encode(),
+        file_name=f"{stem}.html", mime="text/html")
+
+    st.markdown(f"**{t('data', lang)}**")
+    cols = st.columns(4)
+
+    def data_file(kind: str, fmt_: str):
+        filters = {} if kind == "designations" else {"basis": state.basis, "tier": state.tier}
+        encode = tables.csv_bytes if fmt_ == "csv" else tables.json_bytes
+        return lambda: encode(*tables.table(kind, policy, res.rows, **filters))
+
+    for col, kind in zip(cols, TABLES):
+        suffix = "" if kind == "designations" else f"-{state.basis}-{state.tier}"
+        for fmt_, mime in (("csv", "text/csv"), ("json", "application/json")):
+            col.download_button(f"{t(f'table_{kind}', lang)} {fmt_.upper()}", data_file(kind, fmt_),
+                                key=f"dl_{kind}_{fmt_}", file_name=f"gd-clusters-{kind}{suffix}.{fmt_}", mime=mime,
+                                on_click="ignore")
+    cols[3].download_button(
+        t("download_geojson", lang), key="dl_geojson", on_click="ignore",
+        data=lambda: tables.cities_geojson(policy, res.rows, res.cities, state.basis, state.tier),
+        file_name=f"gd-clusters-cities-{state.basis}-{state.tier}.geojson", mime="application/geo+json")
+    st.caption(t("csv_bom", lang))

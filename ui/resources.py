@@ -1,0 +1,99 @@
+"""Data for the app: the built-in data once per process, a session's uploads once per content."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from geo.boundaries import BoundaryDataError, load_cities, load_context
+from layers.assets import install_static
+from layers.map import MapData
+from policy import Policy, PolicyDataError, load_policy
+from policy.coverage import designation_rows
+from views.i18n import t
+
+
+@dataclass(frozen=True)
+class Resources:
+    key: str  # "builtin", or a digest of the user's files
+    policy: Policy
+    rows: pd.DataFrame
+    cities: object  # GeoDataFrame
+    context: object  # GeoDataFrame
+    map_data: MapData
+    custom_boundaries: bool = False
+
+    @property
+    def cluster_tiers(self) -> dict[str, str]:
+        return {c.id: c.tier for c in self.policy.clusters.values()}
+
+    @property
+    def city_keys(self) -> dict[str, str]:
+        return {k: c.adcode for k, c in self.policy.city_by_name.items()}
+
+
+@st.cache_resource(show_spinner=False)
+def builtin(app_dir: str) -> Resources:
+    install_static(Path(app_dir))
+    policy = load_policy()
+    cities, context = load_cities(), load_context()
+    return Resources("builtin", policy, designation_rows(policy), cities, context, MapData.build(cities, context))
+
+
+def startup(app_dir: Path) -> Resources:
+    """The built-in data, or a message naming the broken file and a stop."""
+    try:
+        return builtin(str(app_dir))
+    except (PolicyDataError, BoundaryDataError) as exc:
+        st.error(f"{t('startup_failed', 'zh')}  \n{t('startup_failed', 'en')}")
+        st.code(str(exc), language=None, wrap_lines=True)
+        st.stop()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=3600)
+def user_resources(des: bytes | None, des_name: str, mode: str, bnd: bytes | None, bnd_name: str,
+                   _base: Resources):
+    """Validate a session's uploads once per distinct content. Returns the data to
+    use (None if a file is invalid: then nothing from it reaches the map) and
+    (level, message) lines to show as plain text."""
+    from geo.userboundaries import load_user_boundaries
+    from policy.userdata import load_designations
+
+    policy, cities, messages = _base.policy, _base.cities, []
+    if des is not None:
+        res = load_designations(des, des_name, _base.policy, mode)
+        messages += [("error", f"{des_name}: {p}") for p in res.problems]
+        messages += [("info", f"{des_name}: {n}") for n in res.notes]
+        if res.policy is None:
+            return None, messages
+        policy = res.policy
+    if bnd is not None:
+        res = load_user_boundaries(bnd, bnd_name, _base.policy)
+        messages += [("error", f"{bnd_name}: {p}") for p in res.problems]
+        messages += [("info", f"{bnd_name}: {n}") for n in res.notes]
+        if res.cities is None:
+            return None, messages
+        cities = res.cities
+    digest = hashlib.sha256()
+    for part in (des or b"", mode.encode(), bnd or b""):
+        digest.update(hashlib.sha256(part).digest())
+    map_data = _base.map_data if bnd is None else MapData.build(cities, _base.context)
+    return Resources(digest.hexdigest()[:16], policy, designation_rows(policy), cities, _base.context, map_data,
+                     custom_boundaries=bnd is not None), messages
+
+
+def session_data(base: Resources) -> tuple[Resources, list]:
+    """This session's data: the built-in data, or its own validated uploads."""
+    des, bnd = st.session_state.get("up_des"), st.session_state.get("up_bnd")
+    if des is None and bnd is None:
+        return base, []
+    res, messages = user_resources(
+        des.getvalue() if des else None, des.name if des else "", st.session_state.get("up_mode", "replace"),
+        bnd.getvalue() if bnd else None, bnd.name if bnd else "", base)
+    if res is None:
+        return base, messages + [("warning", "upload_invalid")]
+    return res, messages

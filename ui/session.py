@@ -1,0 +1,87 @@
+"""The view state in a Streamlit session: from the URL on the first run, from the
+widgets and the map on every run, back to the URL at the end of each run."""
+
+from __future__ import annotations
+
+import streamlit as st
+from shapely.geometry import Point
+
+from ui.bridge import map_report
+from views.state import ViewState, expand_clusters, parse_query, to_query
+
+
+def cluster_key(cid: str) -> str:
+    return f"cl_{cid}"
+
+
+def init_from_url(res) -> None:
+    """Once per session: the link's view, and warnings for what it had to ignore."""
+    if "view_loaded" in st.session_state:
+        return
+    parsed = parse_query({k: st.query_params.get_all(k) for k in st.query_params}, res.cluster_tiers, res.city_keys)
+    s = parsed.state
+    st.session_state.update(
+        view_loaded=True, url_warnings=parsed.warnings, lang=s.lang, basis=s.basis, tier=s.tier,
+        coverage=s.coverage, zoning=s.zoning, basemap=s.basemap, city=s.city or "",
+    )
+    set_clusters(s.clusters, res)
+
+
+def set_clusters(ids, res) -> None:
+    on = set(ids)
+    for cid in res.cluster_tiers:
+        st.session_state[cluster_key(cid)] = cid in on
+
+
+def set_clusters_spec(spec: str, res) -> None:
+    """Callback of the all / none / pillar / emerging shortcuts."""
+    set_clusters(expand_clusters(spec, res.cluster_tiers)[0], res)
+
+
+def show_region_level() -> None:
+    """Callback of the one-click fix for a cluster that names no city."""
+    st.session_state["basis"] = "all"
+
+
+def take_map_click(res) -> None:
+    """A click on the map chooses the city under it (before the city widget exists)."""
+    click = map_report().get("last_clicked")
+    if not click or click == st.session_state.get("_last_click"):
+        return
+    st.session_state["_last_click"] = click
+    pt = Point(click["lng"], click["lat"])
+    hit = res.cities[res.cities.geometry.contains(pt)]
+    if len(hit):
+        st.session_state["city"] = hit.iloc[0]["adcode"]
+
+
+def take_map_toggles(res) -> None:
+    """Ticks in the map's layer control become the view state (before the widgets exist)."""
+    tags = map_report().get("selected_tags") or []
+    if not any(str(x).startswith("@") for x in tags) or tags == st.session_state.get("_last_tags"):
+        return
+    st.session_state["_last_tags"] = tags
+    st.session_state["coverage"] = "coverage" in tags
+    st.session_state["zoning"] = "zoning" in tags
+    set_clusters([c for c in res.cluster_tiers if c in tags], res)
+
+
+def forget_unknown(res) -> None:
+    """After the data changed: a city the data does not have is no longer in focus."""
+    if st.session_state.get("city") and st.session_state["city"] not in res.policy.cities:
+        st.session_state["city"] = ""
+
+
+def current_state(res) -> ViewState:
+    ss = st.session_state
+    return ViewState(
+        clusters=tuple(c for c in res.cluster_tiers if ss.get(cluster_key(c))),
+        basis=ss["basis"], tier=ss["tier"], coverage=ss["coverage"], zoning=ss["zoning"],
+        lang=ss["lang"], basemap=ss["basemap"], city=ss["city"] or None,
+    )
+
+
+def sync_url(state: ViewState, res) -> None:
+    q = to_query(state, res.cluster_tiers)
+    if {k: st.query_params.get(k) for k in st.query_params} != q:
+        st.query_params.from_dict(q)

@@ -1,0 +1,59 @@
+"""The sidebar: language, the 20 clusters as a checklist, coverage options, city, basemap."""
+
+from __future__ import annotations
+
+from html import escape
+
+import streamlit as st
+
+from ui.session import cluster_key, set_clusters_spec
+from views import i18n
+from views.i18n import t
+from views.state import BASEMAPS, BASIS, LANGS, TIER
+from views.style import cluster_color, text_color_on
+
+SHORTCUTS = ("all", "none", "pillar", "emerging")
+
+
+def _checklist_css(res) -> str:
+    """Each checkbox carries its cluster's colour and number, as on the map (CSS on the
+    widget's key class; no user text reaches the CSS: ids are checked identifiers)."""
+    rules = []
+    for i, cid in enumerate(res.cluster_tiers):
+        color = cluster_color(i)
+        rules.append(
+            f'.st-key-{cluster_key(cid)} label p::before {{ content: "{i + 1}"; background: {color}; '
+            f"color: {text_color_on(color)}; }}")
+    return "<style>" + "\n".join(rules) + "</style>"
+
+
+def sidebar(res) -> None:
+    sb = st.sidebar
+    sb.radio("语言 / Language", LANGS, key="lang", horizontal=True, label_visibility="collapsed",
+             format_func={"zh": "中文", "en": "English"}.__getitem__)
+    lang = st.session_state["lang"]
+    policy = res.policy
+    sb.html(_checklist_css(res))
+    cols = sb.columns(4, gap="small")
+    for col, spec in zip(cols, SHORTCUTS):
+        col.button(t(f"btn_{spec}", lang), key=f"btn_{spec}", on_click=set_clusters_spec, args=(spec, res),
+                   width="stretch")
+    with sb.container(key="checklist"):
+        for tier in ("pillar", "emerging"):
+            st.html(f'<div class="gd-tier">{escape(t(tier, lang))}</div>')
+            for cid, cl in policy.clusters.items():
+                if cl.tier == tier:
+                    name = i18n.cluster_name(policy, cid, lang)
+                    st.checkbox(name, key=cluster_key(cid), help=name)
+    sb.divider()
+    sb.radio(t("basis", lang), BASIS, key="basis", format_func=lambda b: t(f"basis_{b}", lang), horizontal=True)
+    sb.toggle(t("coverage_layer", lang), key="coverage")
+    sb.radio(t("tier", lang), TIER, key="tier", format_func=lambda v: t(f"tier_{v}", lang), horizontal=True,
+             disabled=not st.session_state["coverage"])
+    sb.toggle(t("zoning_layer", lang), key="zoning")
+    sb.selectbox(t("city", lang), [""] + list(policy.cities), key="city",
+                 format_func=lambda a: t("choose_city", lang) if not a
+                 else f"{i18n.city_name(policy, a, lang)} ({a})")
+    sb.selectbox(t("basemap", lang), BASEMAPS, key="basemap", format_func=lambda b: t(f"basemap_{b}", lang))
+    if st.session_state["basemap"] != "none":
+        sb.caption(t("basemap_online", lang))
