@@ -9,38 +9,46 @@ APP = str(ROOT / "app.py")
 
 
 def run(query: dict | None = None) -> AppTest:
-    """The app after its first two runs: the first draws the map only, the
-    panels come with the rerun the map's first report triggers in a browser."""
+    """The app after its first run: controls, map and panels all come in that run."""
     at = AppTest.from_file(APP, default_timeout=60)
     for k, v in (query or {}).items():
         at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    assert not at.tabs  # first run: the map alone
     at.run()
     assert not at.exception, at.exception
     return at
 
 
 def widget(at, key):
-    for kind in ("radio", "multiselect", "toggle", "selectbox", "button"):
+    for kind in ("radio", "checkbox", "toggle", "selectbox", "button"):
         for w in getattr(at, kind):
             if w.key == key:
                 return w
     raise KeyError(key)
 
 
+def checked(at) -> list[str]:
+    return [w.key[3:] for w in at.checkbox if w.key.startswith("cl_") and w.value]
+
+
 def qp(at) -> dict:
     return {k: at.query_params[k] for k in at.query_params}
 
 
-def test_default_state():
+def html_text(at) -> str:
+    return " ".join(h.proto.body for h in at.get("html"))
+
+
+def test_default_state_first_run_has_everything():
     at = run()
     assert at.title[0].value == "广东省战略性产业集群地图"
     assert not at.warning
     q = qp(at)
     assert q["clusters"] == "none" and q["basis"] == "explicit" and q["lang"] == "zh"
     assert len(at.tabs) == 5
+    # all 20 clusters as a checklist in the very first run, grouped pillar / emerging
+    boxes = [w for w in at.checkbox if w.key.startswith("cl_")]
+    assert len(boxes) == 20
+    assert "战略性支柱产业集群" in html_text(at) and "战略性新兴产业集群" in html_text(at)
 
 
 @pytest.mark.parametrize(
@@ -53,7 +61,7 @@ def test_default_state():
         ("zoning", lambda w: w.set_value(False), "zoning", "0"),
         ("basemap", lambda w: w.set_value("gaode"), "basemap", "gaode"),
         ("city", lambda w: w.set_value("440300"), "city", "440300"),
-        ("clusters", lambda w: w.set_value(["automotive", "new_energy"]), "clusters", "automotive,new_energy"),
+        ("cl_automotive", lambda w: w.check(), "clusters", "automotive"),
         ("btn_all", lambda w: w.click(), "clusters", "all"),
         ("btn_pillar", lambda w: w.click(), "clusters", "pillar"),
         ("btn_emerging", lambda w: w.click(), "clusters", "emerging"),
@@ -68,10 +76,15 @@ def test_each_control_change(key, action, param, expected):
 
 
 def test_english_labels_follow():
-    at = run({"lang": "en", "city": "440100"})
+    at = run({"lang": "en", "city": "440100", "clusters": "automotive"})
     assert at.title[0].value == "Guangdong strategic industrial clusters"
-    text = " ".join(str(df.value.columns.tolist()) for df in at.dataframe)
-    assert "Cluster" in text and "集群" not in text
+    assert at.caption[0].value.startswith("Automobiles: designated bases")
+    assert "Guangzhou" in " ".join(m.value for m in at.markdown)
+    assert "Automobiles" in html_text(at)
+    # English UI: no Chinese-first labels (the clause and the place as written stay Chinese)
+    assert "广州市" not in " ".join(m.value for m in at.markdown)
+    labels = [w.label for w in at.checkbox] + [w.label for w in at.radio] + [w.label for w in at.toggle]
+    assert not any("\u4e00" <= label[0] <= "\u9fff" for label in labels if label != "语言 / Language")
 
 
 def test_url_state_round_trip():
@@ -79,29 +92,52 @@ def test_url_state_round_trip():
          "zoning": "0", "lang": "en", "basemap": "osm", "city": "441900"}
     at = run(q)
     assert not at.warning
-    assert widget(at, "clusters").value == ["automotive", "smart_robots"]
+    assert checked(at) == ["automotive", "smart_robots"]
     assert widget(at, "basis").value == "all" and widget(at, "city").value == "441900"
     assert qp(at) == q
 
 
-def test_malformed_query_warns_not_crashes():
-    at = run({"clusters": "automotive,bogus", "basis": "<b>x</b>", "lang": "klingon", "city": "Atlantis",
-              "zoning": "perhaps"})
-    warnings = " ".join(w.value for w in at.warning)
-    for bad in ("bogus", "<b>x</b>", "klingon", "Atlantis", "perhaps"):
-        assert bad in warnings
-    assert widget(at, "clusters").value == ["automotive"]
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_malformed_query_warns_as_plain_text(lang):
+    at = run({"clusters": "automotive,bogus", "basis": "<b>x</b>", "lang": lang, "city": "Atlantis",
+              "zoning": "perhaps", "basemap": "[登录](https://evil.example/login)"})
+    assert len(at.warning) == 1
+    details = " ".join(x.value for x in at.text)
+    for bad in ("bogus", "<b>x</b>", "Atlantis", "perhaps", "evil.example"):
+        assert bad in details
+    # the warning box itself (Markdown) carries no user text
+    assert "evil" not in at.warning[0].value and "bogus" not in at.warning[0].value
+    if lang == "zh":
+        assert "链接" in at.warning[0].value
+    assert checked(at) == ["automotive"]
     assert qp(at)["basis"] == "explicit"
 
 
-def test_city_detail_lists_designations():
+def test_city_detail_beside_the_map():
     at = run({"city": "440300"})
-    tables = [df.value for df in at.dataframe]
-    detail = next(t for t in tables if "原文" in t.columns and (t["城市"] == "深圳").all() and len(t))
-    explicit = detail[detail["依据"] == "明确点名"]
-    assert len(explicit) == 17  # 深圳's explicit designations
-    assert explicit["原文"].str.contains("深圳").all()
-    assert (detail["依据"] == "区域性提及").any()  # listed, not counted
+    detail = html_text(at)
+    from policy import load_policy
+    from policy.coverage import designation_rows
+
+    policy = load_policy()
+    rows = designation_rows(policy)
+    mine = rows[(rows["adcode"] == "440300") & (rows["basis"] == "explicit")]
+    for q in set(mine["quote"]):
+        assert q.replace("<", "&lt;") in detail
+    from views import i18n
+
+    for cid in set(mine["cluster_id"]):
+        assert i18n.cluster_name(policy, cid, "zh") in detail
+
+
+def test_empty_cluster_note_and_one_click_fix():
+    at = run({"clusters": "electronic_info"})
+    notes = " ".join(x.value for x in at.text)
+    assert "文件未明确点名城市" in notes and "珠江东岸" in notes
+    widget(at, next(b.key for b in at.button if b.key.startswith("fix_"))).click()
+    at.run()
+    assert qp(at)["basis"] == "all"
+    assert not any("文件未明确点名城市" in x.value for x in at.text)
 
 
 @pytest.fixture
@@ -153,8 +189,4 @@ def test_broken_policy_file_stops_at_startup(tmp_path, monkeypatch, fresh_caches
 def test_only_the_open_panel_runs():
     at = run()
     columns = [list(df.value.columns) for df in at.dataframe]
-    assert any("区域" in c for c in columns)  # the comparison tab, open by default
-    assert not any("原文" in c for c in columns)  # the designations table is not built
-    at = run({"city": "440300"})  # a link to a city opens its detail
-    columns = [list(df.value.columns) for df in at.dataframe]
-    assert any("原文" in c for c in columns) and not any("区域" in c and "占比" in c for c in columns)
+    assert not columns  # the map tab is open: no table is built

@@ -43,8 +43,14 @@ def test_html_export_works_offline(html_file):
         painted = count_painted(page.main_frame)
         labels = page.locator(".gd-label").all_inner_texts()
         legend = page.locator(".gd-legend").inner_text()
+        glyphs = page.locator(".gd-glyphs .gd-glyph").count()
+        title = page.title()
+        heading = page.locator(".gd-heading").inner_text()
         browser.close()
     assert blocked == [] and errors == []
-    assert painted >= 21 + 5  # coverage choropleth + the five automotive cities
+    assert painted >= 21  # every city answers a hover
+    assert glyphs == 5  # the five automotive cities (one role each)
     assert len(labels) == 21 and "Guangzhou" in labels
-    assert "Clusters per city" in legend and "Role in cluster" in legend
+    assert "Automobiles" in legend and "Role (glyph shape)" in legend and "Clusters per city" not in legend
+    assert title == "Automobiles: designated bases"
+    assert title in heading and "粤府函〔2020〕82号" in heading

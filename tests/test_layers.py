@@ -8,8 +8,8 @@ import pytest
 from layers.assets import SERVED_PREFIX, install_static
 from layers.map import MapData, build_map
 from views.state import ViewState
-from views.style import coverage_classes
 from policy.coverage import city_coverage
+from views.style import coverage_classes
 
 
 @pytest.fixture(scope="module")
@@ -35,27 +35,64 @@ def overlays(m):
 def test_twenty_cluster_layers_zoning_choropleth(policy, rows, map_data):
     m, html = render(policy, rows, map_data)
     names = list(overlays(m))
-    cluster_names = [n for n in names if re.search(r"\d+\. ", n)]
+    cluster_names = [n for n in names if "gd-chip" in n]
     assert len(cluster_names) == 20
     assert any("一核一带一区" in n for n in names)
-    assert any("产业集群覆盖" in n for n in names)
+    assert any("覆盖集群数" in n for n in names)
+    assert not any("城市数" in n for n in names)
     # pillar/emerging group headings ride on the first layer of each tier
     assert sum("gd-group" in n for n in names) == 2
-    assert html.count("L.geoJSON(") >= 23  # 20 clusters + coverage + outline + zoning + context
+    # an empty cluster says why, never an unexplained dash
+    assert not any("(—)" in n for n in names)
+    agri = next(n for n in cluster_names if "现代农业与食品" in n)
+    assert "未点名城市" in agri
 
 
 def test_shown_layers_follow_the_state(policy, rows, map_data):
     m, html = render(policy, rows, map_data, clusters=("automotive",), zoning=False)
     added = set(re.findall(r"(\w+)\.addTo\(map_\w+\)", html))
     import folium
-    from layers.elements import CityLayer
 
     layers = {c.layer_name: c.get_name() for c in m._children.values() if isinstance(c, folium.map.Layer)}
     auto = next(v for k, v in layers.items() if "汽车" in k)
     robots = next(v for k, v in layers.items() if "机器人" in k)
     zoning = next(v for k, v in layers.items() if "一核一带一区" in k)
     assert auto in added and robots not in added and zoning not in added
-    assert all(isinstance(c, CityLayer) for c in m._children.values() if getattr(c, "layer_name", "") in (auto,))
+
+
+def scene_json(html: str) -> dict:
+    return json.loads(re.search(r"var S = (\{.*?\});\n", html).group(1))
+
+
+def test_map_carries_the_scene(policy, rows, map_data):
+    """The page gets the scene's glyphs, legend and notes for every cluster; nothing decided anew."""
+    from views.scene import build_scene
+
+    for lang in ("zh", "en"):
+        state = ViewState(basis="all", lang=lang)
+        _, html = render(policy, rows, map_data, **vars(state))
+        sc = build_scene(policy, rows, state)
+        data = scene_json(html)
+        assert [(g[0], g[1]) for g in data["glyphs"]] == [(g.cluster_id, g.adcode) for g in sc.glyphs]
+        legend_labels = re.findall(r"<span>([^<]*)</span></div>", "".join(e[1] for s in data["legend"] for e in s[3]))
+        from html import unescape
+
+        assert [unescape(x) for x in legend_labels] == [e.label for s in sc.catalogue for e in s.entries]
+        assert [unescape(n[2]) for n in data["notes"]] == [n.text for n in sc.all_notes]
+        # every (cluster, city) pair of the data has a tooltip line at that city
+        pairs = {(it[0], a) for a, items in data["items"].items() for it in items}
+        assert pairs == {(g.cluster_id, g.adcode) for g in sc.glyphs}
+
+
+def test_offline_html_has_title_heading_and_source(policy, rows, map_data):
+    from views.scene import build_scene
+
+    state = ViewState(clusters=("automotive", "new_energy"), lang="en")
+    _, html = render(policy, rows, map_data, **vars(state))
+    sc = build_scene(policy, rows, state)
+    assert f"<title>{sc.title}</title>" in html
+    assert "gd-heading" in html and sc.source.split(";")[0] in html
+    assert "imperial: false" in html  # metric scale only
 
 
 @pytest.mark.parametrize("lang, city, other", [("zh", "广州", "Guangzhou"), ("en", "Guangzhou", "广州")])
@@ -100,11 +137,10 @@ def test_encoded_geometry_round_trips(map_data):
         assert shapely.hausdorff_distance(g, cities.loc[adcode, "geometry"]) < 1e-4
 
 
-def test_popups_carry_their_city(policy, rows, map_data):
+def test_clauses_sent_once(policy, rows, map_data):
     _, html = render(policy, rows, map_data, clusters=("automotive",))
-    assert html.count("%%CITY%%") > 20  # placeholders, filled in the page
     assert "打造以广州、深圳、佛山为核心的创新网络和生产性服务业网络" in html
-    # one popup per designation, not one per city
+    # one copy per designation, not one per city
     assert html.count("优化以广州、深圳、珠海、佛山、肇庆为重点的汽车产业区域布局") == 1
 
 

@@ -49,8 +49,8 @@ def startup(app_dir: Path) -> Resources:
     try:
         return builtin(str(app_dir))
     except (PolicyDataError, BoundaryDataError) as exc:
-        st.error(f"{t('startup_failed', 'zh')}  \n{t('startup_failed', 'en')}")
-        st.code(str(exc), language=None, wrap_lines=True)
+        # The message names a bundled file and how to restore it: no user text.
+        st.error(f"{t('startup_failed', 'zh')}  \n{t('startup_failed', 'en')}\n\n{exc}")
         st.stop()
 
 
