@@ -1,0 +1,139 @@
+"""The scene decides what a map shows; these check its decisions against the data."""
+
+import pytest
+
+from policy.coverage import select
+from views import i18n
+from views.scene import build_scene, glyph_columns
+from views.state import ViewState
+from views.style import CONTEXT_FILL, LAND_COLOR, SEA_COLOR
+
+FOUR = ("automotive", "biomed_health", "smart_robots", "new_energy")
+CASES = {
+    "none": dict(clusters=()),
+    "one": dict(clusters=("automotive",)),
+    "four": dict(clusters=FOUR),
+    "all20": dict(clusters="ALL"),
+    "empty-explicit": dict(clusters=("electronic_info",)),
+    "empty-all": dict(clusters=("electronic_info",), basis="all"),
+}
+
+
+def make(policy, rows, case, lang):
+    kw = dict(CASES[case])
+    if kw["clusters"] == "ALL":
+        kw["clusters"] = tuple(policy.clusters)
+    return build_scene(policy, rows, ViewState(lang=lang, **kw))
+
+
+def legend_labels(scene) -> list[str]:
+    return [e.label for s in scene.legend for e in s.entries]
+
+
+def colours_by_meaning(scene) -> dict[str, set[str]]:
+    """Every colour the view paints, with what it means."""
+    out: dict[str, set[str]] = {}
+
+    def add(color, meaning):
+        out.setdefault(color.lower(), set()).add(meaning)
+
+    add(SEA_COLOR, "sea")
+    add(CONTEXT_FILL, "neighbours")
+    for a in scene.city_names:
+        add(scene.city_fill(a), f"coverage class {scene.coverage_colors[a]}" if scene.coverage_drawn else "land")
+    if scene.zoning_mode == "fill":
+        for z, st in scene.zone_styles.items():
+            add(st["fill"], f"zone {z}")
+    for g in scene.visible_glyphs():
+        add(g.color, f"cluster {g.cluster_id}")
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_scene_names_every_selected_cluster_and_draws_every_pair(policy, rows, case, lang):
+    scene = make(policy, rows, case, lang)
+    selected = scene.visible_clusters
+    labels = " ".join(legend_labels(scene))
+    for cid in selected:
+        assert i18n.cluster_name(policy, cid, lang) in labels, (cid, labels)
+    # every designated (cluster, city) pair of the data at this basis has a glyph
+    sel = select(rows, scene.basis, "all")
+    pairs = set(zip(sel["cluster_id"], sel["adcode"]))
+    want = {(c, a) for c, a in pairs if c in selected}
+    got = {(g.cluster_id, g.adcode) for g in scene.visible_glyphs()}
+    assert got == want
+    # and every (cluster, city, role) too, hollow exactly when no named designation gives that role
+    roles = {}
+    for r in sel.itertuples():
+        if r.cluster_id in selected:
+            k = (r.cluster_id, r.adcode, r.role)
+            roles[k] = "explicit" if "explicit" in (roles.get(k), r.basis) else "region"
+    assert {(g.cluster_id, g.adcode, g.role): g.basis for g in scene.visible_glyphs()} == roles
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_no_colour_means_two_things(policy, rows, case, lang):
+    scene = make(policy, rows, case, lang)
+    clashes = {c: m for c, m in colours_by_meaning(scene).items() if len(m) > 1}
+    assert not clashes
+    assert LAND_COLOR.lower() != SEA_COLOR.lower()
+    # Guangdong's land is never painted in the sea colour
+    assert all(scene.city_fill(a).lower() != SEA_COLOR.lower() for a in scene.city_names)
+    # cluster colours are all distinct, and none is a coverage or zone colour
+    cluster_colours = [c.color.lower() for c in scene.clusters]
+    assert len(set(cluster_colours)) == len(cluster_colours)
+    assert not set(cluster_colours) & {c.lower() for c in scene.coverage_colors.values()}
+    assert not set(cluster_colours) & {st["fill"].lower() for st in scene.zone_styles.values()}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_titles_name_what_is_shown(policy, rows, lang):
+    name = lambda c: i18n.cluster_name(policy, c, lang)  # noqa: E731
+    assert name("automotive") in make(policy, rows, "one", lang).title
+    two = build_scene(policy, rows, ViewState(clusters=("automotive", "new_energy"), lang=lang))
+    assert name("automotive") in two.title and name("new_energy") in two.title
+    four = make(policy, rows, "four", lang).title
+    assert "4" in four
+    cov = make(policy, rows, "none", lang)
+    assert cov.coverage_drawn
+    assert ("覆盖" in cov.title and "集群数" in cov.title) if lang == "zh" else "clusters per city" in cov.title
+    assert "覆盖城市数" not in cov.title
+    zoning = build_scene(policy, rows, ViewState(coverage=False, lang=lang))
+    assert zoning.zoning_mode == "fill" and ("一核一带一区" in zoning.title)
+
+
+def test_empty_cluster_notes(policy, rows):
+    ex = make(policy, rows, "empty-explicit", "zh")
+    assert not ex.visible_glyphs()
+    (note,) = [n for n in ex.notes if n.action == "basis_all"]
+    assert "珠江东岸" in note.text and "粤东粤西粤北" in note.text
+    assert "未点名城市" in legend_labels(ex)[-1] or any("未点名城市" in x for x in legend_labels(ex))
+    al = make(policy, rows, "empty-all", "en")
+    assert al.visible_glyphs() and all(g.basis == "region" for g in al.visible_glyphs())
+    assert not [n for n in al.notes if n.action]
+    agri = build_scene(policy, rows, ViewState(clusters=("agri_food",), basis="all", lang="en"))
+    assert any("designates no city or region" in n.text for n in agri.notes)
+
+
+def test_rules_of_the_view(policy, rows):
+    s = build_scene(policy, rows, ViewState())
+    assert s.coverage_drawn and s.zoning_mode == "outline" and s.tint_cluster is None
+    one = make(policy, rows, "one", "zh")
+    assert not one.coverage_drawn and one.tint_cluster == "automotive"
+    assert any(n.layers == ("coverage",) for n in one.notes)  # says the shading is hidden
+    four = make(policy, rows, "four", "zh")
+    assert four.tint_cluster is None
+    assert {s.id for s in four.legend} >= {"clusters", "roles", "zoning_outline"}
+    assert "coverage" not in {s.id for s in four.legend}
+    bare = build_scene(policy, rows, ViewState(coverage=False, zoning=False))
+    assert bare.zoning_mode is None and not bare.legend
+
+
+def test_glyph_columns_pack_compactly():
+    assert [glyph_columns(n) for n in (1, 2, 3, 4, 8, 19)] == [1, 2, 3, 3, 4, 7]
+    for n in range(1, 25):
+        cols = glyph_columns(n)
+        rows = -(-n // cols)
+        assert cols >= rows and cols * rows >= n
