@@ -16,8 +16,11 @@ and glyphs keep their size on every page.
 from __future__ import annotations
 
 import datetime as _dt
+import importlib
 import io
 import os
+import sys
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,13 +31,36 @@ from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
-from export import fonts
-from export.render import SIZES, ExportError, _metadata, atomic_save, check_dpi, check_format, resolve_format
-from policy.analysis import Matrix
-from policy.model import Policy
-from views import i18n
-from views.i18n import role_name
-from views.style import ROLE_MARKERS, cluster_color, text_color_on
+
+
+class _Deferred(types.ModuleType):
+    """Stands in for a module until one of its attributes is first used."""
+
+    def __getattr__(self, attr):
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
+def _defer(name: str) -> None:
+    """Import `name` only when first used. views.style imports mapclassify (and with
+    it scipy.stats, about a second) for the choropleth's classes, which the matrix
+    never draws; `cli.py export-matrix` has a 3-second budget in a fresh process.
+    (importlib.util.LazyLoader does not do here: the `import` statement itself
+    reads the module's spec, which loads it.)"""
+    if name not in sys.modules:
+        sys.modules[name] = _Deferred(name)
+
+
+_defer("mapclassify")
+
+from export import fonts  # noqa: E402
+from export.render import SIZES, ExportError, _metadata, atomic_save, check_dpi, check_format, resolve_format  # noqa: E402
+from policy.analysis import Matrix  # noqa: E402
+from policy.model import Policy  # noqa: E402
+from views import i18n  # noqa: E402
+from views.i18n import role_name  # noqa: E402
+from views.style import ROLE_MARKERS, cluster_color, text_color_on  # noqa: E402
 
 MATRIX_SIZES = ("a4-landscape", "slide", "screen")  # the matrix is wide: landscape pages only
 LANGS = ("zh", "en")
