@@ -103,6 +103,7 @@ class MatrixInfo:
     title: str
     size: str
     cells: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (cluster, adcode) -> (marker, basis)
+    cell_xy: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)  # glyph centre, inches from top left
     row_totals: dict[str, int] = field(default_factory=dict)
     col_totals: dict[str, int] = field(default_factory=dict)
 
@@ -148,7 +149,9 @@ def build_matrix_figure(policy: Policy, m: Matrix, *, lang: str = "zh", size: st
     check_matrix_args(size, lang)
     page = SIZES[size]
     with matplotlib.rc_context(_rc(policy)):
-        fig = Figure(figsize=(page.width, page.height), dpi=dpi, facecolor="white")
+        # A whole number of pixels, as export.render does (matplotlib truncates).
+        size_in = ((round(page.width * dpi) + 0.01) / dpi, (round(page.height * dpi) + 0.01) / dpi)
+        fig = Figure(figsize=size_in, dpi=dpi, facecolor="white")
         FigureCanvasAgg(fig)
         info = _draw(fig, policy, m, lang, page, made or _today())
     return fig, info
@@ -342,6 +345,7 @@ def _draw_row(p: _Page, cid: str, color: str, yc: float, col_x: dict, cells: dic
             p.text(x + ms / 72 * 0.55, yc - ms / 72 * 0.35, f"+{len(c.roles) - 1}", fontsize=max(4.0, ms * 0.42),
                    color=MUTED, ha="left", va="center", zorder=5)
         info.cells[(cid, adcode)] = (marker, c.basis)
+        info.cell_xy[(cid, adcode)] = (x, yc)
 
 
 def _legend(p: _Page, policy: Policy, lang: str, x0: float, y: float, max_w: float, s: float) -> None:
