@@ -319,10 +319,12 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
     p.text(total_x, yc, str(int(clusters["total"].sum())), fontsize=fs_row, fontweight="bold", ha="center",
            va="center")
 
-    _legend(p, policy, lang, margin, H - margin - 0.2 * s, W - 2 * margin, s)
-    p.text(margin, H - margin, i18n.source_line(policy, lang), fontsize=6.8 * s, color=MUTED, va="bottom",
+    # Just under the totals (the foot of the page is reserved for it, so a short
+    # matrix, e.g. one tier, keeps its legend close instead of at the page's foot).
+    y_foot = min(H - margin, _legend(p, policy, lang, margin, yc + pitch_y / 2 + 0.28 * s, W - 2 * margin, s) + 0.34 * s)
+    p.text(margin, y_foot, i18n.source_line(policy, lang), fontsize=6.8 * s, color=MUTED, va="bottom",
            gid="source")
-    p.text(W - margin, H - margin, tx("made", lang, date=made.isoformat()), fontsize=6.8 * s, color=MUTED,
+    p.text(W - margin, y_foot, tx("made", lang, date=made.isoformat()), fontsize=6.8 * s, color=MUTED,
            ha="right", va="bottom", gid="made")
     return info
 
@@ -348,8 +350,9 @@ def _draw_row(p: _Page, cid: str, color: str, yc: float, col_x: dict, cells: dic
         info.cell_xy[(cid, adcode)] = (x, yc)
 
 
-def _legend(p: _Page, policy: Policy, lang: str, x0: float, y: float, max_w: float, s: float) -> None:
-    """One or two lines: the five role shapes, filled vs hollow, +n, the chip."""
+def _legend(p: _Page, policy: Policy, lang: str, x0: float, y_top: float, max_w: float, s: float) -> float:
+    """One or two lines: the five role shapes, filled vs hollow, +n, the chip.
+    Returns the centre line of its last line."""
     fs, ms = 7.2 * s, 8.5 * s
     gap = 0.22 * s
     items = [("glyph", ROLE_MARKERS[r], "explicit", role_name(policy, r, lang)) for r in ROLE_MARKERS]
@@ -368,10 +371,10 @@ def _legend(p: _Page, policy: Policy, lang: str, x0: float, y: float, max_w: flo
             x = x0
         lines[-1].append((x, it))
         x += w + gap
-    y_line = y - 0.02 * s - (len(lines) - 1) * 0.2 * s
-    p.text(x0, y_line, head, fontsize=fs, fontweight="bold", va="bottom")
+    y_line = y_top
+    p.text(x0, y_line, head, fontsize=fs, fontweight="bold", va="center")
     for line in lines:
-        yc = y_line - fs / 72 * 0.5
+        yc = y_line
         for x, (kind, marker, basis, label) in line:
             gx = x + ms / 72 / 2
             size = (ms * MARKER_SCALE.get(marker, 1.0)) ** 2
@@ -394,6 +397,7 @@ def _legend(p: _Page, policy: Policy, lang: str, x0: float, y: float, max_w: flo
                        ha="center", va="center")
             p.text(x + ms / 72 + 0.05 * s, yc, label, fontsize=fs, va="center")
         y_line += 0.2 * s
+    return y_line - 0.2 * s
 
 
 # ----------------------------------------------------------------------- output
