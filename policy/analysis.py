@@ -90,18 +90,19 @@ def designation_matrix(policy: Policy, rows: pd.DataFrame, basis: str = "explici
     _check(basis, tier)
     sel = select(rows, basis, tier)
     roles_order = list(policy.role_categories)
+    order = _cluster_order(policy)
+    city_rank = {a: i for i, a in enumerate(zone_order(policy))}
+    found: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for cid, adcode, role, b in zip(sel["cluster_id"], sel["adcode"], sel["role"], sel["basis"]):
+        found.setdefault((cid, adcode), {"explicit": [], "region": []})[b].append(role)
     cells = []
-    for (cid, adcode), g in sel.groupby(["cluster_id", "adcode"], sort=False):
-        explicit = _ordered(g.loc[g["basis"] == "explicit", "role"], roles_order)
-        region = _ordered(g.loc[g["basis"] == "region", "role"], roles_order)
+    for (cid, adcode) in sorted(found, key=lambda k: (order[k[0]], city_rank[k[1]])):
+        explicit = _ordered(found[cid, adcode]["explicit"], roles_order)
+        region = _ordered(found[cid, adcode]["region"], roles_order)
         # A city named explicitly is an explicit cell; a region term reaching it too adds nothing to its role.
         roles = explicit or region
         cells.append((cid, adcode, roles[0], roles, "explicit" if explicit else "region", region))
     cells = pd.DataFrame(cells, columns=CELL_COLUMNS)
-    order = _cluster_order(policy)
-    city_rank = {a: i for i, a in enumerate(zone_order(policy))}
-    cells = cells.sort_values(["cluster_id", "adcode"], key=lambda s: s.map(order if s.name == "cluster_id" else city_rank),
-                              ignore_index=True)
 
     per_cluster = cells.groupby("cluster_id")["adcode"].nunique()
     per_cluster_x = cells[cells["basis"] == "explicit"].groupby("cluster_id")["adcode"].nunique()
