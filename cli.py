@@ -10,7 +10,7 @@
     python cli.py similar CITY [--top N] [--format text|csv|json] [--basis ...] [--tier ...]
     python cli.py matrix [--format csv|json|xlsx] [--out PATH] [--lang zh|en] [--basis ...] [--tier ...]
     python cli.py export-matrix --out PATH [--format png|svg|pdf] [--basis ...] [--tier ...] [--lang zh|en]
-                  [--size a4-landscape|slide|screen] [--dpi N]
+                  [--size a4-landscape|slide|screen] [--dpi N] [--sort policy|total]
 
 Every command also takes --designations PATH (a .csv, .xlsx or .yaml file in the
 schema of data/templates/README.md) and --designations-mode replace|beside: the
@@ -140,6 +140,8 @@ def add_analysis_commands(sub) -> None:
     p.add_argument("--size", default="a4-landscape", choices=MATRIX_SIZES,
                    help="a4-landscape (default), slide (16:9, 13.333x7.5 in), screen (16x10 in)")
     p.add_argument("--dpi", default=None, metavar="N", help="PNG resolution: 100, 150, 300 or 600 (default 300)")
+    p.add_argument("--sort", default="policy", choices=("policy", "total"),
+                   help="policy: the document's order (default); total: most first, within each tier and zone")
     add_filters(p)
     add_data_options(p)
 
@@ -165,7 +167,7 @@ def run_analysis(policy, rows, args, out) -> None:
         from export.matrix import render_matrix
 
         try:
-            path = render_matrix(policy, m, args.out, fmt=args.format, lang=args.lang, size=args.size, dpi=args.dpi)
+            path = render_matrix(policy, analysis.sort_matrix(m, args.sort), args.out, fmt=args.format, lang=args.lang, size=args.size, dpi=args.dpi)
         except FontError as exc:
             raise PolicyDataError(str(exc)) from None
         out.write(f"{path}\n")

@@ -13,7 +13,7 @@ alongside for continuity with `cli.py zones`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -120,6 +120,25 @@ def designation_matrix(policy: Policy, rows: pd.DataFrame, basis: str = "explici
         columns=["adcode", "zone", "name_zh", "name_en", "total", "explicit"],
     )
     return Matrix(basis, tier, clusters, cities, cells)
+
+
+SORTS = ("policy", "total")
+
+
+def sort_matrix(m: Matrix, by: str = "total") -> Matrix:
+    """The same matrix with rows by total (most cities first) within each tier and
+    columns by total within each zone; ties keep the policy's order. "policy" returns it as is."""
+    check_choice("sort", by, SORTS)
+    if by == "policy":
+        return m
+
+    def within(df: pd.DataFrame, group: str) -> pd.DataFrame:
+        rank = {g: i for i, g in enumerate(dict.fromkeys(df[group]))}
+        keyed = df.assign(_g=df[group].map(rank), _i=range(len(df)))
+        return (keyed.sort_values(["_g", "total", "_i"], ascending=[True, False, True])
+                .drop(columns=["_g", "_i"]).reset_index(drop=True))
+
+    return replace(m, clusters=within(m.clusters, "tier"), cities=within(m.cities, "zone"))
 
 
 # --------------------------------------------------------------- concentration

@@ -315,3 +315,19 @@ def test_similar_pairs_and_table(policy, rows):
     assert (pairs["shared"] > 0).all()
     t = similarity_table(policy, similarity(policy, rows), "en")
     assert t.loc["Zhuhai", "Foshan"] == pytest.approx(11 / 13) and t.index.name == "City"
+
+
+def test_sort_matrix_by_totals_within_groups(policy, rows):
+    from policy.analysis import sort_matrix
+
+    m = designation_matrix(policy, rows)
+    s = sort_matrix(m, "total")
+    assert list(s.clusters["tier"]) == list(m.clusters["tier"]) and list(s.cities["zone"]) == list(m.cities["zone"])
+    for df, group in ((s.clusters, "tier"), (s.cities, "zone")):
+        for _, g in df.groupby(group, sort=False):
+            assert g["total"].is_monotonic_decreasing
+    assert s.clusters.iloc[0]["cluster_id"] == "advanced_materials" and s.cities.iloc[0]["name_zh"] == "广州"
+    assert list(s.cities["name_zh"][9:12]) == ["湛江", "茂名", "阳江"]  # 5, 3, 3 in the belt; ties by policy order
+    assert sort_matrix(m, "policy") is m and s.cells is m.cells
+    with pytest.raises(ValueError, match="'size'.*policy, total"):
+        sort_matrix(m, "size")

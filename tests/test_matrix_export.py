@@ -152,6 +152,7 @@ def test_cli_export_matrix_pdf(policy, tmp_path):
         (["export-matrix", "--out", "{d}/m.png", "--format", "pdf"], ["'pdf'", ".png"]),
         (["export-matrix", "--out", "{d}/missing/m.png"], ["missing"]),
         (["export-matrix", "--out", "{d}/m.png", "--tier", "gold"], ["'gold'", "emerging"]),
+        (["export-matrix", "--out", "{d}/m.png", "--sort", "size"], ["'size'", "total"]),
         (["similar", "香港"], ["'香港'", "广州"]),
         (["similar", "广州", "--top", "0"], ["0", "1 to 20"]),
         (["similar", "广州", "--top", "many"], ["'many'", "1 to 20"]),
