@@ -147,7 +147,8 @@ def add_analysis_commands(sub) -> None:
 
 
 def run_analysis(policy, rows, args, out) -> None:
-    from policy import analysis, analysis_tables as at
+    from policy import analysis
+    from policy import analysis_tables as at
 
     if args.command == "similar":
         try:

@@ -32,7 +32,6 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
 
-
 class _Deferred(types.ModuleType):
     """Stands in for a module until one of its attributes is first used."""
 

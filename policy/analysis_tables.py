@@ -209,7 +209,37 @@ def concentration_tables(policy: Policy, conc: Concentration, lang: str = "zh") 
     return pd.DataFrame(zrows), pd.DataFrame(irows)
 
 
+def concentration_chart(policy: Policy, conc: Concentration, lang: str = "zh") -> pd.DataFrame:
+    """Long form for a grouped bar chart: per tier and zone, three bars — the zone's
+    share of cities, of land and of the cells (tier, zone, zone_name, measure,
+    measure_name, value in 0..1), zones in policy order."""
+    names = {"city_share": lbl("city_share", lang), "area_share": lbl("area_share", lang),
+             "cluster_city_share": lbl("cluster_city_share", lang)}
+    out = []
+    for r in conc.zones.itertuples(index=False):
+        for col, name in names.items():
+            out.append({"tier": r.tier, "zone": r.zone, "zone_name": r.zone_zh if lang == "zh" else r.zone_en,
+                        "measure": col, "measure_name": name, "value": float(getattr(r, col))})
+    return pd.DataFrame(out)
+
+
 # ------------------------------------------------------------------ similarity
+
+
+def similarity_long(policy: Policy, sim: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Long form for a heatmap: one row per ordered pair (a, b) — a, b (adcodes),
+    a_name, b_name, a_zone, b_zone, jaccard, order_a, order_b (0..20 in zone order,
+    to sort the axes by zone rather than alphabetically)."""
+    codes = list(sim.index)
+    pos = {a: i for i, a in enumerate(codes)}
+    vals = sim.to_numpy()
+    return pd.DataFrame([
+        {"a": a, "b": b, "a_name": _name(policy.cities[a], lang), "b_name": _name(policy.cities[b], lang),
+         "a_zone": policy.cities[a].zone, "b_zone": policy.cities[b].zone, "jaccard": float(vals[pos[a], pos[b]]),
+         "order_a": pos[a], "order_b": pos[b]}
+        for a in codes for b in codes
+    ])
+
 
 
 def similarity_table(policy: Policy, sim: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:

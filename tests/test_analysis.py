@@ -331,3 +331,19 @@ def test_sort_matrix_by_totals_within_groups(policy, rows):
     assert sort_matrix(m, "policy") is m and s.cells is m.cells
     with pytest.raises(ValueError, match="'size'.*policy, total"):
         sort_matrix(m, "size")
+
+
+def test_chart_data(policy, rows, cities):
+    from policy.analysis_tables import concentration_chart, similarity_long
+
+    conc = concentration(policy, rows, cities, "explicit", "all")
+    bars = concentration_chart(policy, conc, "en")
+    assert len(bars) == 3 * 3 * 3
+    mine = bars[(bars["tier"] == "all") & (bars["measure"] == "cluster_city_share")]
+    assert list(mine["zone"]) == list(policy.zones) and mine["value"].sum() == pytest.approx(1)
+    assert set(bars["measure_name"]) == {"Share of cities", "Share of land", "Share of cells"}
+    heat = similarity_long(policy, similarity(policy, rows), "zh")
+    assert len(heat) == 21 * 21 and heat["order_a"].max() == 20
+    hit = heat[(heat["a_name"] == "珠海") & (heat["b_name"] == "佛山")].iloc[0]
+    assert hit["jaccard"] == pytest.approx(11 / 13) and hit["a_zone"] == "prd_core"
+    assert heat.loc[heat["order_a"] == 0, "a_name"].iloc[0] == "广州"

@@ -93,7 +93,7 @@ def test_explicit_glyphs_filled_region_glyphs_hollow(policy, matrices):
         if len(r.roles) > 1:
             continue  # "+n" sits beside these glyphs
         x, y = info.cell_xy[(r.cluster_id, r.adcode)]
-        got = px[int(round(y * dpi)), int(round(x * dpi))]
+        got = px[round(y * dpi), round(x * dpi)]
         h = cluster_color(index[r.cluster_id]).lstrip("#")
         want = [int(h[i:i + 2], 16) for i in (0, 2, 4)] if r.basis == "explicit" else [255, 255, 255]
         assert np.abs(got - want).max() <= 6, (r.cluster_id, r.adcode, r.basis, got, want)
