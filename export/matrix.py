@@ -67,12 +67,12 @@ DEFAULT_DPI = 300
 
 TEXT = {
     "title": ("{tier}产业集群布局矩阵：{n}个集群 × {m}个地市（{basis}）",
-              "Where the {n} {tier}clusters are: clusters × {m} cities ({basis})"),
+              "Where the clusters are: {n} {tier}cluster{plural} × {m} cities ({basis})"),
     "tier_all": ("战略性", "strategic industrial "),
     "tier_pillar": ("战略性支柱", "pillar "),
     "tier_emerging": ("战略性新兴", "emerging "),
     "subtitle": ("每格为该市在该集群中的定位；行、列合计为集群覆盖的城市数和城市承担的集群数",
-                 "Each cell is the city's role in the cluster; totals count cities per cluster and clusters per city"),
+                 "each cell is the city's role in the cluster; totals count cities per cluster and clusters per city"),
     "total": ("合计", "Total"),
     "explicit": ("实心：文件明确点名该市", "Filled: the city is named"),
     "region": ("空心虚线：仅区域性提及（如珠三角）", "Hollow, dashed: region-level mention only (e.g. PRD)"),
@@ -116,7 +116,9 @@ def check_matrix_args(size: str, lang: str) -> None:
 
 def matrix_title(policy: Policy, m: Matrix, lang: str) -> str:
     basis = i18n.t(f"basis_{m.basis}", lang)
-    return tx("title", lang, tier=tx(f"tier_{m.tier}", lang), n=len(m.clusters), m=len(m.cities), basis=basis)
+    n = len(m.clusters)
+    return tx("title", lang, tier=tx(f"tier_{m.tier}", lang), n=n, m=len(m.cities), basis=basis,
+              plural="" if n == 1 else "s")
 
 
 def textwrap_zh(text: str) -> str:
@@ -199,7 +201,10 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
     # --- title ----------------------------------------------------------------
     title = p.text(margin, margin, info.title, fontsize=15 * s, fontweight="bold", va="top", gid="title")
     p.fit(title, W - 2 * margin)
-    sub = i18n.t("subtitle", lang) + ("；" if lang == "zh" else ". ") + tx("subtitle", lang)
+    sub = tx("subtitle", lang)
+    sub = sub[0].upper() + sub[1:]
+    if not (policy.user_source and policy.user_mode == "replace"):  # a user's own file replaces the document
+        sub = i18n.t("subtitle", lang) + ("；" if lang == "zh" else ". ") + sub
     subtitle = p.text(margin, margin + 0.34 * s, sub, fontsize=8.5 * s, color=MUTED, va="top", gid="subtitle")
     p.fit(subtitle, W - 2 * margin)
 

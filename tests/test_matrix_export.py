@@ -214,3 +214,20 @@ def test_cli_zones_new_columns():
     assert z[2]["unnamed"] == ["441400", "441600"]
     rows = list(csv.DictReader(io.StringIO(cli("zones", "--tier", "pillar").stdout)))
     assert rows[1]["unnamed"] == "440500;441500;445100" and rows[0]["cluster_cities"] == "35"
+
+
+def test_user_designations_matrix_credits_the_file(policy):
+    from policy.coverage import designation_rows
+    from policy.userdata import load_designations
+
+    data = ("cluster_id,cluster_zh,cluster_en,tier,place_zh,city_zh,adcode,role_zh,role,basis,quote\n"
+            "hydrogen,氢能,Hydrogen,emerging,,广州,,,core,explicit,打造以广州为核心的氢能产业集群\n").encode()
+    up = load_designations(data, "mine.csv", policy, "replace").policy
+    m = designation_matrix(up, designation_rows(up))
+    text = pdf_text(matrix_bytes(up, m, fmt="pdf", lang="en"))
+    assert "1 strategic industrial cluster ×" in text and "Hydrogen" in text and "mine.csv" in text
+    assert "Based on" not in text  # the user's file replaces the document
+    _, info = build_matrix_figure(up, m)
+    assert info.cells == {("hydrogen", "440100"): ("o", "explicit")} and info.col_totals["440100"] == 1
+    empty = designation_matrix(up, designation_rows(up), tier="pillar")
+    assert "0个集群" in pdf_text(matrix_bytes(up, empty, fmt="pdf"))
