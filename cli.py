@@ -7,6 +7,10 @@
     python cli.py export-map --out PATH [--format png|svg|pdf] [--layer coverage|zoning|cluster]
                   [--clusters ID,...] [--basis ...] [--tier ...] [--lang zh|en] [--dpi N] [--size SIZE]
     python cli.py export-all --out DIR [--format png|svg|pdf] [--lang zh|en] [--dpi N] [--size SIZE]
+    python cli.py similar CITY [--top N] [--format text|csv|json] [--basis ...] [--tier ...]
+    python cli.py matrix [--format csv|json|xlsx] [--out PATH] [--lang zh|en] [--basis ...] [--tier ...]
+    python cli.py export-matrix --out PATH [--format png|svg|pdf] [--basis ...] [--tier ...] [--lang zh|en]
+                  [--size a4-landscape|slide|screen] [--dpi N] [--sort policy|total]
 
 Every command also takes --designations PATH (a .csv, .xlsx or .yaml file in the
 schema of data/templates/README.md) and --designations-mode replace|beside: the
@@ -22,6 +26,7 @@ value and the accepted ones and exits with status 2; so does an unreadable
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import stat
@@ -88,7 +93,8 @@ def build_parser() -> Parser:
     add_data_options(p)
 
     p = sub.add_parser("zones", help="per-zone aggregates for 一核一带一区",
-                       description="One row per zone of 一核一带一区, with its share of all (designation, city) pairs.")
+                       description="One row per zone of 一核一带一区, with its share of all (designation, city) pairs, "
+                                   "of (cluster, city) cells, of the cities and of the land area (see README).")
     p.add_argument("--format", default="csv", choices=("csv", "json"))
     add_filters(p)
     add_data_options(p)
@@ -102,7 +108,120 @@ def build_parser() -> Parser:
     add_filters(p)
     add_data_options(p)
     add_export_commands(sub)
+    add_analysis_commands(sub)
     return parser
+
+
+def add_analysis_commands(sub) -> None:
+    p = sub.add_parser("similar", help="the cities whose cluster portfolios are most like CITY's",
+                       description="Cities ranked by the Jaccard similarity of their sets of clusters to CITY's "
+                                   "(广州, Guangzhou or 440100), then by clusters shared.")
+    p.add_argument("city", metavar="CITY")
+    p.add_argument("--top", default="5", metavar="N", help="how many cities (1-20, default 5)")
+    p.add_argument("--format", default="text", choices=("text", "csv", "json"))
+    add_filters(p)
+    add_data_options(p)
+
+    p = sub.add_parser("matrix", help="the cluster × city matrix as a table (CSV, JSON or XLSX)",
+                       description="One row per (cluster, city) cell with the city's role; XLSX adds the wide "
+                                   "matrix as a first sheet (headed in --lang) and needs --out.")
+    p.add_argument("--format", default="csv", choices=("csv", "json", "xlsx"))
+    p.add_argument("--out", default=None, metavar="PATH", help="write to PATH instead of stdout")
+    p.add_argument("--lang", default="zh", choices=("zh", "en"), help="XLSX matrix headings (default zh)")
+    add_filters(p)
+    add_data_options(p)
+
+    p = sub.add_parser("export-matrix", help="the cluster × city matrix as an image (PNG, SVG or PDF)",
+                       description="Draw the 20 clusters × 21 cities matrix and write it atomically to PATH. "
+                                   "The format follows the extension unless --format is given; they must agree.")
+    p.add_argument("--out", required=True, metavar="PATH", help="file to write (.png, .svg or .pdf)")
+    p.add_argument("--format", default=None, choices=EXPORT_FORMATS, help="default: from the extension of PATH")
+    p.add_argument("--lang", default="zh", choices=("zh", "en"), help="language of all text (default zh)")
+    p.add_argument("--size", default="a4-landscape", choices=MATRIX_SIZES,
+                   help="a4-landscape (default), slide (16:9, 13.333x7.5 in), screen (16x10 in)")
+    p.add_argument("--dpi", default=None, metavar="N", help="PNG resolution: 100, 150, 300 or 600 (default 300)")
+    p.add_argument("--sort", default="policy", choices=("policy", "total"),
+                   help="policy: the document's order (default); total: most first, within each tier and zone")
+    add_filters(p)
+    add_data_options(p)
+
+
+def run_analysis(policy, rows, args, out) -> None:
+    from policy import analysis
+    from policy import analysis_tables as at
+
+    if args.command == "similar":
+        try:
+            top = int(args.top)
+        except ValueError:
+            raise ValueError(f"--top {args.top!r} is not accepted; choose a whole number from 1 to "
+                             f"{len(policy.cities) - 1}") from None
+        df = analysis.most_similar(policy, rows, args.city, top, args.basis, args.tier)
+        if args.format == "text":
+            write_similar(policy, analysis.find_city_code(policy, args.city), df, out)
+        else:
+            write_rows(records(df), analysis.SIMILAR_COLUMNS, args.format, out)
+        return
+    m = analysis.designation_matrix(policy, rows, args.basis, args.tier)
+    if args.command == "export-matrix":
+        from export.fonts import FontError
+        from export.matrix import render_matrix
+
+        try:
+            path = render_matrix(policy, analysis.sort_matrix(m, args.sort), args.out, fmt=args.format, lang=args.lang, size=args.size, dpi=args.dpi)
+        except FontError as exc:
+            raise PolicyDataError(str(exc)) from None
+        out.write(f"{path}\n")
+        return
+    if args.format == "xlsx" and args.out is None:
+        raise ValueError("--format xlsx needs --out PATH (a binary file is not written to the terminal)")
+    frame = at.matrix_frame(policy, m)
+    if args.format == "xlsx":
+        data = at.matrix_xlsx(policy, m, args.lang)
+    else:
+        buf = io.StringIO()
+        write_rows(records(frame), at.MATRIX_FIELDS, args.format, buf)
+        data = buf.getvalue().encode("utf-8")
+    if args.out is None:
+        out.write(data.decode("utf-8"))
+    else:
+        write_file(args.out, data)
+        out.write(f"{args.out}\n")
+
+
+def write_file(path: str, data: bytes) -> None:
+    """Write beside the target and rename, so a failure leaves nothing half-written."""
+    import tempfile
+
+    target = os.path.abspath(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".matrix.", suffix=".part", dir=os.path.dirname(target))
+    except OSError as exc:
+        raise UsageError(f"cli.py: error: --out {path}: cannot write there ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except OSError as exc:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise UsageError(f"cli.py: error: --out {path}: cannot write there ({exc.strerror or exc})") from None
+
+
+def write_similar(policy, code: str, df, out) -> None:
+    city = policy.cities[code]
+
+    def names(ids):
+        return "、".join(policy.clusters[i].name_zh for i in ids) or "—"
+
+    n = int(df["shared"].iloc[0] + df["only_city"].iloc[0]) if len(df) else 0
+    out.write(f"{city.name_zh} {city.name_en}: {n} clusters 个集群\n")
+    if n == 0:
+        out.write("named by no cluster 无集群点名; Jaccard 1 = also named by none 同样无集群\n")
+    for r in df.itertuples(index=False):
+        out.write(f"{r.rank}. {r.city_zh} {r.city_en}: Jaccard {r.jaccard:.3f}; shared 共有 {r.shared}; "
+                  f"only 仅{city.name_zh} {r.only_city}: {names(r.only_city_ids)}; "
+                  f"only 仅{r.city_zh} {r.only_other}: {names(r.only_other_ids)}\n")
 
 
 # Static map export. The names are spelled out here so that --help works without
@@ -110,6 +229,7 @@ def build_parser() -> Parser:
 EXPORT_FORMATS = ("png", "svg", "pdf")
 EXPORT_SIZES = ("screen", "a4-landscape", "a4-portrait", "slide")
 EXPORT_LAYERS = ("coverage", "zoning", "cluster")
+MATRIX_SIZES = ("a4-landscape", "slide", "screen")  # as export.matrix.MATRIX_SIZES
 EXPORT_DPI_HELP = ("PNG resolution: 100, 150, 300 or 600 (default 300; 100 for --size screen, "
                    "which is 16x10 in = 1600x1000 px at 100 dpi)")
 
@@ -195,7 +315,18 @@ def load_data(args: argparse.Namespace, err) -> Policy:
 def run(args: argparse.Namespace, out, err=None) -> None:
     policy = load_data(args, sys.stderr if err is None else err)
     rows = designation_rows(policy)
-    if args.command in ("designations", "coverage", "zones"):
+    if args.command == "zones":
+        from geo.boundaries import BoundaryDataError, load_cities
+        from policy.analysis_tables import ZONE_ANALYSIS_FIELDS, zone_table
+        from policy.tables import ZONE_FIELDS
+
+        try:
+            cities = load_cities()
+        except BoundaryDataError as exc:
+            raise PolicyDataError(str(exc)) from None
+        df = zone_table(policy, rows, cities, args.basis, args.tier)
+        write_rows(records(df), ZONE_FIELDS + ZONE_ANALYSIS_FIELDS, args.format, out)
+    elif args.command in ("designations", "coverage"):
         filters = {} if args.command == "designations" else {"basis": args.basis, "tier": args.tier}
         write_rows(*table(args.command, policy, rows, **filters), args.format, out)
     elif args.command == "compare":
@@ -203,6 +334,8 @@ def run(args: argparse.Namespace, out, err=None) -> None:
         write_compare(policy, result, compare_rows(policy, result), args.format, out)
     elif args.command in ("export-map", "export-all"):
         run_export(policy, args, out)
+    elif args.command in ("similar", "matrix", "export-matrix"):
+        run_analysis(policy, rows, args, out)
 
 
 def write_compare(policy, result, table, fmt: str, out) -> None:

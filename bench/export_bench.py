@@ -5,7 +5,9 @@
 Prints the median time of one A4-landscape 300-dpi PNG in a warm process
 (data loaded and projected once, fonts registered) and the wall time of
 `cli.py export-all` (22 maps, default settings) as a fresh process, as a user
-runs it. Budgets: 1.5 s per map, 40 s for export-all.
+runs it, and `cli.py export-matrix` (the cluster × city matrix, A4 300-dpi PNG)
+as a fresh process. Budgets: 1.5 s per map, 40 s for export-all, 3 s for
+export-matrix.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--skip-all", action="store_true", help="only time the single map")
+    ap.add_argument("--skip-all", action="store_true", help="only time the single map and the matrix")
     args = ap.parse_args()
 
     from export.render import StaticData, render_map
@@ -48,6 +50,19 @@ def main() -> int:
         med = statistics.median(times)
         print(f"warm A4-landscape 300 dpi PNG: median {med:.3f} s over {args.runs} runs "
               f"(min {min(times):.3f}, max {max(times):.3f}; budget 1.5 s)")
+
+        walls = []
+        for _ in range(max(3, args.runs // 2)):
+            t = time.perf_counter()
+            p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "export-matrix", "--out",
+                                str(Path(tmp) / "matrix.png")], capture_output=True, text=True)
+            walls.append(time.perf_counter() - t)
+            if p.returncode != 0:
+                print(p.stderr, file=sys.stderr)
+                return 1
+        # Worded so that bench/run.py's "median N s" (the single map) does not pick this line up.
+        print(f"cli.py export-matrix (A4 300 dpi PNG, fresh process): {statistics.median(walls):.2f} s, the median "
+              f"of {len(walls)} runs (min {min(walls):.2f}, max {max(walls):.2f}; budget 3 s)")
 
         if not args.skip_all:
             t = time.perf_counter()

@@ -1,0 +1,441 @@
+"""The cluster × city matrix as a static image (PNG, SVG, PDF; zh or en).
+
+Rows are the clusters (pillar, then emerging, in the policy's order), each with
+its colour chip and key number; columns are the 21 cities grouped by zone under
+the zone's name and colour. A cell is the map's glyph: the role's shape
+(`views.style.ROLE_MARKERS`), filled in the cluster's colour when the document
+names the city, hollow with a dashed edge when only a region-level term reaches
+it; "+n" marks n further roles. Row and column totals are the coverage engine's
+counts. The figure is laid out in inches on one axes spanning the page, so text
+and glyphs keep their size on every page.
+
+    fig, info = build_matrix_figure(policy, designation_matrix(policy, rows), lang="en")
+    render_matrix(policy, matrix, "matrix.pdf", lang="zh", size="slide")
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+import io
+import os
+import sys
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex, to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch, Rectangle
+
+
+class _Deferred(types.ModuleType):
+    """Stands in for a module until one of its attributes is first used."""
+
+    def __getattr__(self, attr):
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
+def _defer(name: str) -> None:
+    """Import `name` only when first used. views.style imports mapclassify (and with
+    it scipy.stats, about a second) for the choropleth's classes, which the matrix
+    never draws; `cli.py export-matrix` has a 3-second budget in a fresh process.
+    (importlib.util.LazyLoader does not do here: the `import` statement itself
+    reads the module's spec, which loads it.)"""
+    if name not in sys.modules:
+        sys.modules[name] = _Deferred(name)
+
+
+_defer("mapclassify")
+
+from export import fonts  # noqa: E402
+from export.render import SIZES, ExportError, _metadata, atomic_save, check_dpi, check_format, resolve_format  # noqa: E402
+from policy.analysis import Matrix  # noqa: E402
+from policy.model import Policy  # noqa: E402
+from views import i18n  # noqa: E402
+from views.i18n import role_name  # noqa: E402
+from views.style import ROLE_MARKERS, cluster_color, text_color_on  # noqa: E402
+
+MATRIX_SIZES = ("a4-landscape", "slide", "screen")  # the matrix is wide: landscape pages only
+LANGS = ("zh", "en")
+DEFAULT_DPI = 300
+
+TEXT = {
+    "title": ("{tier}产业集群布局矩阵：{n}个集群 × {m}个地市（{basis}）",
+              "Where the clusters are: {n} {tier}cluster{plural} × {m} cities ({basis})"),
+    "tier_all": ("战略性", "strategic industrial "),
+    "tier_pillar": ("战略性支柱", "pillar "),
+    "tier_emerging": ("战略性新兴", "emerging "),
+    "subtitle": ("每格为该市在该集群中的定位；行、列合计为集群覆盖的城市数和城市承担的集群数",
+                 "each cell is the city's role in the cluster; totals count cities per cluster and clusters per city"),
+    "total": ("合计", "Total"),
+    "explicit": ("实心：文件明确点名该市", "Filled: the city is named"),
+    "region": ("空心虚线：仅区域性提及（如珠三角）", "Hollow, dashed: region-level mention only (e.g. PRD)"),
+    "more": ("+n：另有 n 种定位", "+n: n more roles"),
+    "chip": ("色块与编号：产业集群（与地图一致）", "Colour and number: the cluster (as on the map)"),
+    "made": ("制表日期：{date}", "Made {date}"),
+    "empty": ("所选类别没有产业集群", "No cluster in this selection"),
+}
+GRID_BAND = "#f3f3f1"
+RULE = "#8c8c8c"
+INK = "#1f1f1f"
+MUTED = "#555555"
+LEGEND_GLYPH = "#6b6b6b"
+# matplotlib draws its marker shapes at unequal visual sizes; these even them out.
+MARKER_SCALE = {"o": 1.0, "D": 0.78, "s": 0.86, "h": 1.02, "^": 1.04}
+
+
+def tx(key: str, lang: str, **kw) -> str:
+    zh, en = TEXT[key]
+    return (zh if lang == "zh" else en).format(**kw)
+
+
+@dataclass
+class MatrixInfo:
+    """What was drawn, for tests and callers."""
+
+    title: str
+    size: str
+    cells: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (cluster, adcode) -> (marker, basis)
+    cell_xy: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)  # glyph centre, inches from top left
+    row_totals: dict[str, int] = field(default_factory=dict)
+    col_totals: dict[str, int] = field(default_factory=dict)
+
+
+def check_matrix_args(size: str, lang: str) -> None:
+    if size not in MATRIX_SIZES:
+        raise ExportError(f"size {size!r} is not accepted for the matrix; choose one of: {', '.join(MATRIX_SIZES)}")
+    if lang not in LANGS:
+        raise ExportError(f"lang {lang!r} is not accepted; choose one of: {', '.join(LANGS)}")
+
+
+def matrix_title(policy: Policy, m: Matrix, lang: str) -> str:
+    basis = i18n.t(f"basis_{m.basis}", lang)
+    n = len(m.clusters)
+    return tx("title", lang, tier=tx(f"tier_{m.tier}", lang), n=n, m=len(m.cities), basis=basis,
+              plural="" if n == 1 else "s")
+
+
+def textwrap_zh(text: str) -> str:
+    """Two lines of about equal length (Chinese breaks anywhere)."""
+    half = (len(text) + 1) // 2
+    return text[:half] + "\n" + text[half:]
+
+
+def _darker(color: str, f: float = 0.62) -> str:
+    return to_hex(np.asarray(to_rgb(color)) * f)
+
+
+def _today() -> _dt.date:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")  # reproducible builds, as export.render
+    if epoch and epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
+    return _dt.date.today()
+
+
+def _rc(policy: Policy) -> dict:
+    # Names from a user's file may need the fallback family, as in export.render.
+    parts = [t for c in policy.clusters.values() for t in (c.name_zh, c.name_en)]
+    return fonts.rc_params("".join(parts))
+
+
+def build_matrix_figure(policy: Policy, m: Matrix, *, lang: str = "zh", size: str = "a4-landscape", dpi: int = 100,
+                        made: _dt.date | None = None) -> tuple[Figure, MatrixInfo]:
+    """The matrix as a matplotlib Figure (no pyplot) and what was drawn."""
+    check_matrix_args(size, lang)
+    page = SIZES[size]
+    with matplotlib.rc_context(_rc(policy)):
+        # A whole number of pixels, as export.render does (matplotlib truncates).
+        size_in = ((round(page.width * dpi) + 0.01) / dpi, (round(page.height * dpi) + 0.01) / dpi)
+        fig = Figure(figsize=size_in, dpi=dpi, facecolor="white")
+        FigureCanvasAgg(fig)
+        info = _draw(fig, policy, m, lang, page, made or _today())
+    return fig, info
+
+
+class _Page:
+    """An axes over the whole page in inches, y downwards, with text measuring."""
+
+    def __init__(self, fig: Figure, W: float, H: float):
+        self.fig, self.W, self.H = fig, W, H
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, W)
+        ax.set_ylim(H, 0)
+        ax.axis("off")
+        self.ax = ax
+        self.renderer = fig.canvas.get_renderer()
+
+    def text(self, x, y, s, **kw):
+        kw.setdefault("color", INK)
+        return self.ax.text(x, y, s, clip_on=False, **kw)
+
+    def width(self, artist) -> float:
+        return artist.get_window_extent(self.renderer).width / self.fig.dpi
+
+    def measure(self, s: str, fs: float, **kw) -> float:
+        t = self.text(0, 0, s, fontsize=fs, **kw)
+        w = self.width(t)
+        t.remove()
+        return w
+
+    def fit(self, artist, max_w: float, min_scale: float = 0.6) -> None:
+        """Shrink the font until the text fits `max_w` inches (down to `min_scale`)."""
+        fs0 = fs = artist.get_fontsize()
+        while self.width(artist) > max_w and fs > fs0 * min_scale:
+            fs *= 0.94
+            artist.set_fontsize(fs)
+
+
+def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.date) -> MatrixInfo:
+    W, H = page.width, page.height
+    s = float(np.sqrt(W * H / (SIZES["a4-landscape"].width * SIZES["a4-landscape"].height)))
+    p = _Page(fig, W, H)
+    info = MatrixInfo(title=matrix_title(policy, m, lang), size=page.name)
+    margin = 0.36 * s
+
+    # --- title ----------------------------------------------------------------
+    title = p.text(margin, margin, info.title, fontsize=15 * s, fontweight="bold", va="top", gid="title")
+    p.fit(title, W - 2 * margin)
+    sub = tx("subtitle", lang)
+    sub = sub[0].upper() + sub[1:]
+    if not (policy.user_source and policy.user_mode == "replace"):  # a user's own file replaces the document
+        sub = i18n.t("subtitle", lang) + ("；" if lang == "zh" else ". ") + sub
+    subtitle = p.text(margin, margin + 0.34 * s, sub, fontsize=8.5 * s, color=MUTED, va="top", gid="subtitle")
+    p.fit(subtitle, W - 2 * margin)
+
+    # --- vertical budget (inches) ----------------------------------------------
+    clusters, cities = m.clusters, m.cities
+    tiers = [t for t in ("pillar", "emerging") if (clusters["tier"] == t).any()]
+    en_city_h = max([p.measure(n, 7.5 * s) for n in cities["name_en"]] + [0.2]) if lang == "en" else 0.0
+    zone_h, city_h = 0.30 * s, (en_city_h + 0.1 * s if lang == "en" else 0.26 * s)
+    grid_top = margin + 0.62 * s + zone_h + city_h
+    foot_h = 0.62 * s + (0.2 * s if lang == "en" else 0.0)  # legend lines + source line
+    units = len(clusters) + 0.95 * len(tiers) + 1.25  # rows, group headings, the totals row
+    pitch_y = min(0.3 * s, (H - margin - foot_h - grid_top) / max(units, 1))
+
+    # --- horizontal budget ---------------------------------------------------------
+    fs_row = min(7.6 * s, pitch_y * 72 * 0.58)
+    names = [r.name_zh if lang == "zh" else r.name_en for r in clusters.itertuples()]
+    chip_w = 0.26 * s
+    label_w = min(max([p.measure(n, fs_row) for n in names] + [0.5]), 0.36 * (W - 2 * margin))
+    label_w += chip_w + 0.12 * s
+    zone_ids = list(dict.fromkeys(cities["zone"]))
+    gap = 0.45  # between zones, in columns
+    total_gap = 0.6
+    n_units_x = len(cities) + gap * (len(zone_ids) - 1) + total_gap + 1
+    grid_left = margin + label_w
+    pitch_x = (W - margin - grid_left) / n_units_x
+
+    col_x: dict[str, float] = {}
+    x = grid_left + pitch_x / 2
+    for i, r in enumerate(cities.itertuples()):
+        if i and r.zone != cities.iloc[i - 1]["zone"]:
+            x += gap * pitch_x
+        col_x[r.adcode] = x
+        x += pitch_x
+    total_x = x + total_gap * pitch_x
+    grid_right = x - pitch_x / 2
+
+    # --- zone and city headings ----------------------------------------------------
+    for zid in zone_ids:
+        zone = policy.zones[zid]
+        xs = [col_x[a] for a in cities.loc[cities["zone"] == zid, "adcode"]]
+        x0, x1 = min(xs) - pitch_x / 2, max(xs) + pitch_x / 2
+        y_bar = grid_top - city_h - 0.04 * s
+        p.ax.plot([x0 + 0.02, x1 - 0.02], [y_bar, y_bar], color=zone.color, lw=3.2 * s, solid_capstyle="butt")
+        label = f"{zone.short_zh} {zone.name_zh}" if lang == "zh" else zone.name_en
+        label += f" · {len(xs)}市" if lang == "zh" else f" · {len(xs)} cities"
+        zt = p.text((x0 + x1) / 2, y_bar - 0.06 * s, label, fontsize=7.8 * s, fontweight="bold",
+                    color=_darker(zone.color, 0.8), ha="center", va="bottom", gid=f"zone-{zid}")
+        room = x1 - x0 + 0.5 * gap * pitch_x
+        p.fit(zt, room, 0.85)
+        if p.width(zt) > room:  # too long for the zone's columns: two lines, then shrink if still needed
+            words = label.split(" ")
+            half = max(1, len(words) // 2) if lang == "en" else None
+            zt.set_text(" ".join(words[:half]) + "\n" + " ".join(words[half:]) if half else
+                        textwrap_zh(label))
+            zt.set_linespacing(1.05)
+            p.fit(zt, room, 0.6)
+    for r in cities.itertuples():
+        name = r.name_zh if lang == "zh" else r.name_en
+        if lang == "zh":
+            p.text(col_x[r.adcode], grid_top - 0.06 * s, name, fontsize=7.8 * s, ha="center", va="bottom")
+        else:
+            p.text(col_x[r.adcode], grid_top - 0.05 * s, name, fontsize=7.5 * s, ha="center", va="bottom",
+                   rotation=90)
+    p.text(total_x, grid_top - 0.06 * s, tx("total", lang), fontsize=7.8 * s, fontweight="bold", ha="center",
+           va="bottom", rotation=0 if lang == "zh" else 90)
+
+    # --- rows ------------------------------------------------------------------------
+    cells = {(r.cluster_id, r.adcode): r for r in m.cells.itertuples(index=False)}
+    ms = max(3.0, min(pitch_x, pitch_y) * 72 * 0.62)  # marker size in points
+    y = grid_top
+    band = 0
+    for tier in tiers:
+        heading = i18n.t(tier, lang) + ("（稳）" if lang == "zh" and tier == "pillar" else
+                                        "（进）" if lang == "zh" else "")
+        p.text(margin, y + 0.6 * pitch_y, heading, fontsize=fs_row * 1.08, fontweight="bold", va="center",
+               color=MUTED)
+        y += 0.95 * pitch_y
+        for r in clusters[clusters["tier"] == tier].itertuples():
+            yc = y + pitch_y / 2
+            if band % 2 == 0:
+                p.ax.add_patch(Rectangle((margin, y), total_x + pitch_x / 2 - margin, pitch_y,
+                                         facecolor=GRID_BAND, edgecolor="none", zorder=0))
+            band += 1
+            color = cluster_color(int(r.index))
+            chip_h = min(pitch_y * 0.8, 0.22 * s)
+            p.ax.add_patch(FancyBboxPatch((margin + 0.02 * s, yc - chip_h / 2), chip_w - 0.04 * s, chip_h,
+                                          boxstyle=f"round,pad=0,rounding_size={0.04 * s}", facecolor=color,
+                                          edgecolor=_darker(color), linewidth=0.4 * s, zorder=2))
+            p.text(margin + chip_w / 2, yc, str(int(r.key)), fontsize=min(6.4 * s, fs_row * 0.9), fontweight="bold",
+                   color=text_color_on(color), ha="center", va="center", zorder=3)
+            name = r.name_zh if lang == "zh" else r.name_en
+            nt = p.text(margin + chip_w + 0.06 * s, yc, name, fontsize=fs_row, va="center", gid=f"row-{r.cluster_id}")
+            p.fit(nt, label_w - chip_w - 0.12 * s, 0.5)
+            _draw_row(p, r.cluster_id, color, yc, col_x, cells, ms, s, info)
+            p.text(total_x, yc, str(int(r.total)), fontsize=fs_row, fontweight="bold", ha="center", va="center")
+            info.row_totals[r.cluster_id] = int(r.total)
+            y += pitch_y
+    if not len(clusters):
+        p.text((grid_left + grid_right) / 2, y + pitch_y, tx("empty", lang), fontsize=9 * s, color=MUTED,
+               ha="center", va="center")
+        y += 2 * pitch_y
+
+    # --- zone separators and the totals row ------------------------------------------------
+    for i, r in enumerate(cities.itertuples()):
+        if i and r.zone != cities.iloc[i - 1]["zone"]:
+            xs = (col_x[r.adcode] - pitch_x / 2 - gap * pitch_x / 2)
+            p.ax.plot([xs, xs], [grid_top, y], color=RULE, lw=0.5 * s, zorder=1)
+    y += 0.12 * pitch_y
+    p.ax.plot([margin, total_x + pitch_x / 2], [y, y], color=RULE, lw=0.7 * s)
+    yc = y + pitch_y / 2
+    p.text(margin + chip_w + 0.06 * s, yc, tx("total", lang), fontsize=fs_row, fontweight="bold", va="center")
+    for r in cities.itertuples():
+        p.text(col_x[r.adcode], yc, str(int(r.total)), fontsize=fs_row, fontweight="bold", ha="center", va="center",
+               color=INK if r.total else "#b0302a")
+        info.col_totals[r.adcode] = int(r.total)
+    p.text(total_x, yc, str(int(clusters["total"].sum())), fontsize=fs_row, fontweight="bold", ha="center",
+           va="center")
+
+    # Just under the totals (the foot of the page is reserved for it, so a short
+    # matrix, e.g. one tier, keeps its legend close instead of at the page's foot).
+    y_foot = min(H - margin, _legend(p, policy, lang, margin, yc + pitch_y / 2 + 0.28 * s, W - 2 * margin, s) + 0.34 * s)
+    p.text(margin, y_foot, i18n.source_line(policy, lang), fontsize=6.8 * s, color=MUTED, va="bottom",
+           gid="source")
+    p.text(W - margin, y_foot, tx("made", lang, date=made.isoformat()), fontsize=6.8 * s, color=MUTED,
+           ha="right", va="bottom", gid="made")
+    return info
+
+
+def _draw_row(p: _Page, cid: str, color: str, yc: float, col_x: dict, cells: dict, ms: float, s: float,
+              info: MatrixInfo) -> None:
+    for adcode, x in col_x.items():
+        c = cells.get((cid, adcode))
+        if c is None:
+            continue
+        marker = ROLE_MARKERS[c.role]
+        size = (ms * MARKER_SCALE.get(marker, 1.0)) ** 2
+        if c.basis == "explicit":
+            p.ax.scatter([x], [yc], s=size, marker=marker, facecolors=color, edgecolors=_darker(color),
+                         linewidths=0.5 * s, zorder=4)
+        else:
+            p.ax.scatter([x], [yc], s=size, marker=marker, facecolors="white", edgecolors=_darker(color, 0.85),
+                         linewidths=0.9 * s, linestyles=(0, (2, 1.2)), zorder=4)
+        if len(c.roles) > 1:
+            p.text(x + ms / 72 * 0.55, yc - ms / 72 * 0.35, f"+{len(c.roles) - 1}", fontsize=max(4.0, ms * 0.42),
+                   color=MUTED, ha="left", va="center", zorder=5)
+        info.cells[(cid, adcode)] = (marker, c.basis)
+        info.cell_xy[(cid, adcode)] = (x, yc)
+
+
+def _legend(p: _Page, policy: Policy, lang: str, x0: float, y_top: float, max_w: float, s: float) -> float:
+    """One or two lines: the five role shapes, filled vs hollow, +n, the chip.
+    Returns the centre line of its last line."""
+    fs, ms = 7.2 * s, 8.5 * s
+    gap = 0.22 * s
+    items = [("glyph", ROLE_MARKERS[r], "explicit", role_name(policy, r, lang)) for r in ROLE_MARKERS]
+    items += [("basis", "o", "explicit", tx("explicit", lang)), ("basis", "o", "region", tx("region", lang)),
+              ("text", "+n", None, tx("more", lang).split("：" if lang == "zh" else ": ", 1)[1]),
+              ("chip", "7", None, tx("chip", lang))]
+    head = i18n.t("legend_roles", lang) + ("：" if lang == "zh" else ": ")
+    lines: list[list] = [[]]
+    x = x0 + p.measure(head, fs, fontweight="bold") + 0.06 * s
+    widths = []
+    for it in items:
+        w = ms / 72 + 0.05 * s + p.measure(it[3], fs)
+        widths.append(w)
+        if x + w > x0 + max_w and lines[-1]:
+            lines.append([])
+            x = x0
+        lines[-1].append((x, it))
+        x += w + gap
+    y_line = y_top
+    p.text(x0, y_line, head, fontsize=fs, fontweight="bold", va="center")
+    for line in lines:
+        yc = y_line
+        for x, (kind, marker, basis, label) in line:
+            gx = x + ms / 72 / 2
+            size = (ms * MARKER_SCALE.get(marker, 1.0)) ** 2
+            # Roles in neutral grey; filled vs hollow shown in a cluster's colour, as in the grid.
+            ink = LEGEND_GLYPH if kind == "glyph" else cluster_color(4)
+            if kind in ("glyph", "basis") and basis == "explicit":
+                p.ax.scatter([gx], [yc], s=size, marker=marker, facecolors=ink, edgecolors=_darker(ink),
+                             linewidths=0.4 * s)
+            elif kind == "basis":
+                p.ax.scatter([gx], [yc], s=size, marker=marker, facecolors="white", edgecolors=_darker(ink, 0.85),
+                             linewidths=0.9 * s, linestyles=(0, (2, 1.2)))
+            elif kind == "text":
+                p.text(gx, yc, marker, fontsize=fs * 0.9, color=MUTED, ha="center", va="center")
+            else:
+                h = 0.16 * s
+                color = cluster_color(6)
+                p.ax.add_patch(FancyBboxPatch((gx - h / 2, yc - h / 2), h, h, boxstyle="round,pad=0,rounding_size=0.02",
+                                              facecolor=color, edgecolor=_darker(color), linewidth=0.4 * s))
+                p.text(gx, yc, marker, fontsize=fs * 0.75, fontweight="bold", color=text_color_on(color),
+                       ha="center", va="center")
+            p.text(x + ms / 72 + 0.05 * s, yc, label, fontsize=fs, va="center")
+        y_line += 0.2 * s
+    return y_line - 0.2 * s
+
+
+# ----------------------------------------------------------------------- output
+
+
+def _check_out(out: Path, fmt: str) -> None:
+    if not (out.parent if str(out.parent) else Path(".")).is_dir():
+        raise ExportError(f"--out: directory {str(out.parent)!r} does not exist")
+    if out.is_dir():
+        raise ExportError(f"--out {str(out)!r} is a directory; give a file name such as matrix.{fmt}")
+
+
+def render_matrix(policy: Policy, m: Matrix, out_path: str | os.PathLike, *, fmt: str | None = None,
+                  lang: str = "zh", size: str = "a4-landscape", dpi=None, made: _dt.date | None = None) -> Path:
+    """Draw the matrix and write it to `out_path` atomically. Every argument is
+    checked before drawing; a bad one raises ExportError naming it."""
+    out = Path(out_path)
+    fmt = resolve_format(out, fmt)
+    check_matrix_args(size, lang)
+    dpi = check_dpi(DEFAULT_DPI if dpi is None else dpi)
+    _check_out(out, fmt)
+    fig, info = build_matrix_figure(policy, m, lang=lang, size=size, dpi=dpi, made=made)
+    atomic_save(fig, out, fmt, dpi, info.title)
+    return out
+
+
+def matrix_bytes(policy: Policy, m: Matrix, *, fmt: str = "png", lang: str = "zh", size: str = "a4-landscape",
+                 dpi=None) -> bytes:
+    """The same image as `render_matrix`, as bytes (for a download button)."""
+    fmt = check_format(fmt)
+    check_matrix_args(size, lang)
+    dpi = check_dpi(DEFAULT_DPI if dpi is None else dpi)
+    fig, info = build_matrix_figure(policy, m, lang=lang, size=size, dpi=dpi)
+    buf = io.BytesIO()
+    with matplotlib.rc_context(fonts.rc_params()):
+        fig.savefig(buf, format=fmt, dpi=dpi, facecolor="white", metadata=_metadata(fmt, info.title))
+    return buf.getvalue()

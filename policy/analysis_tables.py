@@ -1,0 +1,266 @@
+"""The regional analyses as ready-to-show tables (zh or en) and as files: the
+matrix's flat CSV (with its reader) and XLSX, the zone table of `cli.py zones`.
+
+Labels here follow views/i18n.py's wording; names come from the policy itself,
+so user data shows its own names.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from policy.analysis import Concentration, Matrix, concentration
+from policy.coverage import zone_coverage
+from policy.model import Policy
+
+LABELS = {
+    "key": ("编号", "No."),
+    "cluster": ("产业集群", "Cluster"),
+    "tier": ("类别", "Tier"),
+    "total": ("合计", "Total"),
+    "city": ("城市", "City"),
+    "zone": ("区域", "Zone"),
+    "cities": ("城市数", "Cities"),
+    "city_share": ("城市占比", "Share of cities"),
+    "area_km2": ("面积（km²）", "Area (km²)"),
+    "area_share": ("面积占比", "Share of land"),
+    "cluster_cities": ("集群—城市数", "Cluster–city cells"),
+    "cluster_city_share": ("集群—城市占比", "Share of cells"),
+    "ratio_cities": ("相对城市占比", "vs share of cities"),
+    "ratio_area": ("相对面积占比", "vs share of land"),
+    "cities_named": ("被点名城市", "Cities named"),
+    "gini": ("基尼系数", "Gini index"),
+    "top_city": ("最多的城市", "Top city"),
+    "top_count": ("其集群数", "Its clusters"),
+    "unnamed": ("未被任何集群点名的城市", "Cities named by no cluster"),
+    "rank": ("排名", "Rank"),
+    "jaccard": ("相似度（Jaccard）", "Similarity (Jaccard)"),
+    "shared": ("共有集群", "Shared clusters"),
+    "only_city": ("仅本市", "Only this city"),
+    "only_other": ("仅对方", "Only the other"),
+    "tier_all": ("全部集群", "all clusters"),
+    "tier_pillar": ("支柱产业集群", "pillar clusters"),
+    "tier_emerging": ("新兴产业集群", "emerging clusters"),
+    "none": ("无", "none"),
+}
+
+# The role shapes of views.style.ROLE_MARKERS as text: filled = named explicitly,
+# hollow = region-level only, so a table cell reads like the image's glyph.
+GLYPHS = {
+    "core": ("●", "○"),
+    "innovation": ("◆", "◇"),
+    "manufacturing": ("■", "□"),
+    "cluster_area": ("⬢", "⬡"),
+    "supporting": ("▲", "△"),
+}
+
+MATRIX_FIELDS = ["key", "cluster_id", "cluster_zh", "cluster_en", "tier", "adcode", "city_zh", "city_en", "zone",
+                 "role", "role_zh", "role_en", "roles", "basis", "region_roles"]
+_LIST_FIELDS = ("roles", "region_roles")
+
+
+def lbl(key: str, lang: str) -> str:
+    zh, en = LABELS[key]
+    return zh if lang == "zh" else en
+
+
+def _name(obj, lang: str) -> str:
+    return obj.name_zh if lang == "zh" else obj.name_en
+
+
+def glyph(role: str, basis: str) -> str:
+    return GLYPHS[role][0 if basis == "explicit" else 1]
+
+
+# --------------------------------------------------------------------- matrix
+
+
+def matrix_frame(policy: Policy, m: Matrix) -> pd.DataFrame:
+    """One row per (cluster, city) cell, CSV/XLSX-ready; `roles` and
+    `region_roles` are tuples (';'-joined in the CSV)."""
+    key = dict(zip(m.clusters["cluster_id"], m.clusters["key"]))
+    out = []
+    for r in m.cells.itertuples(index=False):
+        cl, city, rc = policy.clusters[r.cluster_id], policy.cities[r.adcode], policy.role_categories[r.role]
+        out.append((int(key[r.cluster_id]), r.cluster_id, cl.name_zh, cl.name_en, cl.tier, r.adcode, city.name_zh,
+                    city.name_en, city.zone, r.role, rc["zh"], rc["en"], tuple(r.roles), r.basis,
+                    tuple(r.region_roles)))
+    return pd.DataFrame(out, columns=MATRIX_FIELDS)
+
+
+def matrix_csv(frame: pd.DataFrame) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(MATRIX_FIELDS)
+    for row in frame[MATRIX_FIELDS].itertuples(index=False):
+        w.writerow([";".join(v) if isinstance(v, tuple) else v for v in row])
+    return buf.getvalue()
+
+
+def read_matrix_csv(source) -> pd.DataFrame:
+    """The frame `matrix_csv` wrote, from CSV text, bytes (a BOM is fine) or a path."""
+    if isinstance(source, (bytes, bytearray)):
+        source = source.decode("utf-8-sig")
+    elif isinstance(source, Path) or (isinstance(source, str) and "\n" not in source):
+        source = Path(source).read_text(encoding="utf-8-sig")
+    df = pd.read_csv(io.StringIO(source), dtype=str, keep_default_na=False)
+    if list(df.columns) != MATRIX_FIELDS:
+        raise ValueError(f"not a matrix CSV: columns {list(df.columns)}; expected {MATRIX_FIELDS}")
+    df["key"] = df["key"].astype(int)
+    for col in _LIST_FIELDS:
+        df[col] = df[col].map(lambda v: tuple(v.split(";")) if v else ())
+    return df
+
+
+def matrix_grid(policy: Policy, m: Matrix, lang: str = "zh") -> pd.DataFrame:
+    """The matrix as a wide table to show: index cluster_id (rows in policy order,
+    then "total"), columns key, cluster, tier, one column per city (in zone order,
+    headed by its name; `m.cities` gives the adcode of each) and total. A cell is
+    the role glyph (filled explicit, hollow region-level), with "+n" for n more roles."""
+    cells = {(r.cluster_id, r.adcode): r for r in m.cells.itertuples(index=False)}
+    names = [_name(policy.cities[a], lang) for a in m.cities["adcode"]]
+    rows = []
+    for cr in m.clusters.itertuples(index=False):
+        row = {lbl("key", lang): int(cr.key), lbl("cluster", lang): cr.name_zh if lang == "zh" else cr.name_en,
+               lbl("tier", lang): lbl(f"tier_{cr.tier}", lang)}
+        for a, name in zip(m.cities["adcode"], names):
+            c = cells.get((cr.cluster_id, a))
+            row[name] = "" if c is None else glyph(c.role, c.basis) + (f"+{len(c.roles) - 1}" if len(c.roles) > 1 else "")
+        row[lbl("total", lang)] = int(cr.total)
+        rows.append(row)
+    total = {lbl("key", lang): None, lbl("cluster", lang): lbl("total", lang), lbl("tier", lang): ""}
+    total.update({name: str(int(n)) for name, n in zip(names, m.cities["total"])})
+    total[lbl("total", lang)] = int(m.clusters["total"].sum())
+    rows.append(total)
+    out = pd.DataFrame(rows, index=pd.Index([*m.clusters["cluster_id"], "total"], name="cluster_id"))
+    out[lbl("key", lang)] = out[lbl("key", lang)].astype("Int64")
+    return out
+
+
+def matrix_xlsx(policy: Policy, m: Matrix, lang: str = "zh") -> bytes:
+    """An XLSX workbook: the wide matrix, then the flat cells (as in the CSV)."""
+    flat = matrix_frame(policy, m)
+    for col in _LIST_FIELDS:
+        flat[col] = flat[col].map(";".join)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        matrix_grid(policy, m, lang).to_excel(xw, sheet_name="matrix", index=False)
+        flat.to_excel(xw, sheet_name="cells", index=False)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------- concentration
+
+
+ZONE_ANALYSIS_FIELDS = ["city_share", "area_km2", "area_share", "cluster_cities", "cluster_city_share",
+                        "ratio_cities", "ratio_area", "unnamed"]
+
+
+def zone_table(policy: Policy, rows: pd.DataFrame, cities_gdf, basis: str = "explicit", tier: str = "all") -> pd.DataFrame:
+    """`zone_coverage` plus the concentration columns of the same (basis, tier);
+    `unnamed` lists the zone's cities that no cluster names (adcodes)."""
+    conc = concentration(policy, rows, cities_gdf, basis, tier)
+    z = conc.zones[conc.zones["tier"] == tier].set_index("zone")
+    out = zone_coverage(policy, rows, basis, tier)
+    for col in ZONE_ANALYSIS_FIELDS[:-1]:
+        vals = out["zone"].map(z[col])
+        out[col] = vals.round(1) if col == "area_km2" else (vals.round(4) if vals.dtype.kind == "f" else vals)
+    out["unnamed"] = [[a for a in conc.unnamed if policy.cities[a].zone == zid] for zid in out["zone"]]
+    return out
+
+
+def _pct(v: float) -> str:
+    return f"{v:.1%}"
+
+
+def concentration_tables(policy: Policy, conc: Concentration, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(zones, index) to show: shares as percentages, ratios as "×", names in `lang`."""
+    zrows = []
+    for r in conc.zones.itertuples(index=False):
+        zrows.append({
+            lbl("tier", lang): lbl(f"tier_{r.tier}", lang),
+            lbl("zone", lang): r.zone_zh if lang == "zh" else r.zone_en,
+            lbl("cities", lang): r.cities,
+            lbl("city_share", lang): _pct(r.city_share),
+            lbl("area_km2", lang): f"{r.area_km2:,.0f}",
+            lbl("area_share", lang): _pct(r.area_share),
+            lbl("cluster_cities", lang): r.cluster_cities,
+            lbl("cluster_city_share", lang): _pct(r.cluster_city_share),
+            lbl("ratio_cities", lang): f"{r.ratio_cities:.2f}×",
+            lbl("ratio_area", lang): f"{r.ratio_area:.2f}×",
+            lbl("cities_named", lang): f"{r.cities_named}/{r.cities}",
+        })
+    sep = "、" if lang == "zh" else ", "
+    irows = []
+    for r in conc.index.itertuples(index=False):
+        irows.append({
+            lbl("tier", lang): lbl(f"tier_{r.tier}", lang),
+            lbl("gini", lang): "—" if r.gini != r.gini else f"{r.gini:.3f}",
+            lbl("cities_named", lang): f"{r.cities_named}/{r.cities}",
+            lbl("cluster_cities", lang): r.cluster_cities,
+            lbl("top_city", lang): _name(policy.cities[r.top_city], lang) if r.top_city else "—",
+            lbl("top_count", lang): r.top_count,
+            lbl("unnamed", lang): sep.join(_name(policy.cities[a], lang) for a in r.unnamed) or lbl("none", lang),
+        })
+    return pd.DataFrame(zrows), pd.DataFrame(irows)
+
+
+def concentration_chart(policy: Policy, conc: Concentration, lang: str = "zh") -> pd.DataFrame:
+    """Long form for a grouped bar chart: per tier and zone, three bars — the zone's
+    share of cities, of land and of the cells (tier, zone, zone_name, measure,
+    measure_name, value in 0..1), zones in policy order."""
+    names = {"city_share": lbl("city_share", lang), "area_share": lbl("area_share", lang),
+             "cluster_city_share": lbl("cluster_city_share", lang)}
+    out = []
+    for r in conc.zones.itertuples(index=False):
+        for col, name in names.items():
+            out.append({"tier": r.tier, "zone": r.zone, "zone_name": r.zone_zh if lang == "zh" else r.zone_en,
+                        "measure": col, "measure_name": name, "value": float(getattr(r, col))})
+    return pd.DataFrame(out)
+
+
+# ------------------------------------------------------------------ similarity
+
+
+def similarity_long(policy: Policy, sim: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Long form for a heatmap: one row per ordered pair (a, b) — a, b (adcodes),
+    a_name, b_name, a_zone, b_zone, jaccard, order_a, order_b (0..20 in zone order,
+    to sort the axes by zone rather than alphabetically)."""
+    codes = list(sim.index)
+    pos = {a: i for i, a in enumerate(codes)}
+    vals = sim.to_numpy()
+    return pd.DataFrame([
+        {"a": a, "b": b, "a_name": _name(policy.cities[a], lang), "b_name": _name(policy.cities[b], lang),
+         "a_zone": policy.cities[a].zone, "b_zone": policy.cities[b].zone, "jaccard": float(vals[pos[a], pos[b]]),
+         "order_a": pos[a], "order_b": pos[b]}
+        for a in codes for b in codes
+    ])
+
+
+
+def similarity_table(policy: Policy, sim: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The Jaccard matrix with city names (zone order) as index and columns."""
+    names = [_name(policy.cities[a], lang) for a in sim.index]
+    return pd.DataFrame(sim.to_numpy(), index=pd.Index(names, name=lbl("city", lang)), columns=names)
+
+
+def most_similar_table(policy: Policy, df: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """`most_similar`'s rows to show: names, similarity, shared and differing clusters by name."""
+    sep = "、" if lang == "zh" else ", "
+
+    def names(ids):
+        return sep.join(_name(policy.clusters[c], lang) for c in ids) or "—"
+
+    return pd.DataFrame({
+        lbl("rank", lang): df["rank"],
+        lbl("city", lang): df["city_zh" if lang == "zh" else "city_en"],
+        lbl("zone", lang): [_name(policy.zones[z], lang) for z in df["zone"]],
+        lbl("jaccard", lang): df["jaccard"].round(3),
+        lbl("shared", lang): [f"{n}: {names(ids)}" if n else "0" for n, ids in zip(df["shared"], df["shared_ids"])],
+        lbl("only_city", lang): [names(ids) for ids in df["only_city_ids"]],
+        lbl("only_other", lang): [names(ids) for ids in df["only_other_ids"]],
+    })
