@@ -53,6 +53,8 @@ def main() -> None:
     st.caption(f"{scene.title} · {scene.subtitle}")
     link_warnings(lang)
     # The map tab always runs (its frame stays mounted); the others only while open.
+    if st.session_state.pop("_open_map", False):
+        st.session_state["panel"] = t("tab_map", lang)
     tabs = dict(zip(PANELS, st.tabs([t(f"tab_{p}", lang) for p in PANELS], key="panel", on_change="rerun")))
     with tabs["map"]:
         map_tab(state, scene, res)

@@ -113,3 +113,9 @@ def city_panel(state: ViewState, res) -> None:
                      f"<span class='gd-meta'>{escape(roles)}</span>{quotes}</div>")
     with st.container(height=420, border=False):
         st.html(f"<div class='gd-detail'>{''.join(parts)}</div>")
+    from ui.analysis_panel import similar_cities
+
+    similar = similar_cities(state, res)
+    if similar is not None and len(similar):
+        st.markdown(f"**{escape(t('similar_cities', lang))}**")
+        st.dataframe(similar, hide_index=True, width="stretch")

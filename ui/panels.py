@@ -27,6 +27,16 @@ def _names(policy, ids, lang: str) -> str:
 
 
 def comparison_panel(state: ViewState, res) -> None:
+    from ui.analysis_panel import concentration_section, matrix_section, similarity_section
+
+    matrix_section(state, res)
+    concentration_section(state, res)
+    zones_and_cities(state, res)
+    similarity_section(state, res)
+    compare_two(state, res)
+
+
+def zones_and_cities(state: ViewState, res) -> None:
     lang, policy = state.lang, res.policy
     cities, zones = coverage_tables(res.key, state.basis, state.tier, res)
     zone_names = [i18n.zone_name(policy, zid, lang) for zid in zones["zone"]]
@@ -56,7 +66,6 @@ def comparison_panel(state: ViewState, res) -> None:
         t("designations_n", lang): cov["designations"],
         t("cluster", lang): [_names(policy, ids, lang) for ids in cov["cluster_ids"]],
     }), hide_index=True, width="stretch")
-    compare_two(state, res)
 
 
 def compare_two(state: ViewState, res) -> None:

@@ -115,6 +115,24 @@ LABELS = {
     "csv_bom": ("CSV 为带 BOM 的 UTF-8，Excel 可直接打开中文。",
                 "CSV files are UTF-8 with a byte-order mark so Excel shows the Chinese text correctly."),
     "link_ignored": ("链接中有参数无法识别，已忽略（详见下方）。", "Some link parameters were not understood and were ignored (details below)."),
+    "matrix_title": ("产业集群 × 城市矩阵", "Clusters × cities matrix"),
+    "matrix_help": ("实心符号：文件明确点名；空心：仅区域性提及；形状表示定位（同地图）。选中一行即在地图上显示该集群，选中一列即查看该城市。",
+                    "Filled glyph: named in the document; hollow: only through a region term; the shape is the role "
+                    "(as on the map). Pick a row to show that cluster on the map, a column to open that city."),
+    "matrix_sort": ("排序", "Order"),
+    "matrix_sort_policy": ("按文件顺序", "as in the document"),
+    "matrix_sort_total": ("按合计", "by totals"),
+    "matrix_totals": ("各市合计：", "Per city:"),
+    "concentration_title": ("集中度：各区域所占份额", "Concentration: each zone's share"),
+    "concentration_help": ("集群—城市占比：一个集群点名一个城市计为 1；与该区域的城市占比和面积占比（等积投影）相比。"
+                           "基尼系数衡量 21 个城市所获集群数的不均衡程度（0 = 完全均衡，1 = 全部集中于一市）。",
+                           "Share of cells: one cluster naming one city counts 1; compared with the zone's share of "
+                           "cities and of land (equal-area projection). The Gini index measures how unevenly the 21 "
+                           "cities receive clusters (0 = even, 1 = all in one city)."),
+    "similarity_title": ("城市相似度（集群组合的 Jaccard 系数）", "City similarity (Jaccard index of cluster portfolios)"),
+    "similarity_help": ("两市共有集群数 ÷ 两市集群总数（并集）；按一核、一带、一区排序。",
+                        "Clusters both cities host ÷ clusters either hosts; ordered by zone (core, belt, north)."),
+    "similar_cities": ("集群组合最相似的城市", "Cities with the most similar cluster portfolio"),
     "tab_map": ("地图", "Map"),
     "tab_compare": ("区域比较", "Regional comparison"),
     "tab_designations": ("全部点名", "All designations"),
