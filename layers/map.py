@@ -72,8 +72,13 @@ class MapData:
     gcj02: Frame
 
     @classmethod
-    def build(cls, cities: gpd.GeoDataFrame, context: gpd.GeoDataFrame) -> "MapData":
+    def build(cls, cities: gpd.GeoDataFrame, context: gpd.GeoDataFrame, policy: Policy | None = None) -> "MapData":
+        """`policy` gives zone membership (the policy model owns it); without one, the
+        boundary file's `zone` column is used (counties benchmark, tests of geometry)."""
         from geo.crs import wgs84_to_gcj02  # only needed here, at build time
+
+        if policy is not None:
+            cities = cities.assign(zone=[policy.cities[a].zone for a in cities["adcode"]])
 
         def frame(c: gpd.GeoDataFrame, ctx: gpd.GeoDataFrame) -> Frame:
             zones = dissolve(c, "zone")

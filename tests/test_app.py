@@ -190,3 +190,14 @@ def test_only_the_open_panel_runs():
     at = run()
     columns = [list(df.value.columns) for df in at.dataframe]
     assert not columns  # the map tab is open: no table is built
+
+
+def test_untested_streamlit_folium_gets_a_clear_message(monkeypatch):
+    """The app drives private functions of streamlit-folium: another version is named, not silently broken."""
+    import ui.bridge as bridge
+
+    monkeypatch.setattr(bridge, "version", lambda name: "9.9.9")
+    at = run()
+    message = " ".join(e.value for e in at.error)
+    assert "streamlit-folium" in message and "9.9.9" in message and bridge.TESTED_VERSION in message
+    assert len([w for w in at.checkbox if w.key.startswith("cl_")]) == 20  # the rest of the page still works

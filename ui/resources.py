@@ -41,7 +41,8 @@ def builtin(app_dir: str) -> Resources:
     install_static(Path(app_dir))
     policy = load_policy()
     cities, context = load_cities(), load_context()
-    return Resources("builtin", policy, designation_rows(policy), cities, context, MapData.build(cities, context))
+    return Resources("builtin", policy, designation_rows(policy), cities, context,
+                     MapData.build(cities, context, policy))
 
 
 def startup(app_dir: Path) -> Resources:
@@ -81,7 +82,7 @@ def user_resources(des: bytes | None, des_name: str, mode: str, bnd: bytes | Non
     digest = hashlib.sha256()
     for part in (des or b"", mode.encode(), bnd or b""):
         digest.update(hashlib.sha256(part).digest())
-    map_data = _base.map_data if bnd is None else MapData.build(cities, _base.context)
+    map_data = _base.map_data if bnd is None else MapData.build(cities, _base.context, _base.policy)
     return Resources(digest.hexdigest()[:16], policy, designation_rows(policy), cities, _base.context, map_data,
                      custom_boundaries=bnd is not None), messages
 
