@@ -37,7 +37,16 @@ from views import i18n
 from views.i18n import t
 from views.scene import Scene, build_scene
 from views.state import ViewState
-from views.style import CITY_BORDER, CONTEXT_BORDER, CONTEXT_FILL, LAND_COLOR, SEA_COLOR, ZONE_INSET_M
+from views.style import (
+    CITY_BORDER,
+    CONTEXT_BORDER,
+    CONTEXT_FILL,
+    LAND_COLOR,
+    SEA_COLOR,
+    TINT_ALPHA,
+    ZONE_INSET_M,
+    tint_color,
+)
 
 # Basemaps for users who are online, all named through xyzservices. 高德 tiles are in
 # GCJ-02, so with them the vector layers switch to their GCJ-02 copies.
@@ -155,9 +164,10 @@ def _cluster_layers(scene: Scene, geometry: SharedGeometry, state: ViewState):
 def _tint_styles(scene: Scene) -> list:
     """[off, on] per tint class (0 named, 1 region only); the colour is the cluster's own."""
     out = []
-    for alpha, dash in ((0.35, None), (0.12, "5 4")):
+    for alpha, dash in ((TINT_ALPHA["explicit"], None), (TINT_ALPHA["region"], "5 4")):
         out.append([{"opacity": 0, "fillOpacity": 0},
-                    {"fillOpacity": alpha, "opacity": 0.9, "weight": 1.6, "dashArray": dash, "fill": True}])
+                    {"fillOpacity": alpha, "opacity": 0.9, "weight": 1.6 if alpha else 2.4, "dashArray": dash,
+                     "fill": alpha > 0}])
     return out
 
 
@@ -173,7 +183,7 @@ def scene_data(policy: Policy, scene: Scene, frame: "Frame", coverage_styles: li
     items, quotes = city_texts(scene)
     lang = scene.lang
     return {
-        "clusters": [[c.id, c.key, c.color] for c in scene.clusters],
+        "clusters": [[c.id, c.key, tint_color(c.color)] for c in scene.clusters],
         "glyphs": glyphs, "svg": svg, "items": items, "quotes": quotes,
         "labels": frame.labels,
         "bounds": frame.bounds,
@@ -269,5 +279,5 @@ def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewStat
     control = folium.LayerControl(collapsed=True, position="topright")
     control.add_to(m)
     LayerGroupHeaders(control).add_to(m)
-    m.fit_bounds(frame.bounds)
+    # SceneSync fits Guangdong once its legend exists, beside the legend where there is room.
     return m

@@ -61,6 +61,8 @@ def _sample(e) -> str:
                 f'stroke="#fff" stroke-width="{w + 2:g}"/><line x1="3" y1="6" x2="27" y2="6" stroke="{e.color}" '
                 f'stroke-width="{w:g}"{dash}{cap}/></svg>')
     edge = e.edge or "#555"
+    if e.dash:  # an outline only
+        return f'<span class="gd-swatch" style="background:none;border:2px dashed {edge}"></span>'
     return (f'<span class="gd-swatch" style="background:{e.color};opacity:{max(e.alpha, 0.2):.2f};'
             f'border-color:{edge}"></span>')
 
@@ -217,10 +219,12 @@ class SceneSync(MacroElement):
             legend.addTo(map);
             // Where the map is wide enough, keep Guangdong clear of the open legend on first view.
             function fitBesideLegend() {
-                var size = map.getSize(), w = legend.getContainer().offsetWidth;
-                if (body.style.display !== "none" && size.x > 2.2 * w) {
-                    map.fitBounds(S.bounds, {paddingTopLeft: [8, 8], paddingBottomRight: [w + 8, 8]});
-                }
+                var w = legend.getContainer().offsetWidth, b = L.latLngBounds(S.bounds);
+                // Only where that costs (almost) no zoom: else the legend, which collapses, may overlap.
+                var plain = map.getBoundsZoom(b, false, L.point(16, 16));
+                var beside = body.style.display !== "none" &&
+                    map.getBoundsZoom(b, false, L.point(w + 16, 16)) >= plain - 0.25;
+                map.fitBounds(b, {paddingTopLeft: [8, 8], paddingBottomRight: [beside ? w + 8 : 8, 8]});
             }
             function drawLegend() {
                 var html = "";

@@ -137,3 +137,16 @@ def test_glyph_columns_pack_compactly():
         cols = glyph_columns(n)
         rows = -(-n // cols)
         assert cols >= rows and cols * rows >= n
+
+
+def test_one_cluster_tint_never_reads_as_sea(policy, rows):
+    """A thin tint of a light cluster colour over the land must not look like the sea."""
+    from views.style import TINT_ALPHA, blend, tint_color
+
+    def dist(a, b):
+        return sum((int(a[i:i + 2], 16) - int(b[i:i + 2], 16)) ** 2 for i in (1, 3, 5)) ** 0.5
+
+    for c in build_scene(policy, rows, ViewState()).clusters:
+        for alpha in (a for a in TINT_ALPHA.values() if a > 0):
+            tinted = blend(tint_color(c.color), LAND_COLOR, alpha)
+            assert dist(tinted, SEA_COLOR) > 25, (c.id, c.color, tinted)

@@ -26,8 +26,8 @@ section[data-testid="stSidebar"] .block-container, section[data-testid="stSideba
 .st-key-checklist .gd-tier { margin: 8px 0 2px; font-weight: 700; font-size: .85rem; }
 section[data-testid="stSidebar"] [class*="st-key-btn_"] button { padding: 0 2px; min-height: 1.9rem; }
 section[data-testid="stSidebar"] [class*="st-key-btn_"] button p { font-size: .8rem; }
-.st-key-checklist label p { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 215px;
-  font-size: .88rem; }
+.st-key-checklist label p { font-size: .86rem; line-height: 1.25; }
+.st-key-checklist .stCheckbox label { min-height: 0; padding: 1px 0; }
 .st-key-checklist label p::before { display: inline-block; min-width: 17px; margin-right: 5px; border-radius: 8px;
   border: 1px solid #333; font: 700 10px/15px Arial, sans-serif; text-align: center; }
 .gd-detail { font-size: .88rem; line-height: 1.45; }

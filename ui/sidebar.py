@@ -44,7 +44,7 @@ def sidebar(res) -> None:
             for cid, cl in policy.clusters.items():
                 if cl.tier == tier:
                     name = i18n.cluster_name(policy, cid, lang)
-                    st.checkbox(name, key=cluster_key(cid), help=name)
+                    st.checkbox(name, key=cluster_key(cid))
     sb.divider()
     sb.radio(t("basis", lang), BASIS, key="basis", format_func=lambda b: t(f"basis_{b}", lang), horizontal=True)
     sb.toggle(t("coverage_layer", lang), key="coverage")

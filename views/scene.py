@@ -44,8 +44,10 @@ from views.style import (
     CITY_BORDER,
     LAND_COLOR,
     ROLE_MARKERS,
+    TINT_ALPHA,
     ZONE_LINES,
     cluster_color,
+    tint_color,
     coverage_classes,
     text_color_on,
 )
@@ -271,7 +273,7 @@ SCENE_TEXT = {
     "explicit_glyph": ("实心：文件明确点名", "Solid: named in the document"),
     "region_glyph": ("空心虚线：仅区域性提及（如珠三角）", "Hollow, dashed: only through a region term (e.g. PRD)"),
     "tint_explicit": ("浅色填充：该集群点名的城市", "Tinted: cities the cluster names"),
-    "tint_region": ("更浅填充：仅区域性提及", "Paler: only through a region term"),
+    "tint_region": ("虚线框：仅区域性提及的城市", "Dashed outline: cities only through a region term"),
     "zoning_lines": ("一核一带一区（边界线）", "Core, belt and area (outlines)"),
     "title_one": ("{name}布局", "{name}: designated bases"),
     "title_few": ("{names}布局", "Designated bases: {names}"),
@@ -414,9 +416,12 @@ def _catalogue(policy, state, clusters, glyphs, classes, counts) -> tuple[Legend
     tint = []
     for c in clusters:
         if c.drawn_cities:
-            tint.append(LegendEntry(st_("tint_explicit", lang), "tint", c.color, alpha=0.35, layers=(c.id,)))
+            tint.append(LegendEntry(st_("tint_explicit", lang), "tint", tint_color(c.color),
+                                    alpha=TINT_ALPHA["explicit"], layers=(c.id,)))
             if any(g.basis == "region" for g in glyphs if g.cluster_id == c.id):
-                tint.append(LegendEntry(st_("tint_region", lang), "tint", c.color, alpha=0.12, layers=(c.id,)))
+                tint.append(LegendEntry(st_("tint_region", lang), "tint", tint_color(c.color),
+                                        edge=tint_color(c.color), alpha=TINT_ALPHA["region"], dash=(3.0, 2.0),
+                                        layers=(c.id,)))
     sections.append(LegendSection("tint", "", tuple(tint), when="single_cluster"))
     return tuple(sections)
 

@@ -70,11 +70,35 @@ def cluster_color(index: int) -> str:
     return CLUSTER_PALETTE[index % len(CLUSTER_PALETTE)]
 
 
-def text_color_on(hex_color: str) -> str:
-    """Black or white, whichever reads better on `hex_color` (WCAG relative luminance)."""
+# The one-cluster tint: cities the cluster names are filled thinly; cities it reaches only
+# through a region term get a dashed outline and no fill, so no pale tint can pass for sea.
+TINT_ALPHA = {"explicit": 0.35, "region": 0.0}
+
+
+def tint_color(hex_color: str) -> str:
+    """The colour a single cluster tints its cities with. Light cluster colours are
+    darkened so that, laid thinly over the land, they never read as the sea."""
+    rgb = [int(hex_color[i:i + 2], 16) for i in (1, 3, 5)]
+    if relative_luminance(hex_color) > 0.35:
+        rgb = [round(c * 0.62) for c in rgb]
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+def blend(top: str, bottom: str, alpha: float) -> str:
+    a = [int(top[i:i + 2], 16) for i in (1, 3, 5)]
+    b = [int(bottom[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(alpha * x + (1 - alpha) * y):02x}" for x, y in zip(a, b))
+
+
+def relative_luminance(hex_color: str) -> float:
     rgb = [int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def text_color_on(hex_color: str) -> str:
+    """Black or white, whichever reads better on `hex_color` (WCAG relative luminance)."""
+    lum = relative_luminance(hex_color)
     return "#000000" if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else "#ffffff"
 
 
