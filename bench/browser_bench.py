@@ -9,7 +9,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
-from tests.browser import MAP_FRAME, PAINTED_JS, WsActivity, rss_mb, wait_for_map
+from testing.browser import MAP_FRAME, PAINTED_JS, WsActivity, rss_mb, wait_for_map
 
 VIEWPORT = {"width": 1400, "height": 1000}
 

@@ -1,6 +1,6 @@
 """Time the static map export.
 
-    python bench/export_bench.py [--runs 7] [--skip-all]
+    python -m bench.export_bench [--runs 7] [--skip-all]
 
 Prints the median time of one A4-landscape 300-dpi PNG in a warm process
 (data loaded and projected once, fonts registered) and the wall time of
@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:

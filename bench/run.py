@@ -30,11 +30,9 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from testing.browser import StreamlitServer, chromium_version, launch_chromium
 
-from tests.browser import StreamlitServer, chromium_version, launch_chromium  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 BENCH = ROOT / "bench"
 KB = 1000  # bytes
@@ -171,11 +169,11 @@ def browser_part(mode: dict) -> dict:
 # ---- 5. export ----
 
 def export_part(args: list[str]) -> dict:
-    script = BENCH / "export_bench.py"
-    if not script.exists():
+    if not (BENCH / "export_bench.py").exists():
         return {"present": False}
-    log("export: bench/export_bench.py " + " ".join(args))
-    p = subprocess.run([sys.executable, str(script), *args], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    log("export: python -m bench.export_bench " + " ".join(args))
+    p = subprocess.run([sys.executable, "-m", "bench.export_bench", *args], cwd=ROOT, capture_output=True, text=True,
+                       timeout=900)
     res = {"present": True, "args": args, "returncode": p.returncode, "lines": p.stdout.strip().splitlines()}
     if p.returncode != 0:
         res["stderr"] = p.stderr[-2000:]
@@ -207,8 +205,9 @@ def machine() -> dict:
                 mem = int(line.split()[1]) / 1024 / 1024
     except OSError:
         pass
-    import streamlit
     from importlib.metadata import version
+
+    import streamlit
 
     return {
         "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
@@ -346,12 +345,12 @@ def report(r: dict) -> str:
     L.append("")
 
     e = r["export"]
-    L.append("## 5. Static export (`bench/export_bench.py`)")
+    L.append("## 5. Static export (`python -m bench.export_bench`)")
     L.append("")
     if not e.get("present"):
         L.append("`bench/export_bench.py` is not present.")
     else:
-        cmd = " ".join(["python bench/export_bench.py", *e["args"]])
+        cmd = " ".join(["python -m bench.export_bench", *e["args"]])
         L.append(f"`{cmd}` (exit status {e['returncode']}):")
         L.append("")
         L.append("```")

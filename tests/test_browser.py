@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.browser import (
+from testing.browser import (
     CHROMIUM,
     MAP_FRAME,
     PAINTED_JS,

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from tests.browser import StreamlitServer, launch_chromium, map_frame, wait_for_painted
+from testing.browser import StreamlitServer, launch_chromium, map_frame, wait_for_painted
 
 playwright = pytest.importorskip("playwright.sync_api")
 

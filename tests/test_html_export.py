@@ -20,7 +20,7 @@ def html_file(tmp_path_factory, policy, rows):
 
 
 def test_html_export_works_offline(html_file):
-    from tests.browser import count_painted, launch_chromium
+    from testing.browser import count_painted, launch_chromium
 
     blocked, errors = [], []
     with playwright.sync_playwright() as p:
