@@ -27,6 +27,7 @@ from testing.browser import (
     wait_for_painted,
 )
 
+pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 VIEWPORT = {"width": 1400, "height": 1000}

@@ -5,6 +5,7 @@ import pytest
 from layers.map import MapData, build_map
 from views.state import ViewState
 
+pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
 
 
