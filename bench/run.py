@@ -151,11 +151,8 @@ def browser_part(mode: dict) -> dict:
             stack.push(servers[name])  # stopped on the way out, whatever happens
         measure = lambda names: _measure_apps(names, servers, mode, out, label, added)  # noqa: E731
         if mode.get("overlap"):
-            # Smoke: every server starts at once, and the other apps are measured (in a browser of
-            # their own) while the project app is.
-            with ThreadPoolExecutor(max_workers=len(servers)) as pool:
-                for started in [pool.submit(srv.start) for srv in servers.values()]:
-                    started.result()
+            # Smoke: the other apps are measured (in a browser of their own) while the project app is.
+            with ThreadPoolExecutor(max_workers=1) as pool:
                 others = pool.submit(measure, [n for n in servers if n != "project"])
                 measure(["project"])
                 others.result()
@@ -211,7 +208,7 @@ def _measure_app(browser, srv: StreamlitServer, name: str, mode: dict, out: dict
             log("browser: toggle and memory (on the loaded page)")
             toggle = toggle_on_page(page, frame, activity, label, want, added, mode["toggle_cycles"], quiet)
             out["toggle"] = {**toggle, "label": label, "polygons_added": added}
-            time.sleep(2 * quiet)
+            time.sleep(quiet)
             out["memory"] = {"idle_mb": idle, "levels": {1: srv.rss_mb()}, "fresh_server": False}
 
     first = load_page(browser, srv.url, want, quiet=quiet, after=after)  # fills the server's caches
