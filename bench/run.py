@@ -149,7 +149,7 @@ def browser_part(mode: dict) -> dict:
             script, static, _ = APPS[name]
             servers[name] = StreamlitServer(script, cwd=ROOT, static=static)
             stack.push(servers[name])  # stopped on the way out, whatever happens
-        measure = lambda names: _measure_apps(names, servers, mode, out, label, added)  # noqa: E731
+        measure = lambda names: _measure_apps(names, servers, mode, out, label, added)
         if mode.get("overlap"):
             # Smoke: the other apps are measured (in a browser of their own) while the project app is.
             with ThreadPoolExecutor(max_workers=1) as pool:
