@@ -51,7 +51,7 @@ MODES = {
     "smoke": {
         "reruns": 1, "loads": 0, "toggle_cycles": 1, "sessions": (1,), "fresh_memory_server": False,
         "export_args": ["--runs", "1", "--skip-all", "--dpi", "100"],
-        "server": ["project/basis"], "apps": ["project", "floor"], "quiet_s": 0.3, "overlap": True, "one_page": True,
+        "server": ["project/basis"], "apps": ["project", "floor"], "quiet_s": 0.5, "overlap": True, "one_page": True,
     },
     "quick": {
         "reruns": 5, "loads": 1, "toggle_cycles": 2, "sessions": (1, 3), "fresh_memory_server": False,

@@ -98,7 +98,10 @@ class StreamlitServer:
         self.static = static
         self.env = env or {}
         self.extra_args = tuple(extra_args)
-        self.port = port or free_port()
+        # Without a port, one is picked when the server starts: picked earlier, another process on
+        # the machine could take it in between.
+        self.fixed_port = port
+        self.port = port
         self.proc: subprocess.Popen | None = None
         self._log = None
 
@@ -112,6 +115,7 @@ class StreamlitServer:
         return self.proc.pid
 
     def start(self, timeout: float = 60.0) -> StreamlitServer:
+        self.port = self.fixed_port or free_port()
         env = {**os.environ, **self.env}
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
         if self.static:
