@@ -1,13 +1,16 @@
 # Two commands on a fresh Debian/Ubuntu machine with Python 3.11+:
 #   make run   — create .venv, install requirements, start the app
-#   make test  — create .venv, install everything the tests need (incl. Chromium), run all tests
+#   make test  — create .venv, install everything the tests need (incl. Chromium), lint, run all tests
+# While working:
+#   make test-fast — the tests that need no browser and take under ~5 s each (about a minute)
+#   make lint      — ruff check . (configured in pyproject.toml)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-dev browser run test cli
+.PHONY: setup setup-dev browser run test test-fast lint cli
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,14 +28,26 @@ setup: $(STAMP)
 setup-dev: $(STAMP)-dev
 
 # Browser tests drive Debian's Chromium through Playwright; Noto CJK lets its
-# screenshots show Chinese labels.
+# screenshots show Chinese labels; nginx runs the README's reverse-proxy example (tests/test_deploy.py).
 browser:
-	@{ command -v chromium >/dev/null 2>&1 && [ -d /usr/share/fonts/opentype/noto ]; } || { \
+	@{ command -v chromium >/dev/null 2>&1 && [ -d /usr/share/fonts/opentype/noto ] && \
+	   { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; }; } || { \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx-light >/dev/null; }
 
 run: setup
 	$(PY) -m streamlit run app.py
 
+# Lint and every test; both run even if the other fails, and either failing fails the target.
 test: setup-dev browser
-	$(PY) -m pytest -q
+	@status=0; \
+	$(PY) -m ruff check . || status=1; \
+	$(PY) -m pytest -q || status=1; \
+	exit $$status
+
+# Markers are registered in pyproject.toml: browser (headless Chromium), slow (> ~5 s), bench.
+test-fast: setup-dev
+	$(PY) -m pytest -q -m "not browser and not slow and not bench"
+
+lint: setup-dev
+	$(PY) -m ruff check .

@@ -1,1 +1,1 @@
-"""Benchmarks for the cluster map: `python -m bench.run --quick|--full` (see BENCHMARKS.md)."""
+"""Benchmarks for the cluster map: `python -m bench.run --smoke|--quick|--full` (see BENCHMARKS.md)."""

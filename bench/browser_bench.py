@@ -9,7 +9,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
-from tests.browser import MAP_FRAME, PAINTED_JS, WsActivity, rss_mb, wait_for_map
+from testing.browser import MAP_FRAME, PAINTED_JS, WsActivity, rss_mb, wait_for_map
 
 VIEWPORT = {"width": 1400, "height": 1000}
 
@@ -78,7 +78,9 @@ def _carries_map(payload: bytes) -> bool:
     return el.WhichOneof("type") == "component_instance" and "st_folium" in el.component_instance.component_name
 
 
-def load_page(browser, url: str, want: int, timeout: float = 90.0) -> Load:
+def load_page(browser, url: str, want: int, timeout: float = 90.0, quiet: float = 1.0, after=None) -> Load:
+    """One cold page load. after(page, frame, activity), if given, runs on the loaded page once
+    it is measured and settled, before its context closes."""
     ctx = browser.new_context(viewport=VIEWPORT)
     try:
         page = ctx.new_page()
@@ -108,9 +110,9 @@ def load_page(browser, url: str, want: int, timeout: float = 90.0) -> Load:
         frame.wait_for_function("() => window.__gdPainted !== undefined", timeout=timeout * 1000)
         painted = frame.evaluate("() => window.__gdPainted")
         nav = page.evaluate("() => window.__gdNavStart")
-        activity.wait_quiet(page, quiet=1.0, timeout=30)
+        activity.wait_quiet(page, quiet=quiet, timeout=30)
         map_http = sum(n for rid, n in http.items() if _is_map_url(urls.get(rid, "")))
-        return Load(
+        load = Load(
             time_to_map_ms=painted - nav,
             http_bytes=sum(http.values()),
             ws_bytes=ws["all"],
@@ -119,6 +121,9 @@ def load_page(browser, url: str, want: int, timeout: float = 90.0) -> Load:
             requests=len(http),
             map_messages=ws["map_messages"],
         )
+        if after is not None:
+            after(page, frame, activity)
+        return load
     finally:
         ctx.close()
 
@@ -145,44 +150,51 @@ TOGGLE_ARM = """
 """
 
 
-def toggle_times(browser, url: str, label: str, base: int, added: int, cycles: int) -> dict:
-    """Click the layer checkbox `label` on and off `cycles` times; ms until painted."""
-    import re
+def toggle_times(browser, url: str, label: str, base: int, added: int, cycles: int, quiet: float = 1.0) -> dict:
+    """Click the layer checkbox `label` on and off `cycles` times; ms until painted.
 
+    quiet: seconds without websocket traffic that count as the app having settled."""
     ctx = browser.new_context(viewport=VIEWPORT)
     try:
         page = ctx.new_page()
         activity = WsActivity(page)
         page.goto(url)
         frame = wait_for_map(page, base)
-        activity.wait_quiet(page)
-        ctl = frame.locator(".leaflet-control-layers")
-        if "leaflet-control-layers-expanded" not in (ctl.get_attribute("class") or ""):
-            ctl.hover()
-        row = frame.locator(".leaflet-control-layers-overlays label").filter(
-            has_text=re.compile(r"^\s*" + re.escape(label) + r"(\s|$)"))
-        box = row.locator("input[type=checkbox]")
-        on, off, handler = [], [], []
-        for _ in range(cycles):
-            for target, out in ((base + added, on), (base, off)):
-                box.evaluate(TOGGLE_ARM % {"painted": PAINTED_JS.strip()}, target)
-                box.click()
-                frame.wait_for_function("() => window.__gdToggle !== null", timeout=15_000)
-                r = frame.evaluate("() => window.__gdToggle")
-                if r["ms"] is None:
-                    raise RuntimeError(f"toggle never reached {target} polygons (stuck at {r['n']})")
-                out.append(r["ms"])
-                handler.append(r["handler_ms"])
-                # let any rerun the toggle causes finish before the next click
-                page.wait_for_timeout(150)
-                activity.wait_quiet(page, quiet=0.5, timeout=30)
-                if frame.evaluate(PAINTED_JS) != target:
-                    raise RuntimeError("the layer did not stay as toggled after the app's rerun")
-        return {"on_ms": on, "off_ms": off, "handler_ms": handler,
-                "median_on_ms": statistics.median(on), "median_off_ms": statistics.median(off),
-                "median_ms": statistics.median(on + off)}
+        activity.wait_quiet(page, quiet=quiet)
+        return toggle_on_page(page, frame, activity, label, base, added, cycles, quiet)
     finally:
         ctx.close()
+
+
+def toggle_on_page(page, frame, activity, label: str, base: int, added: int, cycles: int, quiet: float) -> dict:
+    """toggle_times on a page whose map has painted and whose websocket is quiet."""
+    import re
+
+    ctl = frame.locator(".leaflet-control-layers")
+    if "leaflet-control-layers-expanded" not in (ctl.get_attribute("class") or ""):
+        ctl.hover()
+    row = frame.locator(".leaflet-control-layers-overlays label").filter(
+        has_text=re.compile(r"^\s*" + re.escape(label) + r"(\s|$)"))
+    box = row.locator("input[type=checkbox]")
+    on, off, handler = [], [], []
+    for _ in range(cycles):
+        for target, out in ((base + added, on), (base, off)):
+            box.evaluate(TOGGLE_ARM % {"painted": PAINTED_JS.strip()}, target)
+            box.click()
+            frame.wait_for_function("() => window.__gdToggle !== null", timeout=15_000)
+            r = frame.evaluate("() => window.__gdToggle")
+            if r["ms"] is None:
+                raise RuntimeError(f"toggle never reached {target} polygons (stuck at {r['n']})")
+            out.append(r["ms"])
+            handler.append(r["handler_ms"])
+            # let any rerun the toggle causes finish before the next click
+            page.wait_for_timeout(150)
+            activity.wait_quiet(page, quiet=quiet / 2, timeout=30)
+            if frame.evaluate(PAINTED_JS) != target:
+                raise RuntimeError("the layer did not stay as toggled after the app's rerun")
+    return {"on_ms": on, "off_ms": off, "handler_ms": handler,
+            "median_on_ms": statistics.median(on), "median_off_ms": statistics.median(off),
+            "median_ms": statistics.median(on + off)}
 
 
 def memory(browser, server, url: str, want: int, levels: tuple[int, ...], settle: float = 2.0) -> dict:

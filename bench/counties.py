@@ -11,14 +11,14 @@ layer where the app has 21; zone outlines, context and labels stay as they are.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 
 from geo.boundaries import load_cities, load_context, load_counties
 from layers import elements
 from layers.map import GCJ_BASEMAPS, MapData
 
 
-@lru_cache(maxsize=None)
+@cache
 def county_data() -> tuple[MapData, dict]:
     """The counties through the app's own MapData.build (same encoding, both CRSs),
     and city adcode -> [county adcodes]."""

@@ -5,17 +5,14 @@ used by the scaling benchmark. Serve it with static serving on, like the floor a
 """
 
 import runpy
-import sys
 from pathlib import Path
+
+import layers.map
+from bench.counties import county_build_map
+from layers.assets import install_static
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import layers.map  # noqa: E402
-from bench.counties import county_build_map  # noqa: E402
-from layers.assets import install_static  # noqa: E402
 
 if not getattr(layers.map.build_map, "county_harness", False):
     layers.map.build_map = county_build_map(layers.map.build_map)

@@ -6,18 +6,15 @@ layers.assets.install_static; the server needs static serving turned on, e.g.
 STREAMLIT_SERVER_ENABLE_STATIC_SERVING=true).
 """
 
-import sys
 from pathlib import Path
 
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from layers.assets import install_static, use_served_assets
+
 HERE = Path(__file__).resolve().parent
-if str(HERE.parent) not in sys.path:
-    sys.path.insert(0, str(HERE.parent))
-
-import folium  # noqa: E402
-import streamlit as st  # noqa: E402
-from streamlit_folium import st_folium  # noqa: E402
-
-from layers.assets import install_static, use_served_assets  # noqa: E402
 
 # A box around Guangdong: one polygon, five vertices.
 BOX = {"type": "Polygon", "coordinates": [[[109.6, 20.2], [117.4, 20.2], [117.4, 25.6], [109.6, 25.6], [109.6, 20.2]]]}

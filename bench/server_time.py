@@ -19,10 +19,6 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
 KINDS = ("radio", "multiselect", "selectbox", "toggle", "checkbox")
 
 

@@ -38,6 +38,7 @@ import csv
 import hashlib
 import importlib.metadata
 import importlib.resources
+import importlib.util
 import json
 import sqlite3
 import sys
@@ -53,10 +54,22 @@ import yaml
 from shapely.geometry import mapping, shape
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
 
-from geo.crs import GUANGDONG_CRS, WGS84, gcj02_to_wgs84  # noqa: E402
+
+def _load_geo_crs():
+    """geo/crs.py, loaded from its file.
+
+    `python scripts/build_boundaries.py` puts scripts/, not the repository, on sys.path. The
+    build needs only this one module of the project, and it imports nothing else from it, so
+    it is loaded by path rather than by editing sys.path."""
+    spec = importlib.util.spec_from_file_location("_build_geo_crs", REPO_ROOT / "geo" / "crs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_crs = _load_geo_crs()
+GUANGDONG_CRS, WGS84, gcj02_to_wgs84 = _crs.GUANGDONG_CRS, _crs.WGS84, _crs.gcj02_to_wgs84
 
 # --------------------------------------------------------------------------
 # Parameters (documented in data/boundaries/README.md)

