@@ -20,7 +20,23 @@ VIEWPORT = {"width": 1400, "height": 1000}
 INIT_SCRIPT = """
 (() => {
   const want = %(want)d;
-  if (window === window.top) { window.__gdNavStart = performance.timeOrigin; return; }
+  if (window === window.top) {
+    window.__gdNavStart = performance.timeOrigin;
+    // The page is ready when, besides the map, the cluster names it must show stand
+    // inside the window (none for a page without a checklist).
+    const names = %(names)d;
+    function ready() {
+      let n = 0;
+      for (const el of document.querySelectorAll('[class*="st-key-cl_"] label')) {
+        const r = el.getBoundingClientRect();
+        if (r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight && el.innerText.trim()) n += 1;
+      }
+      if (n >= names) { window.__gdNamesAt = performance.timeOrigin + performance.now(); return; }
+      requestAnimationFrame(ready);
+    }
+    requestAnimationFrame(ready);
+    return;
+  }
   const painted = %(painted)s;
   function tick() {
     if (painted() >= want) { window.__gdPainted = performance.timeOrigin + performance.now(); return; }
@@ -38,11 +54,16 @@ INIT_SCRIPT = """
 """
 
 
+# Cluster glyphs drawn in the map frame (what a cluster toggle adds or removes).
+GLYPHS_JS = "() => document.querySelectorAll('.gd-glyphs .gd-glyph').length"
+
+
 @dataclass
 class Load:
     """One cold page load in a fresh browser context."""
 
     time_to_map_ms: float
+    ready_ms: float  # map painted and the page's cluster names on screen
     http_bytes: int  # every HTTP response (encoded, incl. headers)
     ws_bytes: int  # every websocket frame the page received
     map_http_bytes: int  # the component frame and Leaflet
@@ -78,13 +99,15 @@ def _carries_map(payload: bytes) -> bool:
     return el.WhichOneof("type") == "component_instance" and "st_folium" in el.component_instance.component_name
 
 
-def load_page(browser, url: str, want: int, timeout: float = 90.0, quiet: float = 1.0, after=None) -> Load:
+def load_page(browser, url: str, want: int, timeout: float = 90.0, quiet: float = 1.0, after=None,
+              names: int = 0) -> Load:
     """One cold page load. after(page, frame, activity), if given, runs on the loaded page once
     it is measured and settled, before its context closes."""
     ctx = browser.new_context(viewport=VIEWPORT)
     try:
         page = ctx.new_page()
-        page.add_init_script(INIT_SCRIPT % {"want": want, "frame": MAP_FRAME, "painted": PAINTED_JS.strip()})
+        page.add_init_script(INIT_SCRIPT % {"want": want, "frame": MAP_FRAME, "painted": PAINTED_JS.strip(),
+                                            "names": names})
         cdp = ctx.new_cdp_session(page)
         urls: dict[str, str] = {}
         http: dict[str, int] = {}
@@ -109,11 +132,14 @@ def load_page(browser, url: str, want: int, timeout: float = 90.0, quiet: float 
         frame = wait_for_map(page, want, timeout)
         frame.wait_for_function("() => window.__gdPainted !== undefined", timeout=timeout * 1000)
         painted = frame.evaluate("() => window.__gdPainted")
+        page.wait_for_function("() => window.__gdNamesAt !== undefined", timeout=timeout * 1000)
         nav = page.evaluate("() => window.__gdNavStart")
+        names_at = page.evaluate("() => window.__gdNamesAt")
         activity.wait_quiet(page, quiet=quiet, timeout=30)
         map_http = sum(n for rid, n in http.items() if _is_map_url(urls.get(rid, "")))
         load = Load(
             time_to_map_ms=painted - nav,
+            ready_ms=max(painted, names_at) - nav,
             http_bytes=sum(http.values()),
             ws_bytes=ws["all"],
             map_http_bytes=map_http,
@@ -151,7 +177,8 @@ TOGGLE_ARM = """
 
 
 def toggle_times(browser, url: str, label: str, base: int, added: int, cycles: int, quiet: float = 1.0) -> dict:
-    """Click the layer checkbox `label` on and off `cycles` times; ms until painted.
+    """Click the layer checkbox `label` on and off `cycles` times; ms until its `added` glyphs are drawn
+    (and gone). `base`: polygons painted when the map is up.
 
     quiet: seconds without websocket traffic that count as the app having settled."""
     ctx = browser.new_context(viewport=VIEWPORT)
@@ -167,30 +194,32 @@ def toggle_times(browser, url: str, label: str, base: int, added: int, cycles: i
 
 
 def toggle_on_page(page, frame, activity, label: str, base: int, added: int, cycles: int, quiet: float) -> dict:
-    """toggle_times on a page whose map has painted and whose websocket is quiet."""
+    """toggle_times on a page whose map has painted and whose websocket is quiet (`label`: the
+    layer-control row's text, key number then name)."""
     import re
 
     ctl = frame.locator(".leaflet-control-layers")
     if "leaflet-control-layers-expanded" not in (ctl.get_attribute("class") or ""):
         ctl.hover()
     row = frame.locator(".leaflet-control-layers-overlays label").filter(
-        has_text=re.compile(r"^\s*" + re.escape(label) + r"(\s|$)"))
+        has_text=re.compile(r"^\s*" + re.escape(label) + r"[（( ]"))
     box = row.locator("input[type=checkbox]")
+    before = frame.evaluate(GLYPHS_JS)
     on, off, handler = [], [], []
     for _ in range(cycles):
-        for target, out in ((base + added, on), (base, off)):
-            box.evaluate(TOGGLE_ARM % {"painted": PAINTED_JS.strip()}, target)
+        for target, out in ((before + added, on), (before, off)):
+            box.evaluate(TOGGLE_ARM % {"painted": GLYPHS_JS}, target)
             box.click()
             frame.wait_for_function("() => window.__gdToggle !== null", timeout=15_000)
             r = frame.evaluate("() => window.__gdToggle")
             if r["ms"] is None:
-                raise RuntimeError(f"toggle never reached {target} polygons (stuck at {r['n']})")
+                raise RuntimeError(f"toggle never reached {target} glyphs (stuck at {r['n']})")
             out.append(r["ms"])
             handler.append(r["handler_ms"])
             # let any rerun the toggle causes finish before the next click
             page.wait_for_timeout(150)
             activity.wait_quiet(page, quiet=quiet / 2, timeout=30)
-            if frame.evaluate(PAINTED_JS) != target:
+            if frame.evaluate(GLYPHS_JS) != target:
                 raise RuntimeError("the layer did not stay as toggled after the app's rerun")
     return {"on_ms": on, "off_ms": off, "handler_ms": handler,
             "median_on_ms": statistics.median(on), "median_off_ms": statistics.median(off),

@@ -77,12 +77,12 @@ APPS = {
 
 # server-time scenario -> (app, widget changes for bench.server_time)
 SCENARIOS = {
-    "project/clusters": ("project", ['clusters=[]|["automotive"]']),
+    "project/clusters": ("project", ["cl_automotive=true|false"]),
     "project/basis": ("project", ['basis="all"|"explicit"']),
     "project/lang": ("project", ['lang="en"|"zh"']),
     "naive/basis": ("naive", ['basis="all"|"explicit"']),
     "floor/rerun": ("floor", []),
-    "county/clusters": ("county", ['clusters=[]|["automotive"]']),
+    "county/clusters": ("county", ["cl_automotive=true|false"]),
     "county/basis": ("county", ['basis="all"|"explicit"']),
 }
 
@@ -92,7 +92,8 @@ TARGETS = {
     "rerun_ms": 150,  # server time of a warm rerun, map included
     "payload_above_floor_kb": 300,  # map bytes over HTTP + websocket, project - floor
     "time_to_map_ratio": 1.3,  # project / floor
-    "toggle_ms": 100,  # click on a layer checkbox -> its polygons painted
+    "ready_ratio": 1.5,  # project: map painted and all 20 cluster names on screen / floor: map painted
+    "toggle_ms": 100,  # click on a layer checkbox -> its glyphs drawn
 }
 
 
@@ -139,8 +140,13 @@ def browser_part(mode: dict) -> dict:
 
     policy = load_policy()
     rows = designation_rows(policy)
-    added = int((select(rows, "explicit", "all")["cluster_id"] == TOGGLE_CLUSTER).sum())
-    label = f"{policy.clusters[TOGGLE_CLUSTER].number}. {i18n.cluster_name(policy, TOGGLE_CLUSTER, 'zh')}"
+    from views.scene import build_scene
+    from views.state import ViewState
+
+    # A cluster switched on adds its glyphs (one per city and role) to the map.
+    added = sum(1 for g in build_scene(policy, rows, ViewState()).glyphs if g.cluster_id == TOGGLE_CLUSTER)
+    key = list(policy.clusters).index(TOGGLE_CLUSTER) + 1
+    label = f"{key}{i18n.cluster_name(policy, TOGGLE_CLUSTER, 'zh')}"
 
     out = {"loads": {}, "first_load_ms": {}}
     with ExitStack() as stack:
@@ -211,12 +217,15 @@ def _measure_app(browser, srv: StreamlitServer, name: str, mode: dict, out: dict
             time.sleep(quiet)
             out["memory"] = {"idle_mb": idle, "levels": {1: srv.rss_mb()}, "fresh_server": False}
 
-    first = load_page(browser, srv.url, want, quiet=quiet, after=after)  # fills the server's caches
+    names = 20 if name in ("project", "county") else 0  # cluster names the page shows
+    first = load_page(browser, srv.url, want, quiet=quiet, after=after, names=names)  # fills the caches
     out["first_load_ms"][name] = first.time_to_map_ms
-    loads = [load_page(browser, srv.url, want, quiet=quiet) for _ in range(mode["loads"])] or [first]
+    loads = [load_page(browser, srv.url, want, quiet=quiet, names=names) for _ in range(mode["loads"])] or [first]
     out["loads"][name] = {
         "time_to_map_ms": median([x.time_to_map_ms for x in loads]),
+        "ready_ms": median([x.ready_ms for x in loads]),
         "times_ms": [x.time_to_map_ms for x in loads],
+        "ready_times_ms": [x.ready_ms for x in loads],
         **{k: int(median([getattr(x, k) for x in loads]))
            for k in ("http_bytes", "ws_bytes", "map_http_bytes", "map_ws_bytes", "map_bytes",
                      "total_bytes", "requests", "map_messages")},
@@ -298,8 +307,10 @@ def verdicts(r: dict) -> dict:
     loads = b["loads"]
     above = (loads["project"]["map_bytes"] - loads["floor"]["map_bytes"]) / KB
     ratio = loads["project"]["time_to_map_ms"] / loads["floor"]["time_to_map_ms"]
+    ready = loads["project"].get("ready_ms", loads["project"]["time_to_map_ms"]) / loads["floor"]["time_to_map_ms"]
     toggle = b["toggle"]["median_ms"]
     return {
+        "ready_ratio": {"value": ready, "target": TARGETS["ready_ratio"], "met": ready <= TARGETS["ready_ratio"]},
         "rerun_ms": {"value": max(proj), "target": TARGETS["rerun_ms"], "met": max(proj) <= TARGETS["rerun_ms"]},
         "payload_above_floor_kb": {"value": above, "target": TARGETS["payload_above_floor_kb"],
                                    "met": above <= TARGETS["payload_above_floor_kb"]},
@@ -380,6 +391,8 @@ def report(r: dict) -> str:
              f"≤ {v['payload_above_floor_kb']['target']} KB | {ok(v['payload_above_floor_kb'])} |")
     L.append(f"| time to map, project / floor | {v['time_to_map_ratio']['value']:.2f} | "
              f"≤ {v['time_to_map_ratio']['target']} | {ok(v['time_to_map_ratio'])} |")
+    L.append(f"| map painted and all 20 cluster names on screen (project) / floor's time to map | "
+             f"{v['ready_ratio']['value']:.2f} | ≤ {v['ready_ratio']['target']} | {ok(v['ready_ratio'])} |")
     L.append(f"| time to toggle a cluster layer | {v['toggle_ms']['value']:.0f} ms | "
              f"≤ {v['toggle_ms']['target']} ms | {ok(v['toggle_ms'])} |")
     L.append("")
@@ -424,6 +437,9 @@ def report(r: dict) -> str:
     L.append(f"- map payload: project − floor = **{(p['map_bytes'] - f['map_bytes']) / KB:,.1f} KB**"
              + (f"; naive − floor = {(n['map_bytes'] - f['map_bytes']) / KB:,.1f} KB; "
                 f"naive / project = {n['map_bytes'] / p['map_bytes']:.1f}×" if n else ""))
+    if "ready_ms" in p:
+        L.append(f"- ready (map painted and all 20 cluster names on screen): project {p['ready_ms']:,.0f} ms; "
+                 f"project ready / floor time to map = **{p['ready_ms'] / f['time_to_map_ms']:.2f}**")
     L.append(f"- time to map: project / floor = **{p['time_to_map_ms'] / f['time_to_map_ms']:.2f}**"
              + (f"; project / naive = {p['time_to_map_ms'] / n['time_to_map_ms']:.2f}" if n else ""))
     L.append("- first load after the server started (cold caches): " + ", ".join(
@@ -435,13 +451,13 @@ def report(r: dict) -> str:
     t = b["toggle"]
     L.append("## 4. Time to toggle a cluster layer")
     L.append("")
-    L.append(f"Real mouse clicks on the layer-control checkbox “{t['label']}” ({t['polygons_added']} polygons), "
+    L.append(f"Real mouse clicks on the layer-control checkbox “{t['label']}” ({t['polygons_added']} glyphs), "
              "on and off alternately. Measured in the map frame: from the click event's `timeStamp` to the "
              "first animation frame with the new polygon count; the next click waits until the app's "
              "websocket is quiet.")
     L.append("")
     L.append(f"| | median | max | n |\n|---|---:|---:|---:|\n"
-             f"| on (paint {t['polygons_added']} polygons) | {t['median_on_ms']:.0f} ms | {max(t['on_ms']):.0f} ms | {len(t['on_ms'])} |\n"
+             f"| on (draw {t['polygons_added']} glyphs) | {t['median_on_ms']:.0f} ms | {max(t['on_ms']):.0f} ms | {len(t['on_ms'])} |\n"
              f"| off | {t['median_off_ms']:.0f} ms | {max(t['off_ms']):.0f} ms | {len(t['off_ms'])} |\n"
              f"| of which Leaflet's click handler | {median(t['handler_ms']):.0f} ms | {max(t['handler_ms']):.0f} ms | {len(t['handler_ms'])} |")
     L.append("")

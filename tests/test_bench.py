@@ -58,7 +58,10 @@ def test_smoke_benchmark_measures_everything(smoke):
     assert e["present"] and e["returncode"] == 0, e
     assert e["map_median_s"] > 0, e
 
-    assert set(r["verdicts"]) == {"rerun_ms", "payload_above_floor_kb", "time_to_map_ratio", "toggle_ms"}
+    assert set(r["verdicts"]) == {"rerun_ms", "payload_above_floor_kb", "time_to_map_ratio", "ready_ratio",
+                                  "toggle_ms"}
+    # the project is ready once its 20 cluster names are on screen too, never before its map
+    assert loads["project"]["ready_ms"] >= loads["project"]["time_to_map_ms"] > 0
     assert all(isinstance(v["value"], (int, float)) and v["value"] > 0 for v in r["verdicts"].values())
 
     assert "## Targets" in text and "nproc" in text and "Chromium" in text and "**Smoke run**" in text

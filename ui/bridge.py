@@ -17,7 +17,7 @@ from importlib.metadata import version
 import streamlit as st
 import streamlit_folium as sf
 
-from layers.map import base_state, build_map, state_script
+import layers.map as lmap  # looked up at call time: the county benchmark wraps build_map
 from views.i18n import t
 from views.state import ViewState
 
@@ -55,7 +55,7 @@ class MapPayload:
 @st.cache_resource(show_spinner=False, max_entries=64)
 def map_payload(base: ViewState, data_key: str, _res) -> MapPayload:
     """Render the base map once per (data, language, basis, tier, basemap)."""
-    m = build_map(_res.policy, _res.rows, _res.map_data, base)
+    m = lmap.build_map(_res.policy, _res.rows, _res.map_data, base)
     m.get_root().render()
     m.render()
     script = sf._get_map_string(m)
@@ -80,7 +80,7 @@ def show_map(state: ViewState, res) -> None:
     if problem:
         st.error(problem)
         return
-    payload = map_payload(base_state(state), res.key, res)
+    payload = map_payload(lmap.base_state(state), res.key, res)
     # A new base map (language, basis, tier or basemap changed) mounts afresh; it
     # starts where the user last left the previous one.
     ret = st.session_state.get("map") or {}
@@ -94,7 +94,7 @@ def show_map(state: ViewState, res) -> None:
         script=payload.script, header=payload.header, html=payload.html, id=payload.map_id,
         key=payload.key, height=MAP_HEIGHT, width=None, returned_objects=list(RETURNED),
         default=payload.defaults, zoom=mount["zoom"], center=mount["center"], feature_group=None,
-        return_on_hover=False, layer_control=state_script(state),
+        return_on_hover=False, layer_control=lmap.state_script(state),
         pixelated=False, css_links=list(payload.css_links), js_links=list(payload.js_links),
         on_change=_map_changed, wrap_longitude=False,
     )
