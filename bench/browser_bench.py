@@ -245,3 +245,38 @@ def memory(browser, server, url: str, want: int, levels: tuple[int, ...], settle
         for ctx, _ in contexts:
             ctx.close()
     return out
+
+
+def language_switch_times(browser, url: str, runs: int = 3, timeout: float = 30.0) -> list[float]:
+    """A fresh session switches 中文 → English: ms from the click until the English map has painted
+    (its labels in English and every city answering the pointer)."""
+    from testing.browser import map_frame
+
+    out = []
+    for _ in range(runs):
+        ctx = browser.new_context(viewport=VIEWPORT)
+        try:
+            page = ctx.new_page()
+            activity = WsActivity(page)
+            page.goto(url)
+            wait_for_map(page, 21)
+            activity.wait_quiet(page, quiet=1.0, timeout=30)
+            t0 = time.perf_counter()
+            page.get_by_text("English", exact=True).click()
+            deadline = t0 + timeout
+            while time.perf_counter() < deadline:
+                try:
+                    done = map_frame(page, timeout=5).evaluate(
+                        "() => [...document.querySelectorAll('.gd-label')].some(e => e.innerText.trim() === 'Guangzhou')"
+                        " && document.querySelectorAll('path.leaflet-interactive').length >= 21")
+                except Exception:  # the frame is being replaced
+                    done = False
+                if done:
+                    out.append((time.perf_counter() - t0) * 1000)
+                    break
+                page.wait_for_timeout(20)
+            else:
+                raise RuntimeError("the English map never painted after the language switch")
+        finally:
+            ctx.close()
+    return out

@@ -34,7 +34,7 @@ from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
 
-from bench.browser_bench import load_page, memory, toggle_on_page, toggle_times
+from bench.browser_bench import language_switch_times, load_page, memory, toggle_on_page, toggle_times
 from testing.browser import StreamlitServer, chromium_version, launch_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -233,6 +233,8 @@ def _measure_app(browser, srv: StreamlitServer, name: str, mode: dict, out: dict
     }
     if name != "project" or after is not None:
         return
+    log("browser: language switch")
+    out["lang_switch_ms"] = language_switch_times(browser, srv.url, runs=max(3, mode["loads"] // 2))
     log("browser: toggle")
     out["toggle"] = toggle_times(browser, srv.url, label, want, added, mode["toggle_cycles"], quiet=quiet)
     out["toggle"].update(label=label, polygons_added=added)
@@ -451,6 +453,10 @@ def report(r: dict) -> str:
     t = b["toggle"]
     L.append("## 4. Time to toggle a cluster layer")
     L.append("")
+    if b.get("lang_switch_ms"):
+        ls = b["lang_switch_ms"]
+        L.append(f"Language switch (a fresh session clicks English; until the English map has painted): median "
+                 f"{median(ls):,.0f} ms, all runs {', '.join(f'{x:,.0f}' for x in ls)} ms.\n")
     L.append(f"Real mouse clicks on the layer-control checkbox “{t['label']}” ({t['polygons_added']} glyphs), "
              "on and off alternately. Measured in the map frame: from the click event's `timeStamp` to the "
              "first animation frame with the new polygon count; the next click waits until the app's "
