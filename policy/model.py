@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from ingest.cities import CityMatcher
 from policy.text import find_quote, read_document
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -114,9 +115,14 @@ class Policy:
                 out[key] = c
         return out
 
+    @cached_property
+    def city_matcher(self) -> CityMatcher:
+        return CityMatcher(self.cities.values())
+
     def find_city(self, name: str) -> City | None:
-        name = name.strip()
-        return self.city_by_name.get(name) or self.city_by_name.get(name.lower())
+        """A city by short, full Chinese or English name or adcode, as a user may
+        write it: 廣州, ４４０１００ and 440100.0 all find 广州."""
+        return self.city_matcher.exact(name)
 
     def find_zone(self, name: str) -> Zone | None:
         key = name.strip().lower()
