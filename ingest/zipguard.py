@@ -15,7 +15,12 @@ import re
 import stat
 import zipfile
 
-from ingest.caps import ZIP_MAX_MEMBERS, ZIP_MAX_RATIO, ZIP_MAX_UNZIPPED, ZIP_RATIO_MIN_BYTES
+from ingest.caps import (
+    ZIP_MAX_MEMBERS,
+    ZIP_MAX_RATIO,
+    ZIP_MAX_UNZIPPED,
+    ZIP_RATIO_MIN_BYTES,
+)
 from ingest.text import clip
 
 SUPPORTED_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}

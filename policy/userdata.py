@@ -37,7 +37,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
-from ingest.caps import DES_MAX_BYTES as MAX_BYTES, DES_MAX_ROWS as MAX_ROWS
+from ingest.caps import DES_MAX_BYTES as MAX_BYTES
+from ingest.caps import DES_MAX_ROWS as MAX_ROWS
 from ingest.report import Problem, Report
 from ingest.text import show as _show
 from policy.model import Policy

@@ -12,7 +12,6 @@ import csv
 import datetime as _dt
 import io
 import math
-import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -20,7 +19,9 @@ import yaml
 
 from ingest.caps import CELL_MAX, DES_MAX_COLUMNS, XLSX_EXPANSION, XLSX_MAX_MEMBERS
 from ingest.report import Report
-from ingest.text import bad_character, decode, safe_str as _str, show as _show, strip_formula_guard
+from ingest.text import bad_character, decode, strip_formula_guard
+from ingest.text import safe_str as _str
+from ingest.text import show as _show
 from ingest.zipguard import ZipRefused, check_zip
 from policy.model import Policy
 from policy.tables import DESIGNATION_FIELDS
