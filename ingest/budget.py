@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 from ingest.caps import BUDGET_MEMORY, BUDGET_SECONDS
 
-PRELOAD = ["ingest.judge", "policy.userdata", "geo.userboundaries", "openpyxl", "yaml"]
+PRELOAD = ["__main__", "ingest.judge", "policy.userdata", "geo.userboundaries", "openpyxl", "yaml"]
 MAX_PARALLEL = max(1, min(4, (os.cpu_count() or 2)))
 
 _slots = threading.BoundedSemaphore(MAX_PARALLEL)

@@ -132,15 +132,24 @@ class Policy:
         return None
 
 
+def _restore(path: Path) -> str:
+    """How to get a bundled file back, with the path git knows it by."""
+    try:
+        rel = path.resolve().relative_to(DATA_DIR.parent)
+    except ValueError:
+        return "restore it from the project's repository"
+    return f"restore it from the project's repository (git checkout -- {rel.as_posix()})"
+
+
 def _read_yaml(path: Path) -> dict:
     try:
         with path.open(encoding="utf-8") as fh:
             data = yaml.safe_load(fh)
     except FileNotFoundError:
-        raise PolicyDataError(f"{path}: file is missing; restore it from the repository") from None
+        raise PolicyDataError(f"{path}: file is missing; {_restore(path)}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise PolicyDataError(
-            f"{path}: not valid UTF-8 YAML ({exc}); restore it from version control") from None
+            f"{path}: not valid UTF-8 YAML ({' '.join(str(exc).split())}); {_restore(path)}") from None
     if not isinstance(data, dict):
         raise PolicyDataError(f"{path}: expected a YAML mapping at the top level")
     return data
@@ -151,7 +160,7 @@ def _read_cities(path: Path) -> list[dict[str, str]]:
         with path.open(encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))
     except FileNotFoundError:
-        raise PolicyDataError(f"{path}: file is missing; restore it from the repository") from None
+        raise PolicyDataError(f"{path}: file is missing; {_restore(path)}") from None
     need = {"adcode", "name_zh", "full_name_zh", "name_en"}
     if not rows or not need <= set(rows[0]):
         raise PolicyDataError(f"{path}: expected columns {sorted(need)}")
@@ -174,7 +183,7 @@ def load_policy(data_dir: Path | str | None = None) -> Policy:
     try:
         document = read_document(data_dir / DOCUMENT)
     except FileNotFoundError:
-        raise PolicyDataError(f"{data_dir / DOCUMENT}: policy text is missing") from None
+        raise PolicyDataError(f"{data_dir / DOCUMENT}: policy text is missing; {_restore(data_dir / DOCUMENT)}") from None
 
     city_rows = _read_cities(data_dir / "cities.csv")
     by_name = {r["name_zh"]: r["adcode"] for r in city_rows}

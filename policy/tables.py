@@ -9,6 +9,7 @@ import json
 
 import pandas as pd
 
+from ingest.text import neutralise_formula
 from policy.coverage import city_coverage, designation_rows, zone_coverage
 from policy.model import Policy
 
@@ -44,11 +45,14 @@ def table(kind: str, policy: Policy, rows: pd.DataFrame | None = None, basis: st
 
 
 def write_csv(recs: list[dict], fields: list[str], out) -> None:
+    """CSV of `recs`. A text cell a spreadsheet would run as a formula (starting with
+    = + - @ tab or CR) gets a leading ' (OWASP CSV injection); the designations
+    loader removes it again, so an export loads back unchanged."""
     writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for r in recs:
         # Lists become ';'-joined in CSV so each row stays one flat record.
-        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in r.items()})
+        writer.writerow({k: neutralise_formula(";".join(v) if isinstance(v, list) else v) for k, v in r.items()})
 
 
 def write_json(recs: list[dict], fields: list[str], out) -> None:
