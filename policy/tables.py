@@ -51,8 +51,18 @@ def write_csv(recs: list[dict], fields: list[str], out) -> None:
     writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for r in recs:
-        # Lists become ';'-joined in CSV so each row stays one flat record.
-        writer.writerow({k: neutralise_formula(";".join(v) if isinstance(v, list) else v) for k, v in r.items()})
+        writer.writerow({k: _cell(v) for k, v in r.items()})
+
+
+def _cell(value):
+    # Lists become ';'-joined in CSV so each row stays one flat record.
+    if isinstance(value, list):
+        value = ";".join(value)
+    if isinstance(value, str) and "\r" in value:
+        # csv quotes only the line terminator's characters ("\n"): a bare CR would
+        # split the row in a reader. The designations loader reads CR as LF too.
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return neutralise_formula(value)
 
 
 def write_json(recs: list[dict], fields: list[str], out) -> None:
