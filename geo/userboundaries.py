@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 import geopandas as gpd
+from pyproj import CRS
 
 from geo.upload_common import GUANGDONG_BOUNDS, _mb, _Reject
 from geo.upload_geometry import _process
@@ -32,6 +33,8 @@ from geo.upload_read import (
 from ingest.caps import (
     BND_MAX_BYTES,
     BND_MAX_FEATURES,
+    BND_MAX_VERTICES_FEATURE,
+    BND_MAX_VERTICES_TOTAL,
     ZIP_MAX_MEMBERS,
     ZIP_MAX_UNZIPPED,
 )
@@ -80,6 +83,8 @@ def load_user_boundaries(
     max_zip_members: int = ZIP_MAX_MEMBERS,
     max_unzipped_bytes: int = ZIP_MAX_UNZIPPED,
     max_features: int = BND_MAX_FEATURES,
+    max_vertices_feature: int = BND_MAX_VERTICES_FEATURE,
+    max_vertices_total: int = BND_MAX_VERTICES_TOTAL,
 ) -> UserBoundaries:
     """Read a user's boundary file and fit it to the 21 cities of ``policy``.
 
@@ -91,7 +96,8 @@ def load_user_boundaries(
     """
     out = UserBoundaries(cities=None, level=None)
     try:
-        _load(out, data, filename, policy, max_bytes, max_zip_members, max_unzipped_bytes, max_features)
+        _load(out, data, filename, policy, max_bytes, max_zip_members, max_unzipped_bytes, max_features,
+              max_vertices_feature, max_vertices_total)
     except _Reject as exc:
         out.problems.append(str(exc))
     except MemoryError:
@@ -103,7 +109,8 @@ def load_user_boundaries(
     return out
 
 
-def _load(out, data, filename, policy, max_bytes, max_zip_members, max_unzipped_bytes, max_features):
+def _load(out, data, filename, policy, max_bytes, max_zip_members, max_unzipped_bytes, max_features,
+          max_vertices_feature, max_vertices_total):
     if isinstance(data, (bytearray, memoryview)):
         data = bytes(data)
     if not isinstance(data, bytes):
@@ -150,10 +157,25 @@ def _load(out, data, filename, policy, max_bytes, max_zip_members, max_unzipped_
             path = _safe_join(root, "upload.geojson")
             path.write_bytes(data)
             expected = {"GeoJSON"}
-        gdf = _read(path, ACCEPTED_EXTENSIONS[ext], expected, encoding, max_features)
+        try:
+            gdf = _read(path, ACCEPTED_EXTENSIONS[ext], expected, encoding, max_features)
+        except _Reject:
+            # GDAL refuses a whole Shapefile over a bad .prj; say that, not "damaged".
+            if prj is not None and not _parses_as_crs(prj):
+                raise _Reject(unreadable_prj(prj)) from None
+            raise
     if prj is not None and gdf.crs is None:
         raise _Reject(unreadable_prj(prj))
 
-    _process(out, gdf, policy, geojson_crs_declared)
+    _process(out, gdf, policy, geojson_crs_declared, max_vertices_feature=max_vertices_feature,
+             max_vertices_total=max_vertices_total)
+
+
+def _parses_as_crs(text: str) -> bool:
+    try:
+        CRS.from_user_input(text)
+    except Exception:  # pyproj raises CRSError, or others for odd input
+        return False
+    return True
 
 
