@@ -6,10 +6,9 @@ from __future__ import annotations
 
 # ---- designations (CSV, XLSX, YAML)
 DES_MAX_BYTES = 2_000_000
-DES_MAX_ROWS = 5_000
+DES_MAX_ROWS = 5_000  # data rows; nested YAML: (designation, city) pairs
 DES_MAX_COLUMNS = 256  # cells in one row, header included; the schema has 11
 DES_MAX_CLUSTERS = 200  # distinct cluster ids in one file (the document has 20)
-DES_MAX_DESIGNATIONS = 5_000  # (designation, city) rows, nested YAML expanded
 DES_MAX_TEXT = 4_000_000  # characters in all cells together
 # Characters per cell, per schema column. The longest clause of the built-in
 # document is about 300 characters; a quote may be a whole paragraph.

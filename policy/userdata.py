@@ -39,6 +39,7 @@ from pathlib import PurePath
 
 from ingest.caps import DES_MAX_BYTES as MAX_BYTES
 from ingest.caps import DES_MAX_ROWS as MAX_ROWS
+from ingest.caps import DES_MAX_TEXT
 from ingest.report import Problem, Report
 from ingest.text import show as _show
 from policy.model import Policy
@@ -107,6 +108,10 @@ def load_designations(data: bytes, filename: str, base: Policy, mode: str = "rep
     else:
         rows = _read_yaml(data, rep, max_rows, base)
     if rows is None:
+        return UserDesignations(None, rep.problems(), rep.notes)
+    text = sum(len(v) for r in rows for v in (*r.values.values(), *r.other.values()) if isinstance(v, str))
+    if text > DES_MAX_TEXT:
+        rep.add(None, None, f"the file holds {text:,} characters of text; the limit is {DES_MAX_TEXT:,}")
         return UserDesignations(None, rep.problems(), rep.notes)
     if not rows and not rep.failed:
         rep.add(None, None, "the file has no data rows")

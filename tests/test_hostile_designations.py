@@ -232,3 +232,13 @@ def test_tab_and_cr_cells_are_neutralised():
     cells = [c for r in csv.reader(io.StringIO(buf.getvalue())) for c in r]
     # CR becomes LF (as the loader reads it); the cell still cannot run
     assert cells[5:] == ["'\t=1+2", "\n=3", "plain", "5", "'=x;y"]
+
+
+def test_total_text_cap(policy, monkeypatch):
+    import policy.userdata as ud
+
+    monkeypatch.setattr(ud, "DES_MAX_TEXT", 1000)
+    rows = [row(quote="字" * 300, city_zh=c) for c in ("广州", "深圳", "珠海")]
+    res = load_designations(csv_of(rows), "t.csv", policy)
+    assert res.policy is None and "characters of text; the limit is 1,000" in str(res.problems[0])
+    assert load_designations(csv_of(rows[:2]), "t.csv", policy).policy is not None
