@@ -52,5 +52,5 @@ MAX_PROBLEMS = 200  # listed; the rest are counted ("and N more")
 SHOW_CHARS = 40  # a user value quoted in a message
 
 # ---- the judging budget (per upload, in a worker process)
-BUDGET_SECONDS = 60.0
+BUDGET_SECONDS = 30.0
 BUDGET_MEMORY = 1_500_000_000  # bytes of address space above the worker's start
