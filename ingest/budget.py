@@ -1,44 +1,57 @@
 """Run one function in a worker process with a wall-clock and a memory limit.
 
-Why a fresh process per job from a 'forkserver' context, not a
-ProcessPoolExecutor: a job over its time budget must be stopped, and the only
-sure way to stop a C extension stuck in GEOS, GDAL or SQLite is to kill its
-process. Killing a pool's worker breaks the whole pool (BrokenProcessPool) for
-every other session; a process of our own can simply be killed. 'fork' is
-unsafe here: the app calls this from Streamlit's script threads, and a forked
-child would inherit locks held by other threads. 'spawn' would import
-geopandas again for every upload (seconds); the fork server imports the
-loaders once (`PRELOAD`) and forks a clean, single-threaded child from that
-warm state in milliseconds.
+Why not `multiprocessing` (Pool, ProcessPoolExecutor, or a 'spawn'/'forkserver'
+Process): every such child first re-imports the parent's `__main__`, and under
+`streamlit run` that is the app script itself, so each upload would run the
+whole app again in the child. 'fork' from the server is unsafe: the app calls
+this from Streamlit's script threads, and a forked child would inherit locks
+held by other threads. A pool would also not help: a job over its time budget
+must be killed (a C extension stuck in GEOS, GDAL or SQLite cannot be
+interrupted), and killing a pool's worker breaks the pool for every session.
 
-In the child, RLIMIT_AS caps the address space at its starting size plus the
-memory budget (an allocation beyond it fails with MemoryError or kills the
-child, both reported as over budget), and RLIMIT_CPU is a backstop should the
-parent die. The parent only waits on a pipe, which releases the GIL, so the
-server's other threads (other sessions, /_stcore/health) keep running.
-A semaphore bounds how many judges run at once, so a burst of uploads cannot
-take every core.
+So this module keeps a small fork server of its own: one single-threaded
+helper process (`python -m ingest.budget`, started on first use) imports the
+loaders once (`PRELOAD`) and forks a fresh child per job, from that clean
+state, in milliseconds. The parent talks to the child over a Unix socket: it
+sends the pickled job and waits for the pickled result with a timeout. Over
+time, the parent kills the child. In the child, RLIMIT_AS caps the address
+space at its starting size plus the memory budget (an allocation beyond it
+fails with MemoryError, reported as over budget) and RLIMIT_CPU is a backstop.
+Waiting on a socket releases the GIL, so the server's other threads (other
+sessions, /_stcore/health) keep running; a semaphore bounds how many judges
+run at once, so a burst of uploads cannot take every core. The helper exits
+when the parent does (it watches its stdin pipe).
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
+import pickle
 import resource
+import select
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 from ingest.caps import BUDGET_MEMORY, BUDGET_SECONDS
 
-PRELOAD = ["__main__", "ingest.judge", "policy.userdata", "geo.userboundaries", "openpyxl", "yaml"]
-MAX_PARALLEL = max(1, min(4, (os.cpu_count() or 2)))
+PRELOAD = ("ingest.judge", "policy.userdata", "geo.userboundaries", "openpyxl", "yaml")
+MAX_PARALLEL = max(1, min(4, os.cpu_count() or 2))
+_ROOT = Path(__file__).resolve().parent.parent
+_HEADER = struct.Struct("!Q")
 
 _slots = threading.BoundedSemaphore(MAX_PARALLEL)
-_ctx_lock = threading.Lock()
-_ctx = None
+_server_lock = threading.Lock()
+_server: tuple[subprocess.Popen, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,17 +66,30 @@ class Outcome:
     detail: str = ""
 
 
-def _context():
-    global _ctx
-    with _ctx_lock:
-        if _ctx is None:
-            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-            ctx = multiprocessing.get_context(method)
-            if method == "forkserver":
-                ctx.set_forkserver_preload(PRELOAD)
-            _ctx = ctx
-        return _ctx
+# ---------------------------------------------------------------- framing
 
+def _send(sock: socket.socket, obj) -> None:
+    body = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    sock.sendall(_HEADER.pack(len(body)) + body)
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    parts, left = [], n
+    while left:
+        chunk = sock.recv(min(left, 1 << 20))
+        if not chunk:
+            raise EOFError("connection closed")
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
+def _recv(sock: socket.socket):
+    (n,) = _HEADER.unpack(_recv_exact(sock, _HEADER.size))
+    return pickle.loads(_recv_exact(sock, n))
+
+
+# ---------------------------------------------------------------- helper process side
 
 def _address_space() -> int:
     try:
@@ -73,61 +99,141 @@ def _address_space() -> int:
         return 0
 
 
-def _child(conn, fn: Callable, args: tuple, kwargs: dict, memory: int, seconds: float) -> None:
+def _run_job(conn: socket.socket) -> None:
+    conn.sendall(struct.pack("!i", os.getpid()))
+    fn, args, kwargs, memory, seconds = _recv(conn)
+    if memory:
+        limit = _address_space() + memory
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    cpu = math.ceil(seconds) + 2
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     try:
-        if memory:
-            limit = _address_space() + memory
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        cpu = math.ceil(seconds) + 2
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        try:
-            result = ("ok", fn(*args, **kwargs))
-        except MemoryError:
-            result = ("memory", None)
-        conn.send(result)
+        result = ("ok", fn(*args, **kwargs))
     except MemoryError:
+        result = ("memory", None)
+    except Exception as exc:  # a bug in the job: report it rather than die silently
+        result = ("crash", f"{type(exc).__name__}: {exc}"[:300])
+    try:
+        _send(conn, result)
+    except MemoryError:
+        _send(conn, ("memory", None))
+
+
+def serve(path: str) -> None:
+    """The helper's loop: preload, then fork one child per connection."""
+    for name in PRELOAD:
         try:
-            conn.send(("memory", None))
-        except Exception:  # nothing left to report with; the parent sees the pipe close
+            __import__(name)
+        except ImportError:
             pass
-    finally:
-        conn.close()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(16)
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
+    while True:
+        ready, _, _ = select.select([listener, sys.stdin], [], [])
+        if sys.stdin in ready and not os.read(sys.stdin.fileno(), 4096):
+            break  # the parent is gone
+        if listener in ready:
+            conn, _ = listener.accept()
+            pid = os.fork()
+            if pid == 0:
+                code = 0
+                try:
+                    listener.close()
+                    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                    _run_job(conn)
+                except BaseException:
+                    code = 1
+                finally:
+                    os._exit(code)
+            conn.close()
+    listener.close()
+
+
+# ---------------------------------------------------------------- parent side
+
+def _start_server() -> tuple[subprocess.Popen, str]:
+    folder = tempfile.mkdtemp(prefix="gd-judge-")  # mode 0700: the socket is ours alone
+    path = os.path.join(folder, "judge.sock")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(_ROOT)] + [p for p in sys.path if p and os.path.isdir(p)])
+    env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = "1"  # no thread pools to fork
+    proc = subprocess.Popen([sys.executable, "-m", "ingest.budget", path], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, cwd=str(_ROOT), env=env, close_fds=True)
+    line = proc.stdout.readline()
+    if line.strip() != b"ready":
+        proc.kill()
+        raise OSError("the upload judge could not start")
+    return proc, path
+
+
+def _server_path(restart: bool = False) -> str:
+    global _server
+    with _server_lock:
+        if restart or _server is None or _server[0].poll() is not None:
+            if _server is not None and _server[0].poll() is None:
+                _server[0].kill()
+            _server = _start_server()
+        return _server[1]
+
+
+def _connect(deadline: float) -> socket.socket:
+    for attempt in (0, 1):
+        path = _server_path(restart=attempt == 1)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(max(deadline - time.monotonic(), 0.001))
+        try:
+            sock.connect(path)
+            return sock
+        except OSError:
+            sock.close()
+            if attempt:
+                raise
+    raise OSError("unreachable")
 
 
 def run_limited(fn: Callable, *args, seconds: float = BUDGET_SECONDS, memory: int = BUDGET_MEMORY,
                 **kwargs) -> Outcome:
-    """fn(*args, **kwargs) in a worker; fn, its arguments and its result must be picklable
-    (fn a module-level function). Never raises for what happens in the worker."""
+    """fn(*args, **kwargs) in a fresh worker; fn (a module-level function), its
+    arguments and its result must be picklable. Never raises for what happens in
+    the worker."""
     start = time.monotonic()
+    deadline = start + seconds
     if not _slots.acquire(timeout=seconds):
         return Outcome("busy", seconds=time.monotonic() - start)
+    pid = None
     try:
-        ctx = _context()
-        parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(child, fn, args, kwargs, memory, seconds), daemon=True)
-        proc.start()
-        child.close()
         try:
-            left = seconds - (time.monotonic() - start)
-            if parent.poll(max(left, 0.0)):
-                try:
-                    status, value = parent.recv()
-                except (EOFError, OSError):
-                    proc.join(2)
-                    code = proc.exitcode
-                    # A child refused memory by RLIMIT_AS may die in C code (abort,
-                    # SIGSEGV) instead of raising MemoryError; SIGXCPU is the CPU backstop.
-                    if code is not None and code < 0 and -code in (6, 9, 11):
-                        return Outcome("memory", seconds=time.monotonic() - start, detail=f"signal {-code}")
-                    if code is not None and -code == 24:
-                        return Outcome("time", seconds=time.monotonic() - start)
-                    return Outcome("crash", seconds=time.monotonic() - start, detail=f"exit code {code}")
-                return Outcome(status, value if status == "ok" else None, time.monotonic() - start)
-            return Outcome("time", seconds=time.monotonic() - start)
-        finally:
-            parent.close()
-            if proc.is_alive():
-                proc.kill()
-            proc.join(5)
+            sock = _connect(deadline)
+        except OSError as exc:
+            return Outcome("crash", seconds=time.monotonic() - start, detail=f"no worker: {exc}")
+        with sock:
+            try:
+                sock.settimeout(max(deadline - time.monotonic(), 0.001))
+                (pid,) = struct.unpack("!i", _recv_exact(sock, 4))
+                _send(sock, (fn, args, kwargs, memory, seconds))
+                sock.settimeout(max(deadline - time.monotonic(), 0.001))
+                status, value = _recv(sock)
+            except socket.timeout:
+                return Outcome("time", seconds=time.monotonic() - start)
+            except (EOFError, OSError, pickle.UnpicklingError) as exc:
+                return Outcome("crash", seconds=time.monotonic() - start, detail=f"the worker stopped ({exc})")
+            pid = None  # finished: nothing to kill
+        took = time.monotonic() - start
+        if status == "ok":
+            return Outcome("ok", value, took)
+        return Outcome(status, seconds=took, detail=value or "")
     finally:
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         _slots.release()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])

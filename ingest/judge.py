@@ -53,8 +53,9 @@ def refusal(outcome: Outcome, seconds: float, memory: int) -> str:
     if outcome.status == "busy":
         return ("服务器正忙于检查其他上传的文件，请稍后再试。 "
                 "The server is busy checking other uploads; try again in a moment.")
-    return (f"检查文件的进程意外终止（{outcome.detail}），文件已拒绝。 "
-            f"The process checking the file stopped unexpectedly ({outcome.detail}); the file was refused.")
+    detail = clip(outcome.detail, 120)
+    return (f"检查文件的进程意外终止（{detail}），文件已拒绝。 "
+            f"The process checking the file stopped unexpectedly ({detail}); the file was refused.")
 
 
 def judge_designations(data: bytes, name: str, base, mode: str = "replace", *,
