@@ -38,6 +38,7 @@ from ingest.caps import (
     ZIP_MAX_MEMBERS,
     ZIP_MAX_UNZIPPED,
 )
+from ingest.report import Report
 from ingest.text import clip as _clip
 
 __all__ = [
@@ -104,6 +105,11 @@ def load_user_boundaries(
         out.problems.append("the file is too complex to process; simplify it and try again")
     except Exception as exc:  # last resort: user input must never crash the caller
         out.problems.append(f"the file could not be processed ({type(exc).__name__}: {_clip(str(exc), 200)})")
+    # The toolkit's one report: each problem once, the list capped with "and N more".
+    rep = Report()
+    for p in out.problems:
+        rep.add(None, None, p)
+    out.problems = rep.messages()
     if out.problems:
         out.cities = None
     return out
