@@ -16,7 +16,9 @@ default) or are added to them (beside).
 Output goes to stdout as UTF-8. A bad argument prints one line naming the bad
 value and the accepted ones and exits with status 2; so does an unreadable
 --designations file, and an invalid one prints one line per problem
-(PATH:row N:column: message) and exits with status 2.
+(PATH:row N:column: message) and exits with status 2. An output error
+(unwritable --out, missing directory, closed or full stdout) prints one line and
+exits with status 1; so does a missing or damaged bundled data file.
 """
 
 from __future__ import annotations
