@@ -16,7 +16,8 @@ state, in milliseconds. The parent talks to the child over a Unix socket: it
 sends the pickled job and waits for the pickled result with a timeout. Over
 time, the parent kills the child. In the child, RLIMIT_AS caps the address
 space at its starting size plus the memory budget (an allocation beyond it
-fails with MemoryError, reported as over budget) and RLIMIT_CPU is a backstop.
+fails with MemoryError, reported as over budget), RLIMIT_CPU is a backstop,
+and the child runs at a lower priority (nice 10).
 Waiting on a socket releases the GIL, so the server's other threads (other
 sessions, /_stcore/health) keep running; a semaphore bounds how many judges
 run at once, so a burst of uploads cannot take every core. The helper exits
@@ -107,6 +108,12 @@ def _run_job(conn: socket.socket) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     cpu = math.ceil(seconds) + 2
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    # Lower priority: on a busy machine the server's own threads (other sessions,
+    # health checks) get the cores first.
+    try:
+        os.nice(10)
+    except OSError:
+        pass
     try:
         result = ("ok", fn(*args, **kwargs))
     except MemoryError:
