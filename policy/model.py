@@ -183,7 +183,8 @@ def load_policy(data_dir: Path | str | None = None) -> Policy:
     try:
         document = read_document(data_dir / DOCUMENT)
     except FileNotFoundError:
-        raise PolicyDataError(f"{data_dir / DOCUMENT}: policy text is missing; {_restore(data_dir / DOCUMENT)}") from None
+        path = data_dir / DOCUMENT
+        raise PolicyDataError(f"{path}: policy text is missing; {_restore(path)}") from None
 
     city_rows = _read_cities(data_dir / "cities.csv")
     by_name = {r["name_zh"]: r["adcode"] for r in city_rows}
