@@ -244,3 +244,25 @@ def test_total_text_cap(policy, monkeypatch):
     res = load_designations(csv_of(rows), "t.csv", policy)
     assert res.policy is None and "characters of text; the limit is 1,000" in str(res.problems[0])
     assert load_designations(csv_of(rows[:2]), "t.csv", policy).policy is not None
+
+
+@pytest.mark.parametrize("size, expect", [(3_000_000, "3,000,000 characters; the limit for this column is 2,000"),
+                                          (5_000_000, "characters of text; the limit is 4,000,000"),
+                                          (40_000_000, "looks like a zip bomb")])
+def test_hand_made_xlsx_with_a_huge_string(policy, size, expect):
+    # openpyxl caps a cell at 32,767 characters when writing; an attacker edits the XML
+    src = zipfile.ZipFile(io.BytesIO(xlsx_of([row(quote="PLACEHOLDER")])))
+    out = io.BytesIO()
+    replaced = 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            replaced += body.count(b"PLACEHOLDER")
+            dst.writestr(info, body.replace(b"PLACEHOLDER", b"x" * size))
+    assert replaced == 1
+    data = out.getvalue()
+    assert len(data) < 200_000
+    t = time.perf_counter()
+    res = load_designations(data, "big.xlsx", policy)
+    assert time.perf_counter() - t < 5
+    assert res.policy is None and expect in " ".join(map(str, res.problems))
