@@ -100,14 +100,20 @@ def _address_space() -> int:
         return 0
 
 
+def _limit(kind: int, value: int) -> None:
+    """Lower a resource limit, never above the hard limit the system already sets."""
+    _, hard = resource.getrlimit(kind)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    resource.setrlimit(kind, (value, hard))
+
+
 def _run_job(conn: socket.socket) -> None:
     conn.sendall(struct.pack("!i", os.getpid()))
     fn, args, kwargs, memory, seconds = _recv(conn)
     if memory:
-        limit = _address_space() + memory
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    cpu = math.ceil(seconds) + 2
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        _limit(resource.RLIMIT_AS, _address_space() + memory)
+    _limit(resource.RLIMIT_CPU, math.ceil(seconds) + 2)
     # Lower priority: on a busy machine the server's own threads (other sessions,
     # health checks) get the cores first.
     try:
