@@ -140,11 +140,24 @@ def serve(path: str) -> None:
         except ImportError:
             pass
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # clean up on a polite stop too
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(16)
     sys.stdout.write("ready\n")
     sys.stdout.flush()
+    try:
+        _accept_loop(listener)
+    finally:
+        listener.close()
+        try:  # the socket, then its private folder
+            os.unlink(path)
+            os.rmdir(os.path.dirname(path))
+        except OSError:
+            pass
+
+
+def _accept_loop(listener: socket.socket) -> None:
     while True:
         ready, _, _ = select.select([listener, sys.stdin], [], [])
         if sys.stdin in ready and not os.read(sys.stdin.fileno(), 4096):
@@ -157,13 +170,13 @@ def serve(path: str) -> None:
                 try:
                     listener.close()
                     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
                     _run_job(conn)
                 except BaseException:
                     code = 1
                 finally:
                     os._exit(code)
             conn.close()
-    listener.close()
 
 
 # ---------------------------------------------------------------- parent side
