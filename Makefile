@@ -1,7 +1,8 @@
 # Two commands on a fresh Debian/Ubuntu machine with Python 3.11+:
-#   make run   — create .venv, install requirements, start the app
+#   make run   — create .venv, install requirements, start the app (production settings)
 #   make test  — create .venv, install everything the tests need (incl. Chromium), lint, run all tests
 # While working:
+#   make dev       — the app with the file watcher on, for editing
 #   make test-fast — the tests that need no browser and take under ~5 s each (about a minute)
 #   make lint      — ruff check . (configured in pyproject.toml)
 PYTHON ?= python3
@@ -10,7 +11,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-dev browser run test test-fast lint cli
+.PHONY: setup setup-dev browser run dev test test-fast lint cli
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +36,12 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx-light >/dev/null; }
 
+# Production: no file watcher scanning the tree, no re-run when a file is saved.
 run: setup
+	$(PY) -m streamlit run app.py --server.fileWatcherType none --server.runOnSave false
+
+# Development: Streamlit's defaults (watch the sources, offer to re-run on save).
+dev: setup
 	$(PY) -m streamlit run app.py
 
 # Lint and every test; both run even if the other fails, and either failing fails the target.

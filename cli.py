@@ -20,7 +20,9 @@ default) or are added to them (beside).
 Output goes to stdout as UTF-8. A bad argument prints one line naming the bad
 value and the accepted ones and exits with status 2; so does an unreadable
 --designations file, and an invalid one prints one line per problem
-(PATH:row N:column: message) and exits with status 2.
+(PATH:row N:column: message) and exits with status 2. An output error
+(unwritable --out, missing directory, closed or full stdout) prints one line and
+exits with status 1; so does a missing or damaged bundled data file.
 """
 
 from __future__ import annotations
@@ -280,6 +282,11 @@ def run_export(policy, args, out) -> None:
             out.write(f"wrote {len(paths)} maps to {args.out}\n")
     except (BoundaryDataError, FontError) as exc:
         raise PolicyDataError(str(exc)) from None
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        # Name what the user gave, not the temporary file the map was drawn into.
+        raise OSError(exc.errno, exc.strerror or str(exc), args.out) from None
 
 
 def read_designations(path: str) -> bytes:
@@ -361,29 +368,68 @@ def write_compare(policy, result, table, fmt: str, out) -> None:
         out.write(f"only B 仅B ({len(result['only_b'])}): {names(result['only_b'])}\n")
 
 
+def _say(line: str) -> None:
+    """One line on stderr, if there still is one."""
+    try:
+        if sys.stderr is not None:
+            print(line, file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    # Whatever is left in the buffer could not be written; point the descriptor at
+    # /dev/null so the interpreter's final flush does not print a traceback.
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    except OSError:
+        pass
+
+
+def _os_error(exc: OSError) -> str:
+    where = exc.filename if exc.filename is not None else "standard output"
+    return f"cli.py: error: cannot write {where}: {exc.strerror or exc}"
+
+
 def main(argv: list[str] | None = None) -> int:
-    if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(encoding="utf-8")
+    out = sys.stdout
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        run(args, sys.stdout)
+        if out is None or getattr(out, "closed", False):
+            # `cli.py ... >&-`: Python sets sys.stdout to None.
+            _say("cli.py: error: standard output is closed; redirect it to a file or a pipe")
+            return 1
+        if hasattr(out, "reconfigure"):
+            out.reconfigure(encoding="utf-8")
+        if getattr(args, "out", None) is not None and not str(args.out).strip():
+            raise UsageError(f"cli.py {args.command}: error: --out is empty; give a "
+                             f"{'directory' if args.command == 'export-all' else 'file path such as map.png'}")
+        run(args, out)
+        out.flush()  # a full disk shows here, inside the handlers, not at exit
     except UsageError as exc:
-        print(exc, file=sys.stderr)
+        _say(str(exc))
         return 2
     except DesignationsError as exc:
         for line in exc.lines:
-            print(line, file=sys.stderr)
+            _say(line)
         return 2
-    except ValueError as exc:  # a bad place name or choice from the engine
-        print(f"cli.py: error: {exc}", file=sys.stderr)
-        return 2
+    # Before ValueError: PolicyDataError is one, but a broken bundled file is a
+    # data error (exit 1), not a usage error.
     except PolicyDataError as exc:
-        print(f"cli.py: data error: {exc}", file=sys.stderr)
+        _say(f"cli.py: data error: {exc}")
         return 1
+    except ValueError as exc:  # a bad place name or choice from the engine
+        _say(f"cli.py: error: {exc}")
+        return 2
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
+    except OSError as exc:  # unwritable --out, missing directory, full disk
+        _say(_os_error(exc))
+        if exc.filename is None:
+            _silence_stdout()
+        return 1
     return 0
 
 

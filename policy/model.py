@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from ingest.cities import CityMatcher
 from policy.text import find_quote, read_document
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -114,9 +115,14 @@ class Policy:
                 out[key] = c
         return out
 
+    @cached_property
+    def city_matcher(self) -> CityMatcher:
+        return CityMatcher(self.cities.values())
+
     def find_city(self, name: str) -> City | None:
-        name = name.strip()
-        return self.city_by_name.get(name) or self.city_by_name.get(name.lower())
+        """A city by short, full Chinese or English name or adcode, as a user may
+        write it: 廣州, ４４０１００ and 440100.0 all find 广州."""
+        return self.city_matcher.exact(name)
 
     def find_zone(self, name: str) -> Zone | None:
         key = name.strip().lower()
@@ -126,15 +132,24 @@ class Policy:
         return None
 
 
+def _restore(path: Path) -> str:
+    """How to get a bundled file back, with the path git knows it by."""
+    try:
+        rel = path.resolve().relative_to(DATA_DIR.parent)
+    except ValueError:
+        return "restore it from the project's repository"
+    return f"restore it from the project's repository (git checkout -- {rel.as_posix()})"
+
+
 def _read_yaml(path: Path) -> dict:
     try:
         with path.open(encoding="utf-8") as fh:
             data = yaml.safe_load(fh)
     except FileNotFoundError:
-        raise PolicyDataError(f"{path}: file is missing; restore it from the repository") from None
+        raise PolicyDataError(f"{path}: file is missing; {_restore(path)}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise PolicyDataError(
-            f"{path}: not valid UTF-8 YAML ({exc}); restore it from version control") from None
+            f"{path}: not valid UTF-8 YAML ({' '.join(str(exc).split())}); {_restore(path)}") from None
     if not isinstance(data, dict):
         raise PolicyDataError(f"{path}: expected a YAML mapping at the top level")
     return data
@@ -145,7 +160,7 @@ def _read_cities(path: Path) -> list[dict[str, str]]:
         with path.open(encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))
     except FileNotFoundError:
-        raise PolicyDataError(f"{path}: file is missing; restore it from the repository") from None
+        raise PolicyDataError(f"{path}: file is missing; {_restore(path)}") from None
     need = {"adcode", "name_zh", "full_name_zh", "name_en"}
     if not rows or not need <= set(rows[0]):
         raise PolicyDataError(f"{path}: expected columns {sorted(need)}")
@@ -168,7 +183,8 @@ def load_policy(data_dir: Path | str | None = None) -> Policy:
     try:
         document = read_document(data_dir / DOCUMENT)
     except FileNotFoundError:
-        raise PolicyDataError(f"{data_dir / DOCUMENT}: policy text is missing") from None
+        path = data_dir / DOCUMENT
+        raise PolicyDataError(f"{path}: policy text is missing; {_restore(path)}") from None
 
     city_rows = _read_cities(data_dir / "cities.csv")
     by_name = {r["name_zh"]: r["adcode"] for r in city_rows}

@@ -9,6 +9,7 @@ import json
 
 import pandas as pd
 
+from ingest.text import neutralise_formula
 from policy.coverage import city_coverage, designation_rows, zone_coverage
 from policy.model import Policy
 
@@ -44,11 +45,24 @@ def table(kind: str, policy: Policy, rows: pd.DataFrame | None = None, basis: st
 
 
 def write_csv(recs: list[dict], fields: list[str], out) -> None:
+    """CSV of `recs`. A text cell a spreadsheet would run as a formula (starting with
+    = + - @ tab or CR) gets a leading ' (OWASP CSV injection); the designations
+    loader removes it again, so an export loads back unchanged."""
     writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for r in recs:
-        # Lists become ';'-joined in CSV so each row stays one flat record.
-        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in r.items()})
+        writer.writerow({k: _cell(v) for k, v in r.items()})
+
+
+def _cell(value):
+    # Lists become ';'-joined in CSV so each row stays one flat record.
+    if isinstance(value, list):
+        value = ";".join(value)
+    if isinstance(value, str) and "\r" in value:
+        # csv quotes only the line terminator's characters ("\n"): a bare CR would
+        # split the row in a reader. The designations loader reads CR as LF too.
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return neutralise_formula(value)
 
 
 def write_json(recs: list[dict], fields: list[str], out) -> None:

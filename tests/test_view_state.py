@@ -70,3 +70,42 @@ def test_list_values_take_the_last(keys):
     # Streamlit's query params can repeat a key; the last one wins.
     assert parse_query({"lang": ["zh", "en"]}, *keys).state.lang == "en"
     assert set(BASEMAPS) == {"none", "osm", "carto", "gaode"}
+
+
+def test_warnings_are_bilingual_data(keys):
+    r = parse_query({"basemap": "google"}, *keys)
+    (w,) = r.warnings
+    assert (w.key, w.value, w.accepted) == ("basemap", "google", BASEMAPS)
+    assert w.zh == "链接参数 basemap 的值“google”已忽略；可用值：none、osm、carto、gaode"
+    assert w.en == "link parameter basemap: the value 'google' was ignored; accepted: none, osm, carto, gaode"
+    assert w.text("zh") == w.zh and w.text("en") == w.en == str(w)
+    assert "Google" not in w.zh and "忽略" not in w.en  # each language complete on its own
+
+
+def test_warning_values_are_short_and_visible(keys):
+    link = "[请点此重新登录](https://evil.example/login)" * 5
+    r = parse_query({"lang": "\u202eAB\u200b\x00C" + link, "zoning": "x" * 500}, *keys)
+    lang_w = next(w for w in r.warnings if w.key == "lang")
+    zoning_w = next(w for w in r.warnings if w.key == "zoning")
+    assert len(lang_w.value) <= 40 and lang_w.value.startswith("ABC[") and lang_w.value.endswith("…")
+    assert not any(ch in lang_w.zh + lang_w.en for ch in "\u202e\u200b\x00")
+    assert zoning_w.value == "x" * 39 + "…" and zoning_w.accepted == ("1", "0", "on", "off")
+    assert "x" * 41 not in zoning_w.en
+
+
+def test_short_value():
+    from views.state import short_value
+
+    assert short_value("  a\tb\n\nc  ") == "a b c"
+    assert short_value("\u2066abc\u2069\u061c\u200e") == "abc"
+    assert short_value("字" * 41) == "字" * 39 + "…"
+    assert short_value("ok", limit=2) == "ok"
+
+
+def test_unknown_city_and_cluster_warnings_give_examples(keys):
+    r = parse_query({"city": "Atlantis", "clusters": "nope"}, *keys)
+    city = next(w for w in r.warnings if w.key == "city")
+    cl = next(w for w in r.warnings if w.key == "clusters")
+    assert city.examples and any(a.isdigit() for a in city.accepted)
+    assert cl.examples and cl.accepted[:4] == ("all", "none", "pillar", "emerging")
+    assert "例如" in city.zh and "e.g." in city.en

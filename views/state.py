@@ -1,12 +1,15 @@
 """One view state for the interactive map, the URL and the static export.
 
 `parse_query` turns a URL query (or CLI options) into a valid `ViewState` plus
-warnings for every value it had to ignore; it never raises on user input.
+a `LinkWarning` for every value it had to ignore (bilingual data, the value
+shortened by `short_value`); it never raises on user input.
 `to_query` is its inverse: parse(to_query(s)) == s.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
@@ -17,6 +20,54 @@ BASEMAPS = ("none", "osm", "carto", "gaode")
 CLUSTER_KEYWORDS = ("all", "none", "pillar", "emerging")
 _TRUE = {"1", "true", "on", "yes"}
 _FALSE = {"0", "false", "off", "no"}
+WARNING_VALUE_CHARS = 40
+
+
+def short_value(raw: object, limit: int = WARNING_VALUE_CHARS) -> str:
+    """A raw link value made safe to quote in a warning: control, format (bidi,
+    zero-width) and other invisible characters removed, white space collapsed,
+    at most `limit` characters (the last one '…' when cut)."""
+    text = re.sub(r"\s+", " ", str(raw))
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class LinkWarning(str):
+    """A link parameter that was ignored, as data: `key`, `value` (shortened by
+    `short_value`), `accepted` values (`examples`: True when they are examples,
+    not the full list). As a str it is the English sentence; `.zh` and `.en`
+    (or `.text(lang)`) are the sentences in each language. Show them as plain
+    text: the value comes from the link."""
+
+    key: str
+    value: str
+    accepted: tuple[str, ...]
+    examples: bool
+
+    def __new__(cls, key: str, raw: object, accepted: Iterable[str], examples: bool = False) -> "LinkWarning":
+        value = short_value(raw)
+        accepted = tuple(accepted)
+        sep = ", "
+        en = (f"link parameter {key}: the value '{value}' was ignored; accepted: "
+              f"{'e.g. ' if examples else ''}{sep.join(accepted)}")
+        obj = super().__new__(cls, en)
+        obj.key, obj.value, obj.accepted, obj.examples = key, value, accepted, examples
+        return obj
+
+    @property
+    def en(self) -> str:
+        return str.__str__(self)
+
+    @property
+    def zh(self) -> str:
+        return (f"链接参数 {self.key} 的值“{self.value}”已忽略；可用值：{'例如 ' if self.examples else ''}"
+                f"{'、'.join(self.accepted)}")
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def __reduce__(self):  # picklable (st.session_state may be pickled)
+        return (LinkWarning, (self.key, self.value, self.accepted, self.examples))
 
 
 @dataclass(frozen=True)
@@ -37,7 +88,7 @@ class ViewState:
 @dataclass
 class ParseResult:
     state: ViewState
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[LinkWarning] = field(default_factory=list)
 
 
 def _first(value) -> str | None:
@@ -92,7 +143,7 @@ def _choice(params, key, choices, default, warnings) -> str:
     val = raw.strip().lower()
     if val in choices:
         return val
-    warnings.append(f"{key}={raw!r} ignored: accepted values are {', '.join(choices)}")
+    warnings.append(LinkWarning(key, raw, choices))
     return default
 
 
@@ -105,7 +156,7 @@ def _flag(params, key, default, warnings) -> bool:
         return True
     if val in _FALSE:
         return False
-    warnings.append(f"{key}={raw!r} ignored: accepted values are 1 or 0 (on/off)")
+    warnings.append(LinkWarning(key, raw, ("1", "0", "on", "off")))
     return default
 
 
@@ -117,17 +168,14 @@ def parse_query(
 ) -> ParseResult:
     """`cluster_tiers`: cluster id -> tier, in display order.
     `city_names`: any accepted city key (adcode, Chinese, English lower-case) -> adcode."""
-    warnings: list[str] = []
+    warnings: list[LinkWarning] = []
     clusters = default.clusters
     raw = _first(params.get("clusters"))
     if raw is not None:
         clusters, unknown = expand_clusters(raw, cluster_tiers)
         if unknown:
-            shown = ", ".join(repr(u[:40]) for u in unknown[:5])
-            warnings.append(
-                f"clusters: unknown id(s) {shown} ignored; accepted: all, none, pillar, emerging "
-                f"or ids such as {', '.join(list(cluster_tiers)[:3])}"
-            )
+            warnings.append(LinkWarning("clusters", ",".join(unknown),
+                                        CLUSTER_KEYWORDS + tuple(list(cluster_tiers)[:3]), examples=True))
     city = default.city
     raw_city = _first(params.get("city"))
     if raw_city is not None:
@@ -137,7 +185,8 @@ def parse_query(
         elif key in city_names or key.lower() in city_names:
             city = city_names.get(key) or city_names[key.lower()]
         else:
-            warnings.append(f"city={raw_city[:40]!r} ignored: not one of the 21 cities (name or adcode)")
+            examples = [k for k in city_names if not k.isdigit()][:2] + [k for k in city_names if k.isdigit()][:1]
+            warnings.append(LinkWarning("city", raw_city, examples, examples=True))
     state = ViewState(
         clusters=clusters,
         basis=_choice(params, "basis", BASIS, default.basis, warnings),

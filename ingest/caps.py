@@ -1,0 +1,56 @@
+"""Every limit on an uploaded file, in one place (documented in data/templates/README.md
+and README "Your own data"). A file over any of them is refused with a message
+naming the limit; none of them is ever applied silently."""
+
+from __future__ import annotations
+
+# ---- designations (CSV, XLSX, YAML)
+DES_MAX_BYTES = 2_000_000
+DES_MAX_ROWS = 5_000  # data rows; nested YAML: (designation, city) pairs
+DES_MAX_COLUMNS = 256  # cells in one row, header included; the schema has 11
+DES_MAX_CLUSTERS = 200  # distinct cluster ids in one file (the document has 20)
+DES_MAX_TEXT = 4_000_000  # characters in all cells together
+# Characters per cell, per schema column. The longest clause of the built-in
+# document is about 300 characters; a quote may be a whole paragraph.
+CELL_MAX = {
+    "cluster_id": 64,
+    "cluster_zh": 100,
+    "cluster_en": 200,
+    "tier": 20,
+    "place_zh": 200,
+    "city_zh": 50,
+    "adcode": 20,
+    "role_zh": 200,
+    "role": 30,
+    "basis": 20,
+    "quote": 2_000,
+}
+CELL_MAX_OTHER = 500  # columns outside the schema (ignored, but still read)
+# An .xlsx is a zip: a genuine sheet of DES_MAX_ROWS rows compresses 5-10x.
+XLSX_EXPANSION = 25
+
+# ---- boundaries (GeoJSON, GeoPackage, zipped Shapefile)
+BND_MAX_BYTES = 20_000_000
+BND_MAX_FEATURES = 5_000
+BND_MAX_LAYERS = 20
+# A detailed city outline has tens of thousands of vertices; a few hundred
+# thousand in one feature is either an error or an attack on the validity check.
+BND_MAX_VERTICES_FEATURE = 250_000
+BND_MAX_VERTICES_TOTAL = 2_000_000
+# A repair (make_valid) may change a city's area by at most this fraction.
+BND_REPAIR_AREA_TOLERANCE = 0.01
+
+# ---- zip archives (XLSX and zipped Shapefiles alike)
+ZIP_MAX_MEMBERS = 50
+ZIP_MAX_UNZIPPED = 100_000_000
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_MIN_BYTES = 10_000_000  # members smaller than this are not ratio-checked
+XLSX_MAX_MEMBERS = 200  # a workbook has a dozen parts; themes, styles, sheets
+
+# ---- messages
+MAX_PROBLEMS = 200  # listed; the rest are counted ("and N more")
+SHOW_CHARS = 40  # a user value quoted in a message
+
+# ---- the judging budget (per upload, in a worker process)
+BUDGET_SECONDS = 30.0
+BUDGET_MEMORY = 1_500_000_000  # bytes of address space above the worker's start

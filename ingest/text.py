@@ -1,0 +1,118 @@
+"""Text from untrusted files: decoding, checks, shortening, spreadsheet formulas."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ingest.caps import SHOW_CHARS
+
+# Bidirectional controls let displayed text lie about its own order (an
+# "exe.txt" that reads "txt.exe"): refused in every text field.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+# OWASP CSV injection: a cell starting with one of these is evaluated by Excel,
+# LibreOffice and WPS; a leading ' makes it text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+
+def decode(data: bytes) -> tuple[str | None, str]:
+    """(text, note) or (None, problem): UTF-8 (with or without BOM), UTF-16 with a
+    BOM, else GB18030 (the superset of GBK that Excel writes on Chinese Windows)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "read as UTF-8 (with byte-order mark)"
+        except UnicodeDecodeError as exc:
+            return None, (f"the file starts with a UTF-8 byte-order mark but byte 0x{data[3 + exc.start]:02X} "
+                          f"at offset {3 + exc.start} is not UTF-8; save it again as 'CSV UTF-8'")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "read as UTF-16"
+        except UnicodeDecodeError:
+            return None, ("the file starts with a UTF-16 byte-order mark but is not valid UTF-16; "
+                          "save it again as 'CSV UTF-8'")
+    try:
+        return data.decode("utf-8"), "read as UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "read as GB18030 (GBK), the encoding Excel uses for CSV on Chinese Windows"
+    except UnicodeDecodeError as exc:
+        return None, (f"the file is neither UTF-8 nor GB18030/GBK text: byte 0x{data[exc.start]:02X} at "
+                      f"offset {exc.start} cannot be decoded; save it as 'CSV UTF-8 (comma delimited)'")
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """UTF-8 or GB18030 for non-ASCII bytes that carry no declaration; None if ASCII or neither."""
+    if data.isascii():
+        return None
+    for enc, name in (("utf-8", "UTF-8"), ("gb18030", "GB18030")):
+        try:
+            data.decode(enc)
+            return name
+        except UnicodeDecodeError:
+            pass
+    return None
+
+
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+
+def bad_character(text: str) -> str | None:
+    """Why `text` cannot be accepted (a control, bidi or surrogate character), or None."""
+    m = _FORBIDDEN.search(text)
+    if m is None:
+        return None
+    ch, i = m.group(), m.start()
+    if ch in BIDI_CONTROLS:
+        return (f"contains the bidirectional control character U+{ord(ch):04X} at character {i + 1}, "
+                "which can make text display in a misleading order; remove it")
+    what = "unpaired surrogate" if unicodedata.category(ch) == "Cs" else "control character"
+    return f"contains the {what} U+{ord(ch):04X} at character {i + 1}; only tab and line breaks are allowed"
+
+
+def safe_str(value: object) -> str:
+    try:
+        return str(value)
+    except ValueError:  # an integer too long for str() (sys.int_max_str_digits)
+        return "<a number too long to show>"
+
+
+def clip(value: object, limit: int = SHOW_CHARS) -> str:
+    """A user value shortened to one visible line: controls and bidi characters
+    become spaces, more than `limit` characters end in '…'."""
+    text = _HIDDEN.sub(" ", safe_str(value))
+    return text if len(text) <= limit else text[: max(limit - 1, 1)] + "…"
+
+
+def show(value: object, limit: int = SHOW_CHARS) -> str:
+    """A user value inside a message: quoted, escaped to one line (repr escapes
+    controls and bidi characters), shortened."""
+    text = safe_str(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return repr(text)
+
+
+def short_number(v: float) -> str:
+    """A coordinate for a message: 1e308 is not printed with 300 digits."""
+    if v != v or v in (float("inf"), float("-inf")):
+        return str(v)
+    if abs(v) >= 1e9:
+        return f"{v:.3g}"
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
+
+
+def neutralise_formula(value: object) -> object:
+    """A cell for a CSV/XLSX the project writes: text a spreadsheet would evaluate
+    gets a leading ' (OWASP); numbers and other text pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def strip_formula_guard(text: str) -> str:
+    """Undo `neutralise_formula`, so that an exported file loads back unchanged."""
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text

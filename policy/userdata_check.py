@@ -1,0 +1,304 @@
+"""Designations rows checked one by one and together, then built into a `Policy`."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+from ingest.caps import CELL_MAX, CELL_MAX_OTHER, DES_MAX_CLUSTERS
+from ingest.report import Report
+from ingest.text import show as _show
+from policy.model import BASES, TIERS, City, Cluster, Designation, Policy
+from policy.userdata_read import CITY_COLUMNS, COLUMNS, _cell, _Row
+
+# These words are selectors wherever clusters are chosen (`--clusters all`,
+# the app's query string), so a cluster with such an id could not be picked.
+RESERVED_IDS = ("all", "none", "pillar", "emerging")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_ADCODE = re.compile(r"(\d+)(?:\.0*)?")
+
+
+@dataclass(frozen=True)
+class _Valid:
+    src: _Row
+    cluster_id: str
+    cluster_zh: str | None
+    cluster_en: str | None
+    cluster_en_given: bool
+    tier: str | None
+    place_zh: str = ""
+    adcode: str = ""
+    role_zh: str = ""
+    role: str = ""
+    basis: str = ""
+    quote: str = ""
+    # False when only the cluster fields are sound: such a row still takes part in
+    # the cluster-consistency checks so that every problem is reported at once.
+    complete: bool = True
+
+    @property
+    def group(self) -> tuple[str, ...]:
+        return (self.cluster_id, self.basis, self.role, self.role_zh, self.place_zh, self.quote)
+
+
+
+
+# ---------------------------------------------------------------- checks
+
+def _suggest_city(base: Policy, text: str) -> str:
+    for r in base.regions.values():
+        if text in (r.term_zh, r.id) or text.lower() == r.name_en.lower():
+            members = "、".join(base.cities[a].name_zh for a in r.members)
+            return (f"{_show(text)} is a region ({members}), not a city: give one row per member city "
+                    "with basis region")
+    names: dict[str, City] = {}
+    for c in base.cities.values():
+        for n in (c.name_zh, c.full_name_zh, c.name_en.lower()):
+            names[n] = c
+    close = difflib.get_close_matches(text.lower(), list(names), n=5, cutoff=0.5)
+    found: list[City] = []
+    for m in close:
+        if names[m] not in found:
+            found.append(names[m])
+    if found:
+        hint = ", ".join(f"{c.name_zh} ({c.name_en}, {c.adcode})" for c in found[:3])
+        return f"unknown city {_show(text)}; did you mean {hint}?"
+    return (f"unknown city {_show(text)}; expected one of the {len(base.cities)} cities of Guangdong, "
+            "written like 广州, 广州市, Guangzhou or 440100")
+
+
+def _city(r: _Row, base: Policy, texts: dict[str, str | None], unreadable: set[str], flag) -> City | None:
+    by_name = by_code = None
+    bad = False
+    name, code = texts.get("city_zh"), texts.get("adcode")
+    if name is not None:
+        by_name = base.find_city(name)
+        if by_name is None:
+            flag(r.col("city_zh"), _suggest_city(base, name))
+            bad = True
+    if code is not None:
+        m = _ADCODE.fullmatch(unicodedata.normalize("NFKC", code))  # ４４０１００ is 440100
+        if not m:
+            flag(r.col("adcode"), f"adcode {_show(code)} is not a number such as 440100")
+            bad = True
+        else:
+            by_code = base.cities.get(m.group(1))
+            if by_code is None:
+                close = difflib.get_close_matches(m.group(1), list(base.cities), n=3, cutoff=0.6)
+                hint = ("; did you mean " + ", ".join(f"{a} ({base.cities[a].name_zh})" for a in close) + "?"
+                        if close else f"; expected the code of one of the {len(base.cities)} cities, e.g. "
+                                      "440100 for 广州")
+                flag(r.col("adcode"), f"adcode {_show(code)} is not a city of Guangdong{hint}")
+                bad = True
+    if bad:
+        return None
+    if by_name and by_code and by_name.adcode != by_code.adcode:
+        flag(r.col("adcode"), f"adcode {by_code.adcode} is {by_code.name_zh} but city_zh "
+                              f"{_show(name)} is {by_name.name_zh} ({by_name.adcode}); they must agree")
+        return None
+    if by_name is None and by_code is None:
+        if any(c in r.present for c in CITY_COLUMNS) and not unreadable & set(CITY_COLUMNS):
+            col = "city_zh" if "city_zh" in r.present else "adcode"
+            flag(r.col(col), "required: the city, as city_zh (广州, 广州市 or Guangzhou) or adcode")
+        return None
+    return by_name or by_code
+
+
+def _check_row(r: _Row, base: Policy, rep: Report) -> _Valid | None:
+    # Columns with a problem in this row. Kept here rather than read back from
+    # the report, which says a repeated problem (a nested cluster's) only once.
+    bad_cols: set[str | None] = set()
+
+    def flag(column: str | None, message: str) -> None:
+        bad_cols.add(column)
+        rep.add(r.row, column, message)
+
+    texts: dict[str, str | None] = {}
+    unreadable: set[str] = set()
+    for c in COLUMNS:
+        text, err = _cell(r.values.get(c), CELL_MAX[c])
+        if err:
+            flag(r.col(c), err)
+            unreadable.add(c)
+        texts[c] = text
+    for name, v in r.other.items():
+        _, err = _cell(v, CELL_MAX_OTHER)
+        if err:
+            flag(name, err)
+
+    def need(c: str, what: str) -> str | None:
+        if texts[c] is None and c in r.present and c not in unreadable:
+            flag(r.col(c), f"required: {what}")
+        return texts[c]
+
+    cid = need("cluster_id", "the cluster's id, e.g. hydrogen_energy")
+    if cid is not None:
+        if not _SLUG.fullmatch(cid):
+            flag(r.col("cluster_id"), f"cluster_id {_show(cid)} must be 1-64 ASCII lowercase letters, "
+                                                "digits, _ or -, starting with a letter or digit (e.g. hydrogen_energy)")
+        elif cid in RESERVED_IDS:
+            flag(r.col("cluster_id"), f"cluster_id {_show(cid)} is reserved ({', '.join(RESERVED_IDS)} "
+                                                "select groups of clusters); choose another id")
+    cluster_zh = need("cluster_zh", "the cluster's Chinese name")
+    tier = need("tier", f"the tier, {' or '.join(TIERS)}")
+    if tier is not None:
+        tier = tier.lower()
+        if tier not in TIERS:
+            flag(r.col("tier"), f"tier {_show(texts['tier'])} is not accepted; use {' or '.join(TIERS)}")
+    # Each cluster field that is sound on its own still takes part in the
+    # cross-row checks, so that a file is fixed in one round, not several.
+    cid_ok = cid is not None and r.col("cluster_id") not in bad_cols
+    zh_ok = cluster_zh is not None and r.col("cluster_zh") not in bad_cols
+    en_ok = texts["cluster_en"] is not None and r.col("cluster_en") not in bad_cols
+    tier_ok = tier is not None and r.col("tier") not in bad_cols
+    if not r.cluster_only:
+        role = need("role", f"the role category, one of {', '.join(base.role_categories)}")
+        if role is not None:
+            role = role.lower()
+            if role not in base.role_categories:
+                flag(r.col("role"), f"role {_show(texts['role'])} is not accepted; use one of "
+                                              f"{', '.join(base.role_categories)}")
+        basis = need("basis", f"the basis, {' or '.join(BASES)}")
+        if basis is not None:
+            basis = basis.lower()
+            if basis not in BASES:
+                flag(r.col("basis"), f"basis {_show(texts['basis'])} is not accepted; use "
+                                               f"{' or '.join(BASES)} (explicit: the clause names the city; "
+                                               "region: it names a region the city belongs to)")
+        need("quote", "the clause of the source document that makes this designation")
+        city = _city(r, base, texts, unreadable, flag)
+    if not cid_ok:
+        return None
+    partial = _Valid(r, cid, cluster_zh if zh_ok else None, texts["cluster_en"] if en_ok else None, en_ok,
+                     tier if tier_ok else None)
+    if not bad_cols and r.cluster_only:
+        return replace(partial, cluster_en=texts["cluster_en"] or cluster_zh)
+    # A column missing from the header was reported once, on row 1, not per row.
+    if r.cluster_only or bad_cols or None in (cluster_zh, tier, role, basis, texts["quote"], city):
+        return replace(partial, complete=False)
+    return _Valid(
+        src=r,
+        cluster_id=cid,
+        cluster_zh=cluster_zh,
+        cluster_en=texts["cluster_en"] or cluster_zh,
+        cluster_en_given=texts["cluster_en"] is not None,
+        tier=tier,
+        place_zh=texts["place_zh"] or city.name_zh,
+        adcode=city.adcode,
+        role_zh=texts["role_zh"] or base.role_categories[role]["zh"],
+        role=role,
+        basis=basis,
+        quote=texts["quote"],
+    )
+
+
+def _check_together(valid: list[_Valid], base: Policy, mode: str, rep: Report) -> None:
+    """One name and tier per cluster_id; no row twice; at most DES_MAX_CLUSTERS clusters."""
+    by_cluster: dict[str, list[_Valid]] = {}
+    for v in valid:
+        by_cluster.setdefault(v.cluster_id, []).append(v)
+    if len(by_cluster) > DES_MAX_CLUSTERS:
+        rep.add(None, None, f"the file has {len(by_cluster):,} distinct cluster_ids; the limit is "
+                            f"{DES_MAX_CLUSTERS} (the document has 20)")
+    fields = (("cluster_zh", "is named", "name_zh", "one cluster_id has one name"),
+              ("tier", "has tier", "tier", "one cluster has one tier"),
+              ("cluster_en", "is named in English", "name_en", "one cluster_id has one English name"))
+    for cid, vs in by_cluster.items():
+        builtin = base.clusters.get(cid) if mode == "beside" else None
+        for attr, verb, builtin_attr, rule in fields:
+            given = [v for v in vs if getattr(v, attr) is not None and (attr != "cluster_en" or v.cluster_en_given)]
+            if not given:
+                continue
+            if builtin is not None:
+                ref = getattr(builtin, builtin_attr)
+                where, rule = "the built-in data", "rows added beside the built-in data must match it"
+            else:
+                # The value most rows agree on is the reference (ties: the first), so
+                # the odd row out is the one reported.
+                counts: dict[str, int] = {}
+                for v in given:
+                    counts[getattr(v, attr)] = counts.get(getattr(v, attr), 0) + 1
+                ref = max(counts, key=counts.__getitem__)
+                first = next(v for v in given if getattr(v, attr) == ref)
+                others = counts[ref] - 1
+                where = first.src.label + (f" and {others} other row{'s' if others != 1 else ''}" if others else "")
+            for v in given:
+                if getattr(v, attr) != ref:
+                    rep.add(v.src.row, v.src.col(attr), f"cluster_id {cid} {verb} {_show(ref)} in {where}, "
+                                                        f"not {_show(getattr(v, attr))}; {rule}")
+    seen: dict[tuple, _Valid] = {}
+    for v in valid:
+        if not v.complete:
+            continue
+        other = seen.setdefault(v.group + (v.adcode,), v)
+        if other is not v:
+            rep.add(v.src.row, v.src.where, f"duplicate: the same designation and city as {other.src.label}; "
+                                     "keep one of the two rows")
+
+
+# ---------------------------------------------------------------- building
+
+def _build(base: Policy, valid: list[_Valid], mode: str, rep: Report) -> Policy:
+    builtin_keys = set()
+    if mode == "beside":
+        for d in base.designations:
+            for a in d.adcodes:
+                builtin_keys.add((d.cluster_id, a, d.role, d.basis, d.quote))
+    order: dict[str, _Valid] = {}
+    name_en: dict[str, str] = {}
+    groups: dict[str, dict[tuple, list[str]]] = {}
+    skipped = 0
+    for v in valid:
+        order.setdefault(v.cluster_id, v)
+        if v.cluster_en_given:
+            name_en.setdefault(v.cluster_id, v.cluster_en)
+        g = groups.setdefault(v.cluster_id, {})
+        if v.src.cluster_only:
+            continue
+        if (v.cluster_id, v.adcode, v.role, v.basis, v.quote) in builtin_keys:
+            skipped += 1
+            continue
+        g.setdefault(v.group, []).append(v.adcode)
+    if skipped:
+        rep.notes.append(f"{skipped} row{'s' if skipped != 1 else ''} already in the built-in data "
+                         f"{'were' if skipped != 1 else 'was'} skipped")
+
+    clusters: dict[str, Cluster] = dict(base.clusters) if mode == "beside" else {}
+    numbers = {t: 0 for t in TIERS}
+    if mode == "beside":
+        for c in base.clusters.values():
+            numbers[c.tier] = max(numbers[c.tier], c.number)
+    for cid, v in order.items():
+        made = [
+            (basis, role, role_zh, place_zh, quote, tuple(adcodes))
+            for (_, basis, role, role_zh, place_zh, quote), adcodes in groups[cid].items()
+        ]
+        if cid in clusters:
+            old = clusters[cid]
+            start = len(old.designations)
+        else:
+            start = 0
+        designations = tuple(
+            Designation(id=f"{cid}-{start + i}", cluster_id=cid, basis=basis, place_zh=place_zh, role_zh=role_zh,
+                        role=role, quote=quote, adcodes=adcodes, region_id="")
+            for i, (basis, role, role_zh, place_zh, quote, adcodes) in enumerate(made, start=1)
+        )
+        if cid in clusters:
+            clusters[cid] = replace(old, designations=old.designations + designations)
+        else:
+            numbers[v.tier] += 1
+            clusters[cid] = Cluster(id=cid, number=numbers[v.tier], tier=v.tier, name_zh=v.cluster_zh,
+                                    name_en=name_en.get(cid, v.cluster_zh), designations=designations, unplaced=v.src.unplaced)
+    return Policy(
+        cities=base.cities,
+        zones=base.zones,
+        overlays=base.overlays,
+        regions=base.regions,
+        clusters=clusters,
+        role_categories=base.role_categories,
+        document=base.document,
+    )
+
+

@@ -1,0 +1,235 @@
+"""Uploads judged in a worker process under a time and a memory budget (issue 12).
+
+While a hostile file is judged, the parent process (the Streamlit server in
+the app) stays responsive: its threads keep running and an HTTP endpoint in it
+answers at once."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import json
+import os
+import sqlite3
+import threading
+import time
+import urllib.request
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from shapely.geometry import Polygon, mapping
+
+from geo.boundaries import load_cities
+from ingest.budget import run_limited
+from ingest.judge import Judgement, judge_boundaries, judge_designations, judge_uploads
+from policy.tables import DESIGNATION_FIELDS
+from policy.userdata import load_designations
+
+VALID_CSV = (",".join(DESIGNATION_FIELDS) + "\n"
+             "hydrogen,氢能,Hydrogen,emerging,,广州,,,core,explicit,打造氢能产业集群\n").encode()
+
+
+@pytest.fixture(scope="module")
+def cities():
+    return load_cities().reset_index(drop=True)
+
+
+def crossing_zigzag(n: int) -> Polygon:
+    """2n vertices whose two halves cross n times: make_valid needs ~20 s for n=10,000."""
+    i = np.arange(n)
+    x1, y1 = 113 + i / n, 23 + 0.01 * (i % 2)
+    x2, y2 = 113 + (n - 1 - i) / n + 0.5 / n, 23 + 0.01 * ((i + 1) % 2)
+    return Polygon(np.c_[np.r_[x1, x2], np.r_[y1, y2]])
+
+
+@pytest.fixture(scope="module")
+def hostile_geojson(cities) -> bytes:
+    doc = json.loads(cities.to_json())
+    doc["features"][0]["geometry"] = mapping(crossing_zigzag(10_000))
+    return json.dumps(doc).encode()
+
+
+# -- helpers run in the worker (module-level so that they pickle by name)
+
+def _hog(n: int) -> int:
+    return len(bytearray(n))
+
+
+def _sleep(s: float) -> str:
+    time.sleep(s)
+    return "slept"
+
+
+def _die() -> None:
+    os._exit(3)
+
+
+def test_valid_uploads_give_the_same_result_as_in_process(policy, cities):
+    j = judge_uploads(VALID_CSV, "d.csv", "replace", cities.to_json().encode(), "b.geojson", policy, seconds=60)
+    assert isinstance(j, Judgement) and j.ok, j.messages
+    direct = load_designations(VALID_CSV, "d.csv", policy)
+    assert j.policy.designations == direct.policy.designations
+    assert list(j.cities["adcode"]) == list(policy.cities)
+    assert all(isinstance(level, str) and isinstance(text, str) for level, text in j.messages)
+    assert all(level == "info" for level, _ in j.messages)
+    assert any(text.startswith("d.csv: ") for _, text in j.messages)
+
+
+def test_invalid_upload_gives_error_messages_naming_the_file(policy):
+    j = judge_uploads(b"cluster_id\nx\n", "bad.csv", "beside", None, "", policy, seconds=60)
+    policy_out, cities_out, messages = j
+    assert policy_out is None and cities_out is None and not j.ok
+    assert ("error", "bad.csv: row 1:cluster_zh: required column cluster_zh is missing from the header") in messages
+
+
+def test_pathological_geometry_is_refused_within_the_budget(policy, hostile_geojson):
+    t = time.perf_counter()
+    res = judge_boundaries(hostile_geojson, "zigzag.geojson", policy, seconds=3)
+    took = time.perf_counter() - t
+    assert res.cities is None
+    assert res.problems == [
+        "文件未能在 3 秒的处理时限内检查完毕，已拒绝；请简化或拆分文件后再试。 The file could not be checked within "
+        "the 3 s time limit and was refused; simplify or split it and try again."]
+    assert took < 3 + 3, took
+
+
+def test_geopackage_view_over_a_recursive_query_is_refused_within_the_budget(tmp_path, policy, cities):
+    path = tmp_path / "v.gpkg"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cities.to_file(path, layer="cities", driver="GPKG")
+    con = sqlite3.connect(path)
+    con.execute("CREATE VIEW endless AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+                "LIMIT 3000000000) SELECT x AS fid, NULL AS geom FROM c")
+    con.execute("DELETE FROM gpkg_geometry_columns")
+    con.execute("DELETE FROM gpkg_contents")
+    con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+                "VALUES ('endless', 'features', 'endless', 4326)")
+    con.execute("INSERT INTO gpkg_geometry_columns VALUES ('endless', 'geom', 'POLYGON', 4326, 0, 0)")
+    con.commit()
+    con.close()
+    t = time.perf_counter()
+    res = judge_boundaries(path.read_bytes(), "v.gpkg", policy, seconds=5)
+    assert time.perf_counter() - t < 5 + 3
+    assert res.cities is None and res.problems and "view" in res.problems[0]
+
+
+def test_memory_budget():
+    out = run_limited(_hog, 2_000_000_000, seconds=30, memory=300_000_000)
+    assert out.status == "memory"
+    assert run_limited(_hog, 10_000_000, seconds=30, memory=300_000_000).value == 10_000_000
+
+
+def test_time_budget_and_crash_are_reported():
+    t = time.perf_counter()
+    out = run_limited(_sleep, 30, seconds=1)
+    assert out.status == "time" and time.perf_counter() - t < 4
+    assert run_limited(_sleep, 0, seconds=10).value == "slept"
+    assert run_limited(_die, seconds=10).status == "crash"
+
+
+def test_over_budget_message_for_designations(policy):
+    res = judge_designations(VALID_CSV, "d.csv", policy, seconds=0.001)
+    assert res.policy is None and "time limit" in str(res.problems[0]) and "时限" in str(res.problems[0])
+
+
+def test_parent_stays_responsive_while_a_hostile_upload_is_judged(policy, hostile_geojson):
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/_stcore/health"
+    ticks: list[float] = []
+    stop = threading.Event()
+
+    def ticker():
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.01)
+
+    result = {}
+    judge = threading.Thread(target=lambda: result.update(
+        res=judge_boundaries(hostile_geojson, "z.geojson", policy, seconds=4)))
+    tick = threading.Thread(target=ticker)
+    tick.start()
+    judge.start()
+    try:
+        time.sleep(0.5)  # the worker is now deep in make_valid
+        latencies = []
+        while judge.is_alive() and len(latencies) < 20:
+            t = time.perf_counter()
+            with urllib.request.urlopen(url, timeout=5) as r:
+                assert r.read() == b"ok"
+            latencies.append(time.perf_counter() - t)
+            time.sleep(0.1)
+        judge.join(30)
+    finally:
+        stop.set()
+        tick.join()
+        server.shutdown()
+        server.server_close()
+    assert result["res"].cities is None and "time limit" in result["res"].problems[0]
+    assert len(latencies) >= 5 and max(latencies) < 1.0, latencies
+    gaps = np.diff(ticks)
+    assert gaps.max() < 0.5, gaps.max()  # the parent's threads never stalled
+
+
+# -- random input to both loaders, under the budget
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=4000),
+       ext=st.sampled_from([".csv", ".xlsx", ".yaml", ".geojson", ".gpkg", ".zip"]))
+def test_random_bytes_to_both_loaders(policy, data, ext):
+    if ext in (".geojson", ".gpkg", ".zip"):
+        res = judge_boundaries(data, "r" + ext, policy, seconds=20)
+        assert res.cities is None and res.problems and all(isinstance(p, str) for p in res.problems)
+    else:
+        res = judge_designations(data, "r" + ext, policy, seconds=20)
+        assert res.policy is None or not res.problems
+        assert res.policy is not None or res.problems
+
+
+cell = st.one_of(st.none(), st.text(max_size=30), st.sampled_from(["广州", "廣州", "440100.0", "４４０１００",
+                                                                   "=1+2", "'=1+2", "pillar", "core",
+                                                                   "explicit", "\u202e", "yes"]))
+rows = st.lists(st.fixed_dictionaries({f: cell for f in DESIGNATION_FIELDS}), max_size=30)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=rows, fmt=st.sampled_from(["csv", "yaml", "geojson"]))
+def test_random_structured_rows_to_both_loaders(policy, rows, fmt):
+    if fmt == "geojson":
+        feats = [{"type": "Feature", "properties": r,
+                  "geometry": {"type": "Polygon", "coordinates": [[[113, 23], [113.1, 23], [113.1, 23.1], [113, 23]]]}}
+                 for r in rows]
+        data = json.dumps({"type": "FeatureCollection", "features": feats}).encode()
+        res = judge_boundaries(data, "r.geojson", policy, seconds=20)
+        assert res.cities is None and res.problems  # never the 21 cities
+        return
+    if fmt == "csv":
+        import csv
+
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=DESIGNATION_FIELDS, lineterminator="\n")
+        w.writeheader()
+        w.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in rows)
+        data = buf.getvalue().encode("utf-8", errors="surrogatepass")
+    else:
+        import yaml
+
+        data = yaml.safe_dump(rows, allow_unicode=True).encode("utf-8", errors="surrogatepass")
+    res = judge_designations(data, "r." + fmt, policy, seconds=20)
+    assert (res.policy is None) == bool(res.problems)
+    if res.policy is not None:
+        for d in res.policy.designations:
+            assert "\u202e" not in d.quote + d.place_zh + d.role_zh
