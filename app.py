@@ -32,7 +32,7 @@ def link_warnings(lang: str) -> None:
     warnings = st.session_state.get("url_warnings") or []
     if warnings:
         st.warning(t("link_ignored", lang))
-        st.text("\n".join(w[lang] if isinstance(w, dict) else str(w) for w in warnings))
+        st.text("\n".join(w.text(lang) if hasattr(w, "text") else str(w) for w in warnings))
 
 
 def main() -> None:

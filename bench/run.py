@@ -135,7 +135,7 @@ def server_times(names: list[str], runs: int, profile_dir: Path | None) -> dict:
 
 def browser_part(mode: dict) -> dict:
     from policy import load_policy
-    from policy.coverage import designation_rows, select
+    from policy.coverage import designation_rows
     from views import i18n
 
     policy = load_policy()

@@ -14,7 +14,7 @@ areas in the province.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import prcoords

@@ -39,9 +39,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ingest.caps import BUDGET_MEMORY, BUDGET_SECONDS
 
@@ -243,7 +244,7 @@ def run_limited(fn: Callable, *args, seconds: float = BUDGET_SECONDS, memory: in
                 _send(sock, (fn, args, kwargs, memory, seconds))
                 sock.settimeout(max(deadline - time.monotonic(), 0.001))
                 status, value = _recv(sock)
-            except socket.timeout:
+            except TimeoutError:
                 return Outcome("time", seconds=time.monotonic() - start)
             except (EOFError, OSError, pickle.UnpicklingError) as exc:
                 return Outcome("crash", seconds=time.monotonic() - start, detail=f"the worker stopped ({exc})")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Protocol
+from collections.abc import Iterable
+from typing import Protocol
 
 # The traditional forms occurring in the names of Guangdong's 21 prefecture-level
 # cities and of the province itself (廣東省).

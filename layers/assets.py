@@ -12,7 +12,7 @@ import base64
 import filecmp
 import re
 import shutil
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import xstatic.pkg.leaflet as xs_leaflet
@@ -43,7 +43,7 @@ def install_static(app_dir: Path) -> Path:
     return dest
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(name: str) -> str:
     return (LEAFLET_DIR / name).read_text(encoding="utf-8")
 

@@ -81,7 +81,7 @@ class MapData:
     gcj02: Frame
 
     @classmethod
-    def build(cls, cities: gpd.GeoDataFrame, context: gpd.GeoDataFrame, policy: Policy | None = None) -> "MapData":
+    def build(cls, cities: gpd.GeoDataFrame, context: gpd.GeoDataFrame, policy: Policy | None = None) -> MapData:
         """`policy` gives zone membership (the policy model owns it); without one, the
         boundary file's `zone` column is used (counties benchmark, tests of geometry)."""
         from geo.crs import wgs84_to_gcj02  # only needed here, at build time
@@ -119,7 +119,7 @@ def _coverage(scene: Scene, geometry: SharedGeometry, state: ViewState, lang: st
     return layer, styles
 
 
-def _zoning(policy: Policy, scene: Scene, frame: "Frame", state: ViewState):
+def _zoning(policy: Policy, scene: Scene, frame: Frame, state: ViewState):
     """One overlay with both looks of the zones: fills, and inset outlines over a white casing."""
     ids = list(policy.zones)
     off = {"opacity": 0, "fillOpacity": 0}
@@ -171,7 +171,7 @@ def _tint_styles(scene: Scene) -> list:
     return out
 
 
-def scene_data(policy: Policy, scene: Scene, frame: "Frame", coverage_styles: list, zone_styles: dict) -> dict:
+def scene_data(policy: Policy, scene: Scene, frame: Frame, coverage_styles: list, zone_styles: dict) -> dict:
     """Everything SceneSync needs, as plain JSON (HTML pieces escaped here)."""
     svg, index, glyphs = [], {}, []
     for g in scene.glyphs:

@@ -8,8 +8,8 @@ Nothing here imports Streamlit or Folium.
 from policy.model import (
     BASES,
     TIERS,
-    Cluster,
     City,
+    Cluster,
     Designation,
     Policy,
     PolicyDataError,

@@ -190,7 +190,6 @@ def compare(policy: Policy, rows: pd.DataFrame, a: str, b: str, basis: str = "ex
 
 def compare_rows(policy: Policy, result: dict) -> pd.DataFrame:
     """The comparison as one row per cluster present in either place."""
-    a, b = result["a"], result["b"]
     ids = set(result["shared"]) | set(result["only_a"]) | set(result["only_b"])
     rows = []
     for cid, cl in policy.clusters.items():

@@ -14,7 +14,6 @@ import pytest
 from testing.browser import (
     CHROMIUM,
     MAP_FRAME,
-    PAINTED_JS,
     ROOT,
     NetworkLog,
     StreamlitServer,
@@ -24,7 +23,6 @@ from testing.browser import (
     map_bounds,
     map_frame,
     wait_for_map,
-    wait_for_painted,
 )
 
 pytestmark = pytest.mark.browser

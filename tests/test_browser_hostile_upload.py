@@ -11,9 +11,10 @@ import urllib.request
 
 import pytest
 
-from tests.browser import StreamlitServer, launch_chromium, map_frame, wait_for_painted
+from testing.browser import StreamlitServer, launch_chromium, map_frame, wait_for_painted
 
 playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HEADER = ["cluster_id", "cluster_zh", "cluster_en", "tier", "place_zh", "city_zh", "adcode", "role_zh", "role",
           "basis", "quote"]

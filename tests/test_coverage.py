@@ -2,7 +2,7 @@
 
 import pytest
 
-from policy.coverage import city_coverage, compare, designation_rows, select, zone_coverage
+from policy.coverage import city_coverage, compare, select, zone_coverage
 
 
 def test_rows_expand_regions_per_city(policy, rows):

@@ -7,8 +7,8 @@ import pytest
 
 from layers.assets import SERVED_PREFIX, install_static
 from layers.map import MapData, build_map
-from views.state import ViewState
 from policy.coverage import city_coverage
+from views.state import ViewState
 from views.style import coverage_classes
 
 

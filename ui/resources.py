@@ -61,24 +61,16 @@ def user_resources(des: bytes | None, des_name: str, mode: str, bnd: bytes | Non
     """Validate a session's uploads once per distinct content. Returns the data to
     use (None if a file is invalid: then nothing from it reaches the map) and
     (level, message) lines to show as plain text."""
-    from geo.userboundaries import load_user_boundaries
-    from policy.userdata import load_designations
+    # Parsed and checked in a worker process with a time and memory budget, so no file
+    # can stall the server or another session.
+    from ingest.judge import judge_uploads
 
-    policy, cities, messages = _base.policy, _base.cities, []
-    if des is not None:
-        res = load_designations(des, des_name, _base.policy, mode)
-        messages += [("error", f"{des_name}: {p}") for p in res.problems]
-        messages += [("info", f"{des_name}: {n}") for n in res.notes]
-        if res.policy is None:
-            return None, messages
-        policy = res.policy
-    if bnd is not None:
-        res = load_user_boundaries(bnd, bnd_name, _base.policy)
-        messages += [("error", f"{bnd_name}: {p}") for p in res.problems]
-        messages += [("info", f"{bnd_name}: {n}") for n in res.notes]
-        if res.cities is None:
-            return None, messages
-        cities = res.cities
+    j = judge_uploads(des, des_name, mode, bnd, bnd_name, _base.policy)
+    messages = list(j.messages)
+    if not j.ok:
+        return None, messages
+    policy = j.policy if des is not None else _base.policy
+    cities = j.cities if bnd is not None else _base.cities
     digest = hashlib.sha256()
     for part in (des or b"", mode.encode(), bnd or b""):
         digest.update(hashlib.sha256(part).digest())

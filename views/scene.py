@@ -47,9 +47,9 @@ from views.style import (
     TINT_ALPHA,
     ZONE_LINES,
     cluster_color,
-    tint_color,
     coverage_classes,
     text_color_on,
+    tint_color,
 )
 
 ROLE_ORDER = tuple(ROLE_MARKERS)

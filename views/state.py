@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping
 
 BASIS = ("explicit", "all")
 TIER = ("all", "pillar", "emerging")
@@ -44,7 +44,7 @@ class LinkWarning(str):
     accepted: tuple[str, ...]
     examples: bool
 
-    def __new__(cls, key: str, raw: object, accepted: Iterable[str], examples: bool = False) -> "LinkWarning":
+    def __new__(cls, key: str, raw: object, accepted: Iterable[str], examples: bool = False) -> LinkWarning:
         value = short_value(raw)
         accepted = tuple(accepted)
         sep = ", "
@@ -81,7 +81,7 @@ class ViewState:
     basemap: str = "none"
     city: str | None = None  # adcode of the city in focus
 
-    def with_(self, **changes) -> "ViewState":
+    def with_(self, **changes) -> ViewState:
         return replace(self, **changes)
 
 
