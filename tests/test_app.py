@@ -201,3 +201,15 @@ def test_untested_streamlit_folium_gets_a_clear_message(monkeypatch):
     message = " ".join(e.value for e in at.error)
     assert "streamlit-folium" in message and "9.9.9" in message and bridge.TESTED_VERSION in message
     assert len([w for w in at.checkbox if w.key.startswith("cl_")]) == 20  # the rest of the page still works
+
+
+def test_a_map_over_the_size_cap_is_refused_with_a_message(monkeypatch):
+    import ui.bridge as bridge
+
+    monkeypatch.setattr(bridge, "MAX_SCRIPT_BYTES", 1000)
+    bridge.map_payload.clear()
+    try:
+        at = run({"lang": "en"})
+        assert any("over the" in e.value and "MB limit" in e.value for e in at.error), [e.value for e in at.error]
+    finally:
+        bridge.map_payload.clear()

@@ -24,6 +24,14 @@ from views.state import ViewState
 TESTED_VERSION = "0.27.4"
 RETURNED = ("last_clicked", "center", "zoom", "selected_tags")
 MAP_HEIGHT = 640  # px; the page's CSS sizes the frame to the window where it can
+# A map's script is ~0.5 MB for the built-in data; uploads are capped (ingest/caps.py), and
+# this bounds what any one cached map can hold: 48 entries × 6 MB at most.
+MAX_SCRIPT_BYTES = 6_000_000
+MAP_CACHE_ENTRIES = 48
+
+
+class MapTooLarge(ValueError):
+    """The map of a user's data would be too large to send (and to cache)."""
 
 
 def version_problem() -> str | None:
@@ -52,13 +60,16 @@ class MapPayload:
     defaults: dict
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=MAP_CACHE_ENTRIES)
 def map_payload(base: ViewState, data_key: str, _res) -> MapPayload:
-    """Render the base map once per (data, language, basis, tier, basemap)."""
+    """Render the base map once per (data, language, basis, tier, basemap). Raises MapTooLarge
+    (and caches nothing) for a map over MAX_SCRIPT_BYTES."""
     m = lmap.build_map(_res.policy, _res.rows, _res.map_data, base)
     m.get_root().render()
     m.render()
     script = sf._get_map_string(m)
+    if len(script.encode()) > MAX_SCRIPT_BYTES:
+        raise MapTooLarge(len(script.encode()))
     return MapPayload(
         script=script, header=sf._get_header(m), html=sf._get_html(m), map_id=sf.get_full_id(m),
         key=sf.generate_js_hash(script, "map", False),
@@ -80,7 +91,12 @@ def show_map(state: ViewState, res) -> None:
     if problem:
         st.error(problem)
         return
-    payload = map_payload(lmap.base_state(state), res.key, res)
+    try:
+        payload = map_payload(lmap.base_state(state), res.key, res)
+    except MapTooLarge as exc:
+        mb = exc.args[0] / 1e6
+        st.error(t("map_too_large", state.lang).format(mb=mb, cap=MAX_SCRIPT_BYTES / 1e6))
+        return
     # A new base map (language, basis, tier or basemap changed) mounts afresh; it
     # starts where the user last left the previous one.
     ret = st.session_state.get("map") or {}

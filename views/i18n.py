@@ -47,6 +47,9 @@ LABELS = {
     "bridge_version": ("地图组件 streamlit-folium 版本为 {installed}，本应用仅在 {tested} 上测试过。请安装 requirements.txt 中的版本。",
                        "The map component streamlit-folium is version {installed}; this app is tested with {tested}. "
                        "Install the version pinned in requirements.txt."),
+    "map_too_large": ("这份数据的地图有 {mb:.1f} MB，超过上限 {cap:.0f} MB，无法显示。请减少集群或缩短原文。",
+                      "The map of this data would be {mb:.1f} MB, over the {cap:.0f} MB limit, so it is not shown. "
+                      "Use fewer clusters or shorter clauses."),
     "btn_all": ("全部", "All"),
     "btn_none": ("清空", "None"),
     "btn_pillar": ("支柱", "Pillar"),
