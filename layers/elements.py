@@ -287,6 +287,12 @@ body > span { display: none; }
 .gd-heading { background: rgba(255,255,255,.93); padding: 6px 10px; border-radius: 4px; max-width: 460px;
   font: 12px/1.35 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
 .gd-heading h1 { font-size: 16px; margin: 0 0 2px; }
+/* A phone-width map: smaller names and glyphs so neighbours in the delta overlap less. */
+@media (max-width: 520px) {
+  .gd-label span { font-size: 10px; }
+  svg.gd-glyph { width: 13px; height: 13px; }
+  .gd-heading { max-width: 260px; }
+}
 .gd-heading .gd-sub, .gd-heading .gd-src { color: #555; font-size: 11px; }
 </style>
 """

@@ -30,6 +30,11 @@ section[data-testid="stSidebar"] [class*="st-key-btn_"] button p { font-size: .8
 .st-key-checklist .stCheckbox label { min-height: 0; padding: 1px 0; }
 .st-key-checklist label p::before { display: inline-block; min-width: 17px; margin-right: 5px; border-radius: 8px;
   border: 1px solid #333; font: 700 10px/15px Arial, sans-serif; text-align: center; }
+@media (max-width: 640px) {
+  .block-container { padding: 3.6rem .8rem 1rem .8rem !important; }
+  h1 { font-size: 1.15rem !important; }
+  .st-key-mapbox iframe { height: 70vh !important; }
+}
 .gd-detail { font-size: .88rem; line-height: 1.45; }
 .gd-detail .gd-item { margin: 0 0 .55rem; }
 .gd-detail .gd-chip { display: inline-block; min-width: 17px; padding: 0 3px; margin-right: 4px; border-radius: 8px;
