@@ -11,11 +11,16 @@ import sys
 from pathlib import Path
 
 from export.options import (
+    BASES,
+    DEFAULT_DPI,
     DPI_CHOICES,
     FORMATS,
     LAYERS,
+    LANGS,
+    POSTER_SIZE,
     SIZES,
     ExportError,
+    check_choice,
     check_dpi,
     check_out_file,
     check_size,
@@ -70,6 +75,21 @@ def export_map(policy: Policy, out: str | Path, *, fmt: str | None = None, layer
     from export.render import render_map
 
     render_map(policy, state, out, fmt=fmt, size=size, dpi=dpi)
+    return out
+
+
+def export_poster(policy: Policy, out: str | Path, *, fmt: str | None = None, lang: str = "zh",
+                  basis: str = "explicit", dpi=None, size: str = POSTER_SIZE) -> Path:
+    out = Path(out)
+    fmt = resolve_format(out, fmt)
+    check_size(size)
+    dpi = check_dpi(DEFAULT_DPI if dpi is None else dpi)
+    check_choice("--lang", lang, LANGS)
+    check_choice("--basis", basis, BASES)
+    check_out_file(out, fmt)
+    from export.poster import render_poster
+
+    render_poster(policy, out, fmt=fmt, lang=lang, basis=basis, size=size, dpi=dpi)
     return out
 
 
@@ -136,6 +156,7 @@ __all__ = [
     "default_dpi",
     "export_all",
     "export_map",
+    "export_poster",
     "layer_state",
     "parse_clusters",
     "plan_all",

@@ -79,7 +79,7 @@ def draw_layers(ax, scene: Scene, data: StaticData, k: float, *, light: bool = F
     if mode == "fill":
         for z, st in scene.zone_styles.items():
             if z in data.zone_paths:
-                ax.add_patch(PathPatch(data.zone_paths[z], facecolor=st["fill"], alpha=ZONE_FILL_ALPHA,
+                ax.add_artist(PathPatch(data.zone_paths[z], facecolor=st["fill"], alpha=ZONE_FILL_ALPHA,
                                        edgecolor="none", zorder=4, gid=f"zone-{z}"))
                 out.zones[z] = "fill"
                 out.mean(st["fill"], f"zone:{z}")
@@ -91,15 +91,15 @@ def draw_layers(ax, scene: Scene, data: StaticData, k: float, *, light: bool = F
             if a not in data.city_paths:
                 continue
             alpha = TINT_EXPLICIT if a in c.explicit_cities else TINT_REGION
-            ax.add_patch(PathPatch(data.city_paths[a], facecolor=c.color, alpha=alpha, edgecolor="none",
+            ax.add_artist(PathPatch(data.city_paths[a], facecolor=c.color, alpha=alpha, edgecolor="none",
                                    zorder=5, gid=f"tint-{a}"))
             out.tints[a] = alpha
         out.mean(c.color, f"cluster:{cid}")
 
     # Guangdong's coast, and small islands with a light edge so they do not turn into blobs.
-    ax.add_patch(PathPatch(data.coast_path, facecolor="none", edgecolor=GD_OUTLINE, linewidth=0.85 * k * lw,
+    ax.add_artist(PathPatch(data.coast_path, facecolor="none", edgecolor=GD_OUTLINE, linewidth=0.85 * k * lw,
                            zorder=6, gid="guangdong"))
-    ax.add_patch(PathPatch(data.islets_path, facecolor="none", edgecolor=ISLET_EDGE, linewidth=0.3 * k * lw,
+    ax.add_artist(PathPatch(data.islets_path, facecolor="none", edgecolor=ISLET_EDGE, linewidth=0.3 * k * lw,
                            zorder=6, gid="islets"))
 
     if mode == "outline":
@@ -108,17 +108,18 @@ def draw_layers(ax, scene: Scene, data: StaticData, k: float, *, light: bool = F
                 continue
             w = st["width"] * 0.55 * k * lw
             # A white casing under the line so it reads over fills, tints and glyph-free land.
-            ax.add_patch(PathPatch(data.zone_inset[z], facecolor="none", edgecolor="white", linewidth=w + 1.4 * k,
+            ax.add_artist(PathPatch(data.zone_inset[z], facecolor="none", edgecolor="white", linewidth=w + 1.4 * k,
                                    alpha=0.9, zorder=7, joinstyle="round"))
             ls = (0, st["dash"]) if st["dash"] else "-"
-            ax.add_patch(PathPatch(data.zone_inset[z], facecolor="none", edgecolor=st["color"], linewidth=w,
+            ax.add_artist(PathPatch(data.zone_inset[z], facecolor="none", edgecolor=st["color"], linewidth=w,
                                    linestyle=ls, capstyle="round", joinstyle="round", zorder=7.5,
                                    gid=f"zone-{z}"))
             out.zones[z] = "outline"
+            out.mean(st["color"], "zoning")
     return out
 
 
 def draw_focus(ax, data: StaticData, adcode: str | None, k: float) -> None:
     if adcode and adcode in data.city_paths:
-        ax.add_patch(PathPatch(data.city_paths[adcode], facecolor="none", edgecolor="#111111",
+        ax.add_artist(PathPatch(data.city_paths[adcode], facecolor="none", edgecolor="#111111",
                                linewidth=2.2 * k, zorder=9, gid="focus"))

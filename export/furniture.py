@@ -8,6 +8,7 @@ boxes are returned so the tests can check them.
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 
 import numpy as np
 import shapely
@@ -126,10 +127,16 @@ def scalebar(ax, avoid, taken, m_per_pt: float, fs: float, k: float, prefer=(0, 
     return box
 
 
-def north_arrow(ax, avoid, taken, crs: str, m_per_pt: float, fs: float, k: float, lang: str, prefer=(3, 2, 1, 0)):
-    """A two-tone arrow pointing to true north at the frame centre, with 北 / N."""
+@lru_cache(maxsize=4)
+def _transformers(crs: str):
     from pyproj import Transformer
 
+    return (Transformer.from_crs(crs, "EPSG:4326", always_xy=True),
+            Transformer.from_crs("EPSG:4326", crs, always_xy=True))
+
+
+def north_arrow(ax, avoid, taken, crs: str, m_per_pt: float, fs: float, k: float, lang: str, prefer=(3, 2, 1, 0)):
+    """A two-tone arrow pointing to true north at the frame centre, with 北 / N."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     size = 30 * m_per_pt * k
@@ -138,8 +145,7 @@ def north_arrow(ax, avoid, taken, crs: str, m_per_pt: float, fs: float, k: float
     cx = (box.bounds[0] + box.bounds[2]) / 2
     base = box.bounds[1] + 0.12 * h
     # Grid convergence: the angle between grid north and true north at the centre.
-    to_ll = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    to_m = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    to_ll, to_m = _transformers(crs)
     lon, lat = to_ll.transform((x0 + x1) / 2, (y0 + y1) / 2)
     nx, ny = to_m.transform(lon, lat + 0.5)
     mx, my = to_m.transform(lon, lat)

@@ -161,7 +161,7 @@ class Placer:
         path = path.transformed(unit + Affine2D().scale(d).translate(x, y))
         hollow = g.basis == "region"
         edge = ink(g.color) if hollow else "#2b2b2b"
-        self.ax.add_patch(PathPatch(path, facecolor="white" if hollow else g.color, edgecolor=edge,
+        self.ax.add_artist(PathPatch(path, facecolor="white" if hollow else g.color, edgecolor=edge,
                                     linewidth=(0.9 if hollow else 0.4) * self.k,
                                     linestyle=(0, (2.2, 1.3)) if hollow else "-", zorder=31,
                                     gid=f"glyph-{g.cluster_id}-{g.adcode}-{g.role}"))

@@ -38,7 +38,12 @@ def _metadata(fmt: str, title: str) -> dict:
 def _srgb_profile() -> bytes:
     from PIL import ImageCms
 
-    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    icc = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    # No creation date (bytes 24-35), hence no profile ID (84-99, zero = not computed):
+    # the same map gives the same file on any day.
+    icc[24:36] = bytes(12)
+    icc[84:100] = bytes(16)
+    return bytes(icc)
 
 
 def png_bytes(fig: Figure, dpi: int, title: str) -> bytes:

@@ -196,6 +196,9 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
         info.glyphs += ip.out.glyphs
         info.city_labels.update(ip.out.city_labels)
 
+    for cid in {g[0] for g in info.glyphs}:
+        info.meanings.setdefault(scene.cluster(cid).color.lower(), set()).add(f"cluster:{cid}")
+
     # Legend in its panel.
     lax = fig.add_axes(lay.frac(lay.legend_rect))
     lax.set_axis_off()
