@@ -1,11 +1,13 @@
 """Time the static map export.
 
-    python bench/export_bench.py [--runs 7] [--skip-all]
+    python bench/export_bench.py [--runs 7] [--skip-all] [--skip-poster]
 
 Prints the median time of one A4-landscape 300-dpi PNG in a warm process
-(data loaded and projected once, fonts registered) and the wall time of
-`cli.py export-all` (22 maps, default settings) as a fresh process, as a user
-runs it. Budgets: 1.5 s per map, 40 s for export-all.
+(data loaded and projected once, fonts registered), the wall time of
+`cli.py export-all` (22 maps, default settings) and of `cli.py export-poster`
+(all clusters on one A3 page, 300-dpi PNG, and the PDF), each as a fresh
+process, as a user runs them. Budgets: 1.5 s per map, 40 s for export-all,
+30 s for export-poster.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--skip-all", action="store_true", help="only time the single map")
+    ap.add_argument("--skip-all", action="store_true", help="do not time export-all")
+    ap.add_argument("--skip-poster", action="store_true", help="do not time export-poster")
     args = ap.parse_args()
 
     from export.render import StaticData, render_map
@@ -59,6 +62,18 @@ def main() -> int:
                 return 1
             n = len(list((Path(tmp) / "all").iterdir()))
             print(f"cli.py export-all ({n} maps, A4 300 dpi PNG, fresh process): {wall:.2f} s (budget 40 s)")
+
+        if not args.skip_poster:
+            for name in ("poster.png", "poster.pdf"):
+                t = time.perf_counter()
+                p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "export-poster", "--out",
+                                    str(Path(tmp) / name)], capture_output=True, text=True)
+                wall = time.perf_counter() - t
+                if p.returncode != 0:
+                    print(p.stderr, file=sys.stderr)
+                    return 1
+                print(f"cli.py export-poster ({name}, A3 landscape, 300 dpi, fresh process): {wall:.2f} s "
+                      "(budget 30 s)")
     return 0
 
 
