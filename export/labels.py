@@ -31,7 +31,8 @@ SAR_LABEL = "#4a4a44"
 SEA_LABEL = "#5f7f99"
 HALO = "white"
 MARKER_SCALE = {"o": 1.0, "s": 0.88, "D": 1.08, "h": 1.05, "^": 1.12}
-_DIRS = [(0, -1), (1, 0), (-1, 0), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1)]
+_DIRS = [(0, -1), (1, 0), (-1, 0), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1),
+         (0.5, -1), (-0.5, -1), (1, -0.5), (-1, -0.5), (1, 0.5), (-1, 0.5), (0.5, 1), (-0.5, 1)]
 
 TEXT = {
     "sea": ("南海", "South China Sea"),
@@ -70,8 +71,11 @@ class Placed:
 
 
 class Placer:
-    def __init__(self, ax, renderer, data, scene: Scene, k: float, obstacles=()):
+    def __init__(self, ax, renderer, data, scene: Scene, k: float, obstacles=(), *, crowded: bool = False):
+        """`crowded` (the enlargement): a label may reach a little over a neighbouring city
+        rather than be sent far away on a long leader line."""
         self.ax, self.renderer, self.data, self.scene, self.k = ax, renderer, data, scene, k
+        self.tol, self.city_weight = (0.3, 1.5) if crowded else (0.1, 4.0)
         x0, x1 = ax.get_xlim()
         y0, y1 = ax.get_ylim()
         pos = ax.get_position()
@@ -110,23 +114,25 @@ class Placer:
                 other = float(shapely.area(shapely.intersection(self.city_arr[hits], box)).sum())
         cost = 100 * hit / area
         if not land_ok:
-            cost += other / area * 4
+            cost += other / area * self.city_weight
         return cost
 
-    def place(self, anchor, w, h, *, own=None, rings=7, land_ok=False, tol=0.06, start=0, dy0=0.0):
-        """(cx, cy, box, moved): the first acceptable spot around `anchor`, else the cheapest."""
+    def place(self, anchor, w, h, *, own=None, rings=9, land_ok=False, tol=None, start=0, dy0=0.0):
+        """(cx, cy, box, moved): the nearest acceptable spot around `anchor`, else the
+        cheapest, where every ring further away costs a little more."""
+        tol = self.tol if tol is None else tol
         ax_, ay_ = anchor
-        step = 0.35 * min(w, h) + 2.5 * self.m_per_pt
+        step = 0.3 * min(w, h) + 2.5 * self.m_per_pt
         best = None
         for ring in range(start, rings + 1):
             for dx, dy in ([(0, 0)] if ring == 0 else _DIRS):
-                cx = ax_ + dx * (w / 2 + step * ring) if dx else ax_
+                cx = ax_ + (dx * (w / 2 + step * ring) if dx else 0)
                 cy = ay_ + dy0 + (dy * (h / 2 + step * ring) if dy else 0)
                 box = shapely.box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
                 c = self.cost(box, own, land_ok)
                 if c <= tol:
                     return cx, cy, box, ring > 0
-                c += ring * 0.01
+                c += ring * 0.06
                 if best is None or c < best[0]:
                     best = (c, cx, cy, box, ring > 0)
         return best[1:]

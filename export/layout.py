@@ -39,7 +39,7 @@ class Type:
 TYPE = {
     "a4": Type(15.5, 9.0, 8.6, 7.4, 8.2, 7.4, 7.6, 6.6, 6.2, 10.0, 6.2, 8.6),
     "a3": Type(20.0, 11.5, 10.5, 9.0, 10.0, 9.0, 9.4, 8.0, 7.6, 12.0, 7.4, 10.5),
-    "slide": Type(23.0, 12.5, 12.0, 10.5, 11.0, 10.0, 10.2, 8.8, 8.0, 13.5, 8.2, 12.0),
+    "slide": Type(23.0, 12.5, 11.5, 10.0, 10.5, 10.0, 9.4, 8.4, 8.0, 12.5, 7.8, 11.5),
     "screen": Type(22.0, 12.0, 11.5, 10.0, 10.5, 9.5, 10.0, 8.6, 8.0, 13.0, 8.0, 11.5),
 }
 
@@ -70,6 +70,7 @@ class Layout:
     inset_rect: Rect | None
     legend_rect: Rect
     foot_y: float  # baseline area of the footer's lower line
+    notes_rect: Rect | None = None  # room under a shortened map frame, for the legend's notes
 
     def frac(self, r: Rect) -> tuple[float, float, float, float]:
         W, H = self.page.width, self.page.height
@@ -96,8 +97,10 @@ def make_layout(page: PageSize, map_aspect: float, inset_aspect: float, *, inset
         map_rect = (body_x0, body_y0 + body_h - mh, mw, mh)
         px = body_x0 + body_w - pw
         if inset:
-            ih = min(pw / inset_aspect, (0.4 if wide else 0.5) * body_h)
-            inset_rect = (px, body_y0 + body_h - ih, pw, ih)
+            # The enlargement keeps its size in a wide panel; the legend gets the extra width.
+            iw = PANEL_W[fam]
+            ih = min(iw / inset_aspect, (0.38 if wide else 0.5) * body_h)
+            inset_rect = (px + pw - iw, body_y0 + body_h - ih, iw, ih)
             legend_rect = (px, body_y0, pw, body_h - ih - GAP)
         else:
             inset_rect, legend_rect = None, (px, body_y0, pw, body_h)
@@ -111,7 +114,11 @@ def make_layout(page: PageSize, map_aspect: float, inset_aspect: float, *, inset
             legend_rect = (body_x0 + iw + GAP, body_y0, body_w - iw - GAP, ph)
         else:
             inset_rect, legend_rect = None, (body_x0, body_y0, body_w, ph)
-    return Layout(page, ty, m, H - m, map_rect, inset_rect, legend_rect, m)
+    notes_rect = None
+    free = map_rect[1] - body_y0 - GAP
+    if free > 0.6:
+        notes_rect = (body_x0, body_y0, map_rect[2], free)
+    return Layout(page, ty, m, H - m, map_rect, inset_rect, legend_rect, m, notes_rect)
 
 
 def fit_extent(bounds, rect: Rect, pad: float = 0.04) -> tuple[float, float, float, float]:

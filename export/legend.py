@@ -108,7 +108,7 @@ def sample(e: LegendEntry, w: float, h: float, k: float, glyph_pt: float, num_pt
 
 
 def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: float, num_pt: float,
-                 renderer, dpi: float, columns: int = 1):
+                 renderer, dpi: float, columns: int = 1, notes: bool = True):
     """(offset box, labels in order): the legend at type size `fs`."""
     lang = scene.lang
     sw_w, sw_h = max(18 * fs / 7.6, glyph_pt * 1.5), max(11 * fs / 7.6, glyph_pt * 1.15)
@@ -130,8 +130,7 @@ def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: f
             rows.append(TextArea(wrap(sec.note, lang, col_w, fs * 0.88, renderer, dpi),
                                  textprops=dict(fontsize=fs * 0.88, color=NOTE_COLOR, linespacing=1.2)))
         blocks.append(VPacker(children=rows, align="left", pad=0, sep=2.6 * fs / 7.6))
-    notes = [n.text for n in scene.notes]
-    for text in notes:
+    for text in [n.text for n in scene.notes] if notes else []:
         blocks.append(TextArea(wrap(text, lang, col_w, fs * 0.9, renderer, dpi),
                                textprops=dict(fontsize=fs * 0.9, color=NOTE_COLOR, linespacing=1.2)))
     if not blocks:
@@ -162,14 +161,14 @@ def _anchored(box, k: float):
 
 
 def fit_legend(fig, scene: Scene, rect_in, fs: float, k: float, glyph_pt: float, num_pt: float,
-               columns=(1, 2), scales=(1.0, 0.93, 0.86)):
+               columns=(1, 2), scales=(1.0, 0.93, 0.86), notes: bool = True):
     """(columns, scale) of the largest legend that fits a `rect_in` (x, y, w, h inches) panel, or None."""
     renderer = fig.canvas.get_renderer()
     width_pt = rect_in[2] * 72 - 14
     for cols in columns:
         for scale in scales:
             box, _ = build_legend(scene, width_pt, fs * scale, k, glyph_pt * min(1, scale + 0.1),
-                                  num_pt * min(1, scale + 0.1), renderer, fig.dpi, cols)
+                                  num_pt * min(1, scale + 0.1), renderer, fig.dpi, cols, notes)
             if box is None:
                 return (1, 1.0)
             box.set_figure(fig)
@@ -181,15 +180,26 @@ def fit_legend(fig, scene: Scene, rect_in, fs: float, k: float, glyph_pt: float,
 
 
 def place_legend(fig, ax, scene: Scene, fs: float, k: float, glyph_pt: float, num_pt: float,
-                 columns: int = 1, scale: float = 1.0):
+                 columns: int = 1, scale: float = 1.0, notes: bool = True):
     """The legend at the top left of `ax` (an empty panel axes): (artist, labels)."""
     renderer = fig.canvas.get_renderer()
     pos = ax.get_position()
     width_pt = pos.width * fig.get_figwidth() * 72 - 14
     box, labels = build_legend(scene, width_pt, fs * scale, k, glyph_pt * min(1, scale + 0.1),
-                               num_pt * min(1, scale + 0.1), renderer, fig.dpi, columns)
+                               num_pt * min(1, scale + 0.1), renderer, fig.dpi, columns, notes)
     if box is None:
         return None, labels
     anchored = _anchored(box, k)
     ax.add_artist(anchored)
     return anchored, labels
+
+
+def place_notes(fig, ax, scene: Scene, fs: float) -> None:
+    """The scene's notes as a paragraph list in `ax` (the room under the map frame)."""
+    renderer = fig.canvas.get_renderer()
+    pos = ax.get_position()
+    width_pt = pos.width * fig.get_figwidth() * 72
+    texts = [wrap(n.text, scene.lang, width_pt, fs, renderer, fig.dpi) for n in scene.notes]
+    if texts:
+        ax.text(0, 1, "\n".join(texts), transform=ax.transAxes, fontsize=fs, color=NOTE_COLOR, ha="left", va="top",
+                linespacing=1.3, gid="notes")

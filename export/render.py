@@ -29,7 +29,7 @@ from export.draw import draw_focus, draw_layers, setup_axes
 from export.furniture import footer, inset_frame, north_arrow, scalebar, title, tx
 from export.labels import Placer, city_labels, context_labels, dongsha_label, sar_labels, sea_label
 from export.layout import fit_extent, make_layout
-from export.legend import fit_legend, place_legend
+from export.legend import fit_legend, place_legend, place_notes
 from export.options import (  # noqa: F401 - re-exported for callers of export.render
     DEFAULT_DPI,
     DEFAULT_SIZE,
@@ -48,8 +48,15 @@ from policy.model import Policy
 from views.scene import Scene, build_scene
 from views.state import ViewState
 
-# Cities drawn with their labels and glyphs in the enlargement, not on the main map.
-INSET_CITIES = ("440100",) + PRD_CITIES
+
+
+def _inset_cities(data: StaticData, extent) -> list[str]:
+    """Cities labelled (with their glyphs) in the enlargement, not on the main map: the
+    crowded delta cities, and any other whose label point the enlargement shows."""
+    x0, y0, x1, y1 = extent
+    dx, dy = 0.04 * (x1 - x0), 0.04 * (y1 - y0)
+    inside = [a for a, (x, y) in data.label_xy.items() if x0 + dx < x < x1 - dx and y0 + dy < y < y1 - dy]
+    return [a for a in data.adcodes if a in inside or a in PRD_CITIES]
 
 
 @dataclass
@@ -126,12 +133,16 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     k = ty.legend / 7.6  # line scale of this page
     renderer = fig.canvas.get_renderer()
     # The legend decides the panel: as it is, in smaller type, else a wider panel in two columns.
-    fit = fit_legend(fig, scene, lay.legend_rect, ty.legend, k, ty.glyph, ty.glyph_num, columns=(1,))
+    # Two columns fit a slide's or screen's panel; an A4 panel is too narrow for them.
+    fit = fit_legend(fig, scene, lay.legend_rect, ty.legend, k, ty.glyph, ty.glyph_num,
+                     columns=(1,) if page.name.startswith("a") else (1, 2), scales=(1.0, 0.93, 0.86, 0.8))
+    notes_apart = False
     if fit is None and not page.portrait:
         lay = make_layout(page, *aspects, wide=True)
+        notes_apart = lay.notes_rect is not None  # the notes go under the shortened map
     if fit is None:
         fit = fit_legend(fig, scene, lay.legend_rect, ty.legend, k, ty.glyph, ty.glyph_num, columns=(1, 2),
-                         scales=(1.0, 0.93, 0.86, 0.8, 0.75)) or (2, 0.75)
+                         scales=(1.0, 0.93, 0.86, 0.8, 0.75), notes=not notes_apart) or (2, 0.75)
     info = RenderInfo(title=scene.title, subtitle=scene.subtitle, source=scene.source, size=page.name)
 
     extent = fit_extent(data.bounds, lay.map_rect, pad=0.035)
@@ -159,7 +170,8 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
         info.inset_extent = iext
 
     pl = Placer(ax, renderer, data, scene, k)
-    main_cities = [a for a in data.adcodes if inset_ax is None or a not in INSET_CITIES]
+    inset_cities = _inset_cities(data, info.inset_extent) if inset_ax is not None else []
+    main_cities = [a for a in data.adcodes if a not in inset_cities]
     if inset_ax is not None:
         inset_frame(ax, info.inset_extent, k, tx("inset_mark", lang), ty.note, pl.m_per_pt)
         ix0, iy0, ix1, iy1 = info.inset_extent
@@ -181,14 +193,16 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     info.city_labels = dict(pl.out.city_labels)
 
     if inset_ax is not None:
-        ip = Placer(inset_ax, renderer, data, scene, k)
+        ip = Placer(inset_ax, renderer, data, scene, k, crowded=True)
         ix0, iy0, ix1, iy1 = info.inset_extent
         title_w, title_h = ip.measure(tx("inset_title", lang), ty.note * 1.05, "bold")
         ip.taken.append(("title", shapely.box(ix0, iy1 - title_h - 6 * ip.m_per_pt, ix0 + title_w + 8 * ip.m_per_pt,
                                               iy1)))
-        inset_names = [a for a in INSET_CITIES if a in data.adcodes]
-        city_labels(ip, inset_names, lang, city_names, ty.count, ty.glyph, ty.glyph_num,
-                    counts=scene.coverage_drawn)
+        # Many glyphs in the delta: a point smaller (still 8.5 pt or more on A4) so they fit near their cities.
+        n_inset = sum(len(scene.glyphs_at(a)) for a in inset_cities)
+        shrink = 0.85 if n_inset > 40 else 1.0
+        city_labels(ip, inset_cities, lang, city_names * (0.95 if shrink < 1 else 1), ty.count, ty.glyph * shrink,
+                    ty.glyph_num * shrink, counts=scene.coverage_drawn)
         sar_labels(ip, lang, ty.sar)
         inset_ax.text(0.02, 0.98, tx("inset_title", lang), transform=inset_ax.transAxes, fontsize=ty.note * 1.05,
                       fontweight="bold", ha="left", va="top", color="#222222", zorder=45, gid="inset-title",
@@ -203,7 +217,12 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     lax = fig.add_axes(lay.frac(lay.legend_rect))
     lax.set_axis_off()
     lax.set_gid("legend-panel")
-    legend, labels = place_legend(fig, lax, scene, ty.legend, k, ty.glyph, ty.glyph_num, *fit)
+    legend, labels = place_legend(fig, lax, scene, ty.legend, k, ty.glyph, ty.glyph_num, *fit,
+                                  notes=not notes_apart)
+    if notes_apart:
+        nax = fig.add_axes(lay.frac(lay.notes_rect))
+        nax.set_axis_off()
+        place_notes(fig, nax, scene, ty.note)
     info.legend_labels = labels
     info.notes = [n.text for n in scene.notes]
     if legend is not None:
