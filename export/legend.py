@@ -48,11 +48,23 @@ def tokens(text: str, lang: str) -> list[str]:
     return out
 
 
-def wrap(text: str, lang: str, width_pt: float, size: float, renderer, dpi: float) -> str:
-    fp = FontProperties(size=size)
+_widths: dict[tuple[str, float, str], float] = {}
 
+
+def text_width_pt(s: str, size: float, renderer, dpi: float, weight: str = "normal") -> float:
+    """Width of `s` in points (cached: measuring CJK text is slow, and legends repeat)."""
+    key = (s, size, weight)
+    if key not in _widths:
+        if len(_widths) > 20000:
+            _widths.clear()
+        px = renderer.get_text_width_height_descent(s, FontProperties(size=size, weight=weight), ismath=False)[0]
+        _widths[key] = px * 72 / dpi
+    return _widths[key]
+
+
+def wrap(text: str, lang: str, width_pt: float, size: float, renderer, dpi: float, weight: str = "normal") -> str:
     def width(s):
-        return renderer.get_text_width_height_descent(s.strip(), fp, ismath=False)[0] * 72 / dpi
+        return text_width_pt(s.strip(), size, renderer, dpi, weight)
 
     lines, cur = [], ""
     for tok in tokens(text, lang):

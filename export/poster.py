@@ -108,7 +108,7 @@ def _draw(fig, policy, rows, base, page, data, lang, basis, made) -> PosterInfo:
     gx, gy, gw, gh = lay.map_rect
     head = ty.legend * 1.9 / 72  # a group's heading
     n_rows = sum(ceil(len(cs) / cols) for _, cs in groups)
-    ptitle = ty.note * 1.15 * 2.6 / 72  # two lines of panel title
+    ptitle = ty.note * 1.15 * (2.6 if lang == "zh" else 3.8) / 72  # two (three in English) lines of title
     pw = (gw - (cols - 1) * 0.08) / cols
     ph = (gh - len(groups) * head - n_rows * ptitle - (n_rows - 1) * 0.06) / n_rows
     ext = fit_extent(data.bounds, (0, 0, pw, ph), pad=0.02)
@@ -142,8 +142,13 @@ def _panel(fig, lay, rect, top, policy, rows, c, data, ext, lang, basis, ty, k, 
     ax = setup_axes(fig, lay.frac(rect), ext, f"panel-{c.id}", k * 0.8)
     draw_layers(ax, scene, data, k, light=True)
     W, H = lay.page.width, lay.page.height
-    fig.text(rect[0] / W, top / H, wrap(c.label, lang, rect[2] * 72, ty.note * 1.15, renderer, fig.dpi),
-             fontsize=ty.note * 1.15, fontweight="bold", color="#222222", ha="left", va="top",
+    fs = ty.note * 1.15
+    label = wrap(c.label, lang, rect[2] * 72 * 0.97, fs, renderer, fig.dpi, "bold")
+    if label.count("\n") > (1 if lang == "zh" else 2):  # too long: a smaller size, never a cut
+        fs *= 0.86
+        label = wrap(c.label, lang, rect[2] * 72 * 0.97, fs, renderer, fig.dpi, "bold")
+    fig.text(rect[0] / W, top / H, label,
+             fontsize=fs, fontweight="bold", color="#222222", ha="left", va="top",
              linespacing=1.1, gid=f"panel-title-{c.id}")
     # The cluster's colour as a bar along the panel's top edge.
     ax.add_patch(Rectangle((0, 0.985), 1, 0.015, transform=ax.transAxes, facecolor=c.color, edgecolor="none",
