@@ -290,5 +290,30 @@ def sea_label(pl: Placer, lang: str, fs: float, land) -> None:
         box = shapely.box(xy[0] - w / 2, xy[1] - h / 2, xy[0] + w / 2, xy[1] + h / 2)
         if pl.cost(box, None, land_ok=True) == 0 and not box.intersects(land):
             pl.taken.append(("sea", box))
-            pl.text(*xy, name, fs, SEA_LABEL, halo=None, z=25, gid="sea", style="italic")
+            pl.text(*xy, name, fs, SEA_LABEL, halo=None, z=25, gid="sea")
             return
+
+
+def map_notice(pl: Placer, lines: list[str], lang: str, fs: float, land) -> None:
+    """The scene's notes on the map itself when it draws no glyph for the selected
+    clusters (e.g. a cluster that names no city), in a box over the sea."""
+    from export.legend import wrap
+
+    x0, x1 = pl.ax.get_xlim()
+    y0, y1 = pl.ax.get_ylim()
+    width_pt = (x1 - x0) * 0.42 / pl.m_per_pt
+    renderer = pl.renderer
+    text = "\n".join(wrap(t, lang, width_pt, fs, renderer, pl.ax.figure.dpi) for t in lines)
+    n = text.count("\n") + 1
+    w = max(pl.measure(line, fs)[0] for line in text.split("\n")) + 12 * pl.m_per_pt
+    h = n * fs * 1.35 * pl.m_per_pt + 10 * pl.m_per_pt
+    for fx, fy in ((0.5, 0.2), (0.35, 0.2), (0.65, 0.2), (0.5, 0.12), (0.3, 0.1), (0.7, 0.1)):
+        cx, cy = x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)
+        box = shapely.box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+        if pl.frame.contains(box) and not box.intersects(land) and pl.cost(box, None, True) == 0:
+            break
+    pl.taken.append(("notice", box))
+    pl.out.boxes.append(("notice", box))
+    pl.ax.text(cx, cy, text, fontsize=fs, color="#333333", ha="center", va="center", linespacing=1.35,
+               zorder=44, gid="notice", bbox=dict(facecolor="white", edgecolor="#9a9a9a", alpha=0.95,
+                                                  linewidth=0.6 * pl.k, boxstyle="round,pad=0.5"))

@@ -27,7 +27,7 @@ from export import fonts
 from export.data import PRD_CITIES, StaticData, rows_for
 from export.draw import draw_focus, draw_layers, setup_axes
 from export.furniture import footer, inset_frame, north_arrow, scalebar, title, tx
-from export.labels import Placer, city_labels, context_labels, dongsha_label, sar_labels, sea_label
+from export.labels import Placer, city_labels, context_labels, dongsha_label, map_notice, sar_labels, sea_label
 from export.layout import fit_extent, make_layout
 from export.legend import fit_legend, place_legend, place_notes
 from export.options import (  # noqa: F401 - re-exported for callers of export.render
@@ -179,6 +179,8 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     city_names = ty.city if lang == "zh" else ty.city - 0.8
     city_labels(pl, main_cities, lang, city_names, ty.count, ty.glyph, ty.glyph_num, counts=scene.coverage_drawn)
     dongsha_label(pl, lang, ty.context * 0.95)
+    if scene.visible_clusters and not scene.visible_glyphs():
+        map_notice(pl, [n.text for n in scene.notes if n.layers], lang, ty.legend, data.all_land)
     avoid = data.land if data.dongsha is None else shapely.union_all([data.land, data.dongsha.buffer(
         6 * pl.m_per_pt)])
     info.furniture["scalebar"] = scalebar(ax, avoid, pl.taken, pl.m_per_pt, ty.note, k).bounds
