@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--skip-all", action="store_true", help="do not time export-all")
+    ap.add_argument("--skip-all", action="store_true", help="only time the single map (no export-all, no poster)")
     ap.add_argument("--skip-poster", action="store_true", help="do not time export-poster")
     args = ap.parse_args()
 
@@ -63,7 +63,7 @@ def main() -> int:
             n = len(list((Path(tmp) / "all").iterdir()))
             print(f"cli.py export-all ({n} maps, A4 300 dpi PNG, fresh process): {wall:.2f} s (budget 40 s)")
 
-        if not args.skip_poster:
+        if not (args.skip_all or args.skip_poster):
             for name in ("poster.png", "poster.pdf"):
                 t = time.perf_counter()
                 p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "export-poster", "--out",

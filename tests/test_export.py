@@ -617,3 +617,19 @@ def _reference_land():
         return None
     box = shapely.box(106, 17, 121, 29)
     return shapely.union_all([shapely.intersection(p, box) for p in parts])
+
+
+@pytest.mark.parametrize("size", ["a4-landscape", "a4-portrait", "slide"])
+def test_chinese_text_breaks_only_after_punctuation(policy, data, size):
+    """Wrapped Chinese (legend, notes, the map's notice) never breaks inside a term
+    such as 粤东粤西粤北: a line ends only at Chinese punctuation."""
+    views = [SCENES["all20"].with_(clusters=tuple(policy.clusters)), SCENES["empty_explicit"], SCENES["four"]]
+    wrapped = 0
+    for state in views:
+        fig, _ = build_figure(policy, state, size=size, dpi=20, data=data)
+        for t in _all_texts(fig):
+            lines = t.get_text().split("\n")
+            for line in lines[:-1]:
+                wrapped += 1
+                assert line and line[-1] in "，。；：、）」』”", (size, line)
+    assert wrapped > 0  # the views above do wrap
