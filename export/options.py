@@ -86,7 +86,8 @@ def resolve_format(path: str | os.PathLike, fmt: str | None) -> str:
     ext = Path(path).suffix.lower().lstrip(".")
     if fmt is None:
         if ext not in FORMATS:
-            raise ExportError(f"cannot tell the format from {str(path)!r}: extension {('.' + ext) if ext else '(none)'} "
+            shown = ("." + ext) if ext else "(none)"
+            raise ExportError(f"cannot tell the format from {str(path)!r}: extension {shown} "
                               f"is not one of {', '.join('.' + f for f in FORMATS)}; name the file so or pass --format")
         return ext
     check_format(fmt)

@@ -33,7 +33,7 @@ from export.render import (  # noqa: E402
 from policy.coverage import city_coverage  # noqa: E402
 from views.scene import build_scene  # noqa: E402
 from views.state import ViewState  # noqa: E402
-from views.style import SEA_COLOR, coverage_classes  # noqa: E402
+from views.style import coverage_classes  # noqa: E402
 
 COVERAGE = ViewState(coverage=True, zoning=False)
 ZONING = ViewState(coverage=False, zoning=True)
