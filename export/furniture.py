@@ -123,7 +123,7 @@ def scalebar(ax, avoid, taken, m_per_pt: float, fs: float, k: float, prefer=(0, 
         ax.plot([sx + i * seg] * 2, [sy + bar_h, sy + bar_h + 1.5 * m_per_pt], color="#222222", lw=0.5 * k,
                 zorder=41)
         ax.text(sx + i * seg, sy + bar_h + 2 * m_per_pt, f"{km}" + (" km" if i == n else ""), fontsize=fs,
-                ha="left" if i == n and False else "center", va="bottom", color="#222222", zorder=42)
+                ha="center", va="bottom", color="#222222", zorder=42, gid="scalebar-tick")
     return box
 
 

@@ -633,3 +633,18 @@ def test_chinese_text_breaks_only_after_punctuation(policy, data, size):
                 wrapped += 1
                 assert line and line[-1] in "，。；：、）」』”", (size, line)
     assert wrapped > 0  # the views above do wrap
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_sar_names_formal_legible_and_furniture_segmented(policy, data, lang):
+    for size in SIZES:
+        fig, _ = build_figure(policy, COVERAGE.with_(lang=lang), size=size, dpi=20, data=data)
+        texts = {t.get_gid(): t for t in _all_texts(fig) if t.get_gid()}
+        hk, mo = texts["context-810000"], texts["context-820000"]
+        assert (hk.get_text(), mo.get_text()) == (("香港特别行政区", "澳门特别行政区") if lang == "zh"
+                                                  else ("Hong Kong SAR", "Macao SAR"))
+        assert hk.get_fontsize() >= 7 and mo.get_fontsize() >= 7
+        assert texts["dongsha"].get_text() == ("东沙群岛" if lang == "zh" else "Dongsha Islands")
+        # The scale bar has ticks 0 / 50 / 100 km (or a longer nice length on larger frames).
+        ticks = [t.get_text() for t in _all_texts(fig) if t.get_gid() == "scalebar-tick"]
+        assert ticks[0] == "0" and ticks[-1].endswith(" km") and len(ticks) >= 3, ticks
