@@ -75,7 +75,7 @@ class Placer:
         """`crowded` (the enlargement): a label may reach a little over a neighbouring city
         rather than be sent far away on a long leader line."""
         self.ax, self.renderer, self.data, self.scene, self.k = ax, renderer, data, scene, k
-        self.tol, self.city_weight = (0.3, 1.5) if crowded else (0.1, 4.0)
+        self.tol, self.city_weight, self.far = (0.5, 1.0, 0.2) if crowded else (0.1, 4.0, 0.06)
         x0, x1 = ax.get_xlim()
         y0, y1 = ax.get_ylim()
         pos = ax.get_position()
@@ -132,7 +132,7 @@ class Placer:
                 c = self.cost(box, own, land_ok)
                 if c <= tol:
                     return cx, cy, box, ring > 0
-                c += ring * 0.06
+                c += ring * self.far
                 if best is None or c < best[0]:
                     best = (c, cx, cy, box, ring > 0)
         return best[1:]
@@ -198,13 +198,11 @@ def city_labels(pl: Placer, adcodes, lang: str, fs_city: float, fs_count: float,
         w = max(max(ln[3] for ln in lines), bw) + 2 * m
         h = sum(ln[4] for ln in lines) + bh + 1.5 * m
         units.append((a, lines, glyphs, cols, w, h))
-    units.sort(key=lambda u: data.city_area[u[0]] / (u[4] * u[5]))  # the tightest fit first
-    for a, lines, glyphs, cols, w, h in units:
+    # The name line sits on the label point; the unit hangs below it.
+    spots = place_units(pl, [(a, data.label_xy[a], w, h, -(h / 2 - lines[0][4] / 2 - m))
+                             for a, lines, _, _, w, h in units])
+    for (a, lines, glyphs, cols, w, h), (cx, cy, box, moved) in zip(units, spots):
         anchor = data.label_xy[a]
-        # The name line sits on the label point; the unit hangs below it.
-        name_h = lines[0][4]
-        dy0 = -(h / 2 - name_h / 2 - m)
-        cx, cy, box, moved = pl.place(anchor, w, h, own=a, dy0=dy0)
         pl.taken.append(("city", box))
         pl.out.boxes.append(("city", box))
         y = cy + h / 2 - m
@@ -222,6 +220,59 @@ def city_labels(pl: Placer, adcodes, lang: str, fs_city: float, fs_count: float,
         if moved:
             pl.leader(anchor, box)
         pl.out.city_labels[a] = lines[0][0]
+
+
+def _overlap(a, b) -> float:
+    """Intersection area of two (x0, y0, x1, y1) rectangles."""
+    ix = min(a[2], b[2]) - max(a[0], b[0])
+    iy = min(a[3], b[3]) - max(a[1], b[1])
+    return ix * iy if ix > 0 and iy > 0 else 0.0
+
+
+def place_units(pl: Placer, units) -> list:
+    """Positions for all label units at once: (cx, cy, box, moved) per (adcode, anchor, w, h, dy0).
+
+    Each unit gets candidate positions around its anchor, each with a cost of its own
+    (leaving the frame, covering other cities or obstacles, distance); then every unit in
+    turn takes the candidate that is cheapest given where the others are, until nothing
+    changes. Unlike placing one label after another, a unit placed early can still make
+    way for a later one, so labels stay near their cities instead of trading places."""
+    m = pl.m_per_pt
+    cands = []
+    for a, (ax_, ay_), w, h, dy0 in units:
+        step = 0.3 * min(w, h) + 2.5 * m
+        mine = []
+        for ring in range(0, 8):
+            for dx, dy in ([(0, 0)] if ring == 0 else _DIRS):
+                cx = ax_ + (dx * (w / 2 + step * ring) if dx else 0)
+                cy = ay_ + dy0 + (dy * (h / 2 + step * ring) if dy else 0)
+                r = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+                box = shapely.box(*r)
+                if not pl.frame.contains(box):
+                    continue
+                base = pl.cost(box, a, False) + ring * pl.far  # frame, obstacles, other cities, distance
+                mine.append((base, cx, cy, r, box, ring > 0))
+        if not mine:  # nothing fits in the frame: stay on the anchor
+            r = (ax_ - w / 2, ay_ + dy0 - h / 2, ax_ + w / 2, ay_ + dy0 + h / 2)
+            mine = [(0.0, ax_, ay_ + dy0, r, shapely.box(*r), False)]
+        mine.sort(key=lambda c: c[0])
+        cands.append(mine[:60])
+    pick = [0] * len(units)
+    for _ in range(8):
+        changed = False
+        for i, mine in enumerate(cands):
+            others = [cands[j][pick[j]][3] for j in range(len(cands)) if j != i]
+            best, best_cost = pick[i], None
+            for k, (base, _, _, r, _, _) in enumerate(mine):
+                area = (r[2] - r[0]) * (r[3] - r[1])
+                c = base + 100 * sum(_overlap(r, o) for o in others) / area
+                if best_cost is None or c < best_cost - 1e-9:
+                    best, best_cost = k, c
+            if best != pick[i]:
+                pick[i], changed = best, True
+        if not changed:
+            break
+    return [cands[i][pick[i]][1:3] + (cands[i][pick[i]][4], cands[i][pick[i]][5]) for i in range(len(units))]
 
 
 def context_labels(pl: Placer, lang: str, fs: float, *, kinds=("province",)) -> None:

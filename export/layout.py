@@ -97,7 +97,8 @@ def make_layout(page: PageSize, map_aspect: float, inset_aspect: float, *, inset
         map_rect = (body_x0, body_y0 + body_h - mh, mw, mh)
         px = body_x0 + body_w - pw
         if inset:
-            # The enlargement keeps its size in a wide panel; the legend gets the extra width.
+            # In a wide panel the enlargement keeps its width (wider, it would show half the
+            # province) and is a little lower, so the legend gets the height it needs.
             iw = PANEL_W[fam]
             ih = min(iw / inset_aspect, (0.38 if wide else 0.5) * body_h)
             inset_rect = (px + pw - iw, body_y0 + body_h - ih, iw, ih)

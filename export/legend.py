@@ -141,7 +141,11 @@ def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: f
         if sec.note:
             rows.append(TextArea(wrap(sec.note, lang, col_w, fs * 0.88, renderer, dpi),
                                  textprops=dict(fontsize=fs * 0.88, color=NOTE_COLOR, linespacing=1.2)))
-        blocks.append(VPacker(children=rows, align="left", pad=0, sep=2.6 * fs / 7.6))
+        # In two columns a long section (all 20 clusters) may continue in the next one:
+        # it is packed in short runs, so the columns can be balanced.
+        step = 4 if columns > 1 and len(sec.entries) > 8 else len(rows)
+        for i in range(0, len(rows), step):
+            blocks.append(VPacker(children=rows[i:i + step], align="left", pad=0, sep=2.6 * fs / 7.6))
     for text in [n.text for n in scene.notes] if notes else []:
         blocks.append(TextArea(wrap(text, lang, col_w, fs * 0.9, renderer, dpi),
                                textprops=dict(fontsize=fs * 0.9, color=NOTE_COLOR, linespacing=1.2)))
@@ -151,15 +155,19 @@ def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: f
     if columns == 1:
         box = VPacker(children=blocks, align="left", pad=0, sep=sep)
     else:
-        sizes = [len(getattr(b, "get_children", lambda: [b])()) for b in blocks]
-        best, split = None, 1
-        for i in range(1, len(blocks)):
-            worst = max(sum(sizes[:i]), sum(sizes[i:]))
-            if best is None or worst < best:
-                best, split = worst, i
-        cols = [VPacker(children=blocks[:split], align="left", pad=0, sep=sep),
-                VPacker(children=blocks[split:], align="left", pad=0, sep=sep)]
-        box = HPacker(children=cols, align="top", pad=0, sep=10)
+        # Greedy balance: start a new column once this one holds its share of the lines.
+        sizes = [_lines(b) for b in blocks]
+        share = sum(sizes) / columns
+        cols, cur, acc = [], [], 0.0
+        for b, n in zip(blocks, sizes):
+            if cur and acc + n / 2 > share and len(cols) < columns - 1:
+                cols.append(cur)
+                cur, acc = [], 0.0
+            cur.append(b)
+            acc += n
+        cols.append(cur)
+        box = HPacker(children=[VPacker(children=c, align="left", pad=0, sep=sep) for c in cols],
+                      align="top", pad=0, sep=10)
     return box, labels
 
 
@@ -170,6 +178,17 @@ def _anchored(box, k: float):
     anchored.patch.set_linewidth(0.6 * k)
     anchored.set_gid("legend")
     return anchored
+
+
+def _lines(box) -> float:
+    """About how many text lines tall an offset box is (to balance two columns)."""
+    if isinstance(box, TextArea):
+        return box.get_text().count("\n") + 1
+    if isinstance(box, HPacker):
+        return max((_lines(c) for c in box.get_children()), default=1)
+    if isinstance(box, VPacker):
+        return sum(_lines(c) for c in box.get_children()) + 0.3
+    return 1
 
 
 def fit_legend(fig, scene: Scene, rect_in, fs: float, k: float, glyph_pt: float, num_pt: float,
@@ -204,6 +223,14 @@ def place_legend(fig, ax, scene: Scene, fs: float, k: float, glyph_pt: float, nu
     anchored = _anchored(box, k)
     ax.add_artist(anchored)
     return anchored, labels
+
+
+def notes_height(fig, scene: Scene, rect_in, fs: float) -> float:
+    """Height in inches the scene's notes take in a `rect_in` wide block."""
+    renderer = fig.canvas.get_renderer()
+    n = sum(wrap(note.text, scene.lang, rect_in[2] * 72, fs, renderer, fig.dpi).count("\n") + 1
+            for note in scene.notes)
+    return n * fs * 1.3 * 1.2 / 72
 
 
 def place_notes(fig, ax, scene: Scene, fs: float) -> None:

@@ -29,7 +29,7 @@ from export.draw import draw_focus, draw_layers, setup_axes
 from export.furniture import footer, inset_frame, north_arrow, scalebar, title, tx
 from export.labels import Placer, city_labels, context_labels, dongsha_label, map_notice, sar_labels, sea_label
 from export.layout import fit_extent, make_layout
-from export.legend import fit_legend, place_legend, place_notes
+from export.legend import fit_legend, notes_height, place_legend, place_notes
 from export.options import (  # noqa: F401 - re-exported for callers of export.render
     DEFAULT_DPI,
     DEFAULT_SIZE,
@@ -139,10 +139,12 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     notes_apart = False
     if fit is None and not page.portrait:
         lay = make_layout(page, *aspects, wide=True)
-        notes_apart = lay.notes_rect is not None  # the notes go under the shortened map
+        # The notes go under the shortened map when they fit there.
+        notes_apart = lay.notes_rect is not None and notes_height(fig, scene, lay.notes_rect, ty.note) <= \
+            lay.notes_rect[3]
     if fit is None:
-        fit = fit_legend(fig, scene, lay.legend_rect, ty.legend, k, ty.glyph, ty.glyph_num, columns=(1, 2),
-                         scales=(1.0, 0.93, 0.86, 0.8, 0.75), notes=not notes_apart) or (2, 0.75)
+        fit = fit_legend(fig, scene, lay.legend_rect, ty.legend, k, ty.glyph, ty.glyph_num, columns=(1, 2, 3),
+                         scales=(1.0, 0.93, 0.86, 0.8, 0.75), notes=not notes_apart) or (3, 0.75)
     info = RenderInfo(title=scene.title, subtitle=scene.subtitle, source=scene.source, size=page.name)
 
     extent = fit_extent(data.bounds, lay.map_rect, pad=0.035)
