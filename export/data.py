@@ -29,7 +29,7 @@ from policy.model import Policy
 DONGSHA_BOX = (116.4, 20.4, 117.2, 21.0)
 SMALL_ISLAND_M2 = 60e6  # parts smaller than this get a light outline, not the coast line
 # The enlarged Pearl River Delta (lon/lat): 广州 to 珠海, 佛山 to 深圳, with 香港 and 澳门.
-PRD_BOX = (112.68, 21.74, 114.68, 23.62)
+PRD_BOX = (112.8, 21.78, 114.56, 23.5)
 PRD_CITIES = ("440300", "440400", "440600", "441900", "442000")  # 深圳 珠海 佛山 东莞 中山
 
 
