@@ -596,7 +596,9 @@ def test_context_covers_every_frame(policy, data, size):
             assert covered.contains(frame), (size, frame.bounds, covered.bounds)
             if land is not None:  # land the source knows of, in the frame, that the map would leave as sea
                 missing = shapely.intersection(land, frame).difference(drawn)
-                assert missing.area < 1e-4 * frame.area, (size, missing.bounds)
+                # Islets under ~3 km2 are left out of the context on purpose (build_boundaries.py).
+                big = [g for g in shapely.get_parts(missing) if g.area > 3e-4]
+                assert sum(g.area for g in big) < 1e-4 * frame.area, (size, [g.bounds for g in big])
 
 
 @functools.lru_cache(maxsize=1)
