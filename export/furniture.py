@@ -53,19 +53,29 @@ def title(fig, renderer, text: str, subtitle: str, layout) -> None:
 
 
 def footer(fig, layout, source: str, lang: str, made) -> None:
+    """Sources, projection and date; under them the schematic-map note, on one line or,
+    when the page is too narrow, on two, broken after a clause (never inside one)."""
     ty, m = layout.type, layout.margin
     W, H = layout.page.width, layout.page.height
     line = ty.foot * 1.45 / 72
-    fig.text(m / W, (m + line) / H, source, fontsize=ty.foot, color="#444444", ha="left", va="bottom", gid="source")
-    fig.text(1 - m / W, (m + line) / H, f"{tx('crs', lang)}    {tx('made', lang, date=made.isoformat())}",
-             fontsize=ty.foot, color="#444444", ha="right", va="bottom", gid="made")
-    note = fig.text(m / W, m / H, tx("schematic", lang), fontsize=ty.foot * 0.95, color="#444444", ha="left",
-                    va="bottom", gid="schematic")
-    # The English note is long: keep it on one line by shrinking, never by wrapping mid-sentence.
     renderer = fig.canvas.get_renderer()
     avail = (W - 2 * m) * fig.dpi
-    while note.get_window_extent(renderer).width > avail and note.get_fontsize() > ty.foot * 0.7:
+    text = tx("schematic", lang)
+    note = fig.text(m / W, m / H, text, fontsize=ty.foot * 0.95, color="#444444", ha="left", va="bottom",
+                    gid="schematic")
+    lines = 1
+    if note.get_window_extent(renderer).width > avail:
+        cuts = [i + 1 for i, ch in enumerate(text) if ch in "；;，,"]
+        cut = min(cuts, key=lambda i: abs(i - len(text) / 2)) if cuts else len(text)
+        note.set_text(text[:cut].rstrip() + "\n" + text[cut:].lstrip())
+        note.set_linespacing(1.3)
+        lines = 2
+    while note.get_window_extent(renderer).width > avail and note.get_fontsize() > ty.foot * 0.75:
         note.set_fontsize(note.get_fontsize() * 0.95)
+    y = m + lines * line
+    fig.text(m / W, y / H, source, fontsize=ty.foot, color="#444444", ha="left", va="bottom", gid="source")
+    fig.text(1 - m / W, y / H, f"{tx('crs', lang)}    {tx('made', lang, date=made.isoformat())}",
+             fontsize=ty.foot, color="#444444", ha="right", va="bottom", gid="made")
 
 
 def _corners(extent, w, h, pad):

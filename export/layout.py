@@ -85,7 +85,7 @@ def make_layout(page: PageSize, map_aspect: float, inset_aspect: float, *, inset
     ty, m = TYPE[fam], MARGIN[fam]
     W, H = page.width, page.height
     header = (ty.title + ty.subtitle) / 72 * 1.5 + 0.14
-    footer = 2 * ty.foot / 72 * 1.45 + 0.08
+    footer = 3 * ty.foot / 72 * 1.45 + 0.06  # sources; the schematic note, in one or two lines
     body_x0, body_y0 = m, m + footer
     body_w, body_h = W - 2 * m, H - 2 * m - header - footer
     if not page.portrait:

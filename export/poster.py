@@ -14,6 +14,7 @@ schematic note and date. Geometry and fonts are shared by all panels.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import os
 from dataclasses import dataclass, field
@@ -96,6 +97,13 @@ def build_poster(policy: Policy, *, lang: str = "zh", basis: str = "explicit", s
 def _draw(fig, policy, rows, base, page, data, lang, basis, made) -> PosterInfo:
     x0, y0, x1, y1 = data.bounds
     lay = make_layout(page, (x1 - x0) / (y1 - y0), 1.0, inset=False)
+    if page.portrait:
+        # Portrait: the panels take the page, the legend and key map share a strip under them.
+        bx, by, bw, bh = lay.map_rect[0], lay.legend_rect[1], lay.map_rect[2], lay.map_rect[1] + lay.map_rect[3] - \
+            lay.legend_rect[1]
+        strip = 0.2 * bh
+        lay = dataclasses.replace(lay, map_rect=(bx, by + strip + 0.2, bw, bh - strip - 0.2),
+                                  legend_rect=(bx, by, bw, strip))
     ty = lay.type
     k = ty.legend / 7.6 * 0.8
     renderer = fig.canvas.get_renderer()
@@ -103,7 +111,7 @@ def _draw(fig, policy, rows, base, page, data, lang, basis, made) -> PosterInfo:
     info = PosterInfo(title=ptx("title", lang, n=n), size=page.name)
     groups = [(tier, [c for c in base.clusters if c.tier == tier]) for tier in ("pillar", "emerging")]
     groups = [(t, cs) for t, cs in groups if cs]
-    cols = 4 if page.portrait else 5
+    cols = 5
     # Grid area: the map area of the page layout (the panel beside it holds the legend).
     gx, gy, gw, gh = lay.map_rect
     head = ty.legend * 1.9 / 72  # a group's heading
@@ -191,7 +199,8 @@ def _legend(fig, lay, base, data, lang, ty, k, info) -> None:
     renderer = fig.canvas.get_renderer()
     rect = lay.legend_rect
     fs = ty.legend
-    width_pt = rect[2] * 72 - 14
+    # On a portrait page two legend columns share the strip with the key map.
+    width_pt = rect[2] * 72 * (0.3 if lay.page.portrait else 1.0) - 14
     sw_w, sw_h = 22 * fs / 7.6, 12 * fs / 7.6
     rows = []
 
@@ -211,12 +220,21 @@ def _legend(fig, lay, base, data, lang, ty, k, info) -> None:
             da.add_artist(Rectangle((1 + i * w, 1), w, sw_h - 2, facecolor=col, alpha=alpha, edgecolor="none"))
         da.add_artist(Rectangle((1, 1), sw_w - 2, sw_h - 2, facecolor="none", edgecolor="#5a5a5a", linewidth=0.5 * k))
         row(da, ptx(key, lang))
+    split = None
     for sec in base.legend:
         if sec.id in ("roles", "basis"):
+            if sec.id == "basis":
+                split = len(rows)
             rows.append(TextArea(sec.title, textprops=dict(fontsize=fs * 1.05, fontweight="bold", color="#222222")))
             for e in sec.entries:
                 row(sample(e, sw_w, sw_h, k, ty.glyph * 0.75, ty.glyph_num), e.label)
-    box = VPacker(children=rows, align="left", pad=0, sep=3 * fs / 7.6)
+    sep = 3 * fs / 7.6
+    if lay.page.portrait and split:  # a low strip: the basis samples beside the roles
+        box = HPacker(children=[VPacker(children=rows[:split], align="left", pad=0, sep=sep),
+                                VPacker(children=rows[split:], align="left", pad=0, sep=sep)],
+                      align="top", pad=0, sep=14)
+    else:
+        box = VPacker(children=rows, align="left", pad=0, sep=sep)
     anchored = AnchoredOffsetbox(loc="upper left", child=box, pad=0.5, borderpad=0, frameon=True)
     anchored.patch.set_edgecolor("#9a9a9a")
     anchored.patch.set_linewidth(0.6 * k)
@@ -224,12 +242,15 @@ def _legend(fig, lay, base, data, lang, ty, k, info) -> None:
     lax = fig.add_axes(lay.frac(rect))
     lax.set_axis_off()
     lax.add_artist(anchored)
-    # Key map: where each city is, under the legend.
+    # Key map: where each city is, under the legend (beside it on a portrait page).
     bb = anchored.get_window_extent(renderer)
-    used = bb.height / fig.dpi + 0.25
-    kh = rect[3] - used
-    if kh > 1.2:
-        krect = (rect[0], rect[1], rect[2], kh)
+    if lay.page.portrait:
+        used = bb.width / fig.dpi + 0.25
+        krect = (rect[0] + used, rect[1], rect[2] - used, rect[3])
+    else:
+        used = bb.height / fig.dpi + 0.25
+        krect = (rect[0], rect[1], rect[2], rect[3] - used)
+    if krect[3] > 1.2 and krect[2] > 2.0:
         kax = setup_axes(fig, lay.frac(krect), fit_extent(data.bounds, krect, pad=0.02), "key-map", k)
         draw_layers(kax, base, data, k, light=True)
         kax.text(0.03, 0.97, ptx("key", lang), transform=kax.transAxes, fontsize=fs, fontweight="bold",
