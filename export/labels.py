@@ -1,0 +1,370 @@
+"""City labels with their cluster glyphs, and the names of places around them.
+
+Placement is done in map units (metres of the Guangdong CRS), so the boxes
+are the same whatever the output format or resolution. A city's label unit is
+its name, its count (coverage map) and its glyph block under the name; each
+unit tries its label point first, then positions around it at growing
+distance (with a leader line once moved). A position is taken only if it
+overlaps no other label, glyph block or furniture, stays in the frame and lies
+(almost) only over its own city or the sea, so a label never sits on another
+city. Positions are tried in a fixed order, so the result is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import ceil
+
+import matplotlib.patheffects as pe
+import numpy as np
+import shapely
+from matplotlib.font_manager import FontProperties
+from matplotlib.markers import MarkerStyle
+from matplotlib.patches import PathPatch
+from matplotlib.transforms import Affine2D
+
+from views.scene import Glyph, Scene, glyph_columns
+
+LABEL_COLOR = "#1f1f1f"
+CONTEXT_LABEL = "#7d7d74"
+SAR_LABEL = "#4a4a44"
+SEA_LABEL = "#5f7f99"
+HALO = "white"
+MARKER_SCALE = {"o": 1.0, "s": 0.88, "D": 1.08, "h": 1.05, "^": 1.12}
+_DIRS = [(0, -1), (1, 0), (-1, 0), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1),
+         (0.5, -1), (-0.5, -1), (1, -0.5), (-1, -0.5), (1, 0.5), (-1, 0.5), (0.5, 1), (-0.5, 1)]
+
+TEXT = {
+    "sea": ("南海", "South China Sea"),
+    "dongsha": ("东沙群岛", "Dongsha Islands"),
+    "810000": ("香港特别行政区", "Hong Kong SAR"),
+    "820000": ("澳门特别行政区", "Macao SAR"),
+}
+
+
+def word(key: str, lang: str) -> str:
+    return TEXT[key][0 if lang == "zh" else 1]
+
+
+def ink(hex_color: str) -> str:
+    """`hex_color`, darkened until it reads on white (contrast at least 3:1): the number
+    and edge of a hollow glyph of a pale cluster colour."""
+    rgb = np.array([int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+
+    def lum(c):
+        lin = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return float(0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2])
+
+    while 1.05 / (lum(rgb) + 0.05) < 3.0:
+        rgb = rgb * 0.88
+    return "#" + "".join(f"{int(round(v * 255)):02x}" for v in rgb)
+
+
+@dataclass
+class Placed:
+    """Boxes and glyphs of one axes, in map units."""
+
+    boxes: list = field(default_factory=list)  # (kind, shapely box)
+    glyphs: list = field(default_factory=list)  # (cluster id, adcode, role, basis)
+    city_labels: dict = field(default_factory=dict)  # adcode -> text
+    texts: list = field(default_factory=list)
+
+
+class Placer:
+    def __init__(self, ax, renderer, data, scene: Scene, k: float, obstacles=(), *, crowded: bool = False):
+        """`crowded` (the enlargement): a label may reach a little over a neighbouring city
+        rather than be sent far away on a long leader line."""
+        self.ax, self.renderer, self.data, self.scene, self.k = ax, renderer, data, scene, k
+        self.tol, self.city_weight, self.far = (0.5, 1.0, 0.2) if crowded else (0.1, 4.0, 0.06)
+        x0, x1 = ax.get_xlim()
+        y0, y1 = ax.get_ylim()
+        pos = ax.get_position()
+        fig = ax.figure
+        width_in = pos.width * fig.get_figwidth()
+        self.m_per_pt = (x1 - x0) / (width_in * 72)
+        pad = 3 * self.m_per_pt
+        self.frame = shapely.box(x0 + pad, y0 + pad, x1 - pad, y1 - pad)
+        self.out = Placed()
+        self.taken = [b for b in obstacles]
+        self._measure: dict = {}
+        self.city_ids = np.array(list(data.city_geoms))
+        self.city_arr = np.array(list(data.city_geoms.values()), dtype=object)
+        shapely.prepare(self.city_arr)
+
+    # --- measuring -------------------------------------------------------------------
+    def measure(self, text: str, size: float, weight: str = "normal") -> tuple[float, float]:
+        key = (text, size, weight)
+        if key not in self._measure:
+            fp = FontProperties(size=size, weight=weight)
+            w, h, _ = self.renderer.get_text_width_height_descent(text, fp, ismath=False)
+            scale = 72 / self.ax.figure.dpi * self.m_per_pt
+            self._measure[key] = (w * scale, max(h * scale, size * 1.1 * self.m_per_pt))
+        return self._measure[key]
+
+    # --- searching -------------------------------------------------------------------
+    def cost(self, box, own: str | None, land_ok: bool) -> float:
+        if not self.frame.contains(box):
+            return float("inf")
+        hit = sum(box.intersection(b).area for _, b in self.taken if box.intersects(b))
+        area = box.area
+        other = 0.0
+        if not land_ok:
+            hits = shapely.intersects(self.city_arr, box) & (self.city_ids != own)
+            if hits.any():
+                other = float(shapely.area(shapely.intersection(self.city_arr[hits], box)).sum())
+        cost = 100 * hit / area
+        if not land_ok:
+            cost += other / area * self.city_weight
+        return cost
+
+    def place(self, anchor, w, h, *, own=None, rings=9, land_ok=False, tol=None, start=0, dy0=0.0):
+        """(cx, cy, box, moved): the nearest acceptable spot around `anchor`, else the
+        cheapest, where every ring further away costs a little more."""
+        tol = self.tol if tol is None else tol
+        ax_, ay_ = anchor
+        step = 0.3 * min(w, h) + 2.5 * self.m_per_pt
+        best = None
+        for ring in range(start, rings + 1):
+            for dx, dy in ([(0, 0)] if ring == 0 else _DIRS):
+                cx = ax_ + (dx * (w / 2 + step * ring) if dx else 0)
+                cy = ay_ + dy0 + (dy * (h / 2 + step * ring) if dy else 0)
+                box = shapely.box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+                c = self.cost(box, own, land_ok)
+                if c <= tol:
+                    return cx, cy, box, ring > 0
+                c += ring * self.far
+                if best is None or c < best[0]:
+                    best = (c, cx, cy, box, ring > 0)
+        return best[1:]
+
+    # --- drawing ---------------------------------------------------------------------
+    def text(self, x, y, s, size, color, weight="normal", halo=HALO, halo_w=2.2, z=30, gid=None, **kw):
+        """Text over a halo. The halo is a separate path-only artist, so the text itself
+        stays text in SVG and PDF."""
+        if halo:
+            self.ax.text(x, y, s, fontsize=size, fontweight=weight, color=halo, zorder=z - 0.5, alpha=0.9,
+                         ha="center", va="center",
+                         path_effects=[pe.Stroke(linewidth=halo_w * self.k, foreground=halo)], **kw)
+        t = self.ax.text(x, y, s, fontsize=size, fontweight=weight, color=color, zorder=z, ha="center",
+                         va="center", gid=gid, **kw)
+        self.out.texts.append(s)
+        return t
+
+    def leader(self, anchor, box, color="#444444"):
+        bx0, by0, bx1, by1 = box.bounds
+        ex, ey = np.clip(anchor[0], bx0, bx1), np.clip(anchor[1], by0, by1)
+        self.ax.plot([anchor[0], ex], [anchor[1], ey], color=color, lw=0.55 * self.k, zorder=29,
+                     solid_capstyle="round")
+        self.ax.plot(*anchor, marker="o", ms=2.0 * self.k, color=color, zorder=29)
+
+    def glyph(self, g: Glyph, x, y, size_pt, num_pt):
+        d = size_pt * MARKER_SCALE.get(g.marker, 1.0) * self.m_per_pt
+        ms = MarkerStyle(g.marker)
+        path = ms.get_path().transformed(ms.get_transform())
+        ext = path.get_extents()
+        unit = Affine2D().translate(-(ext.x0 + ext.x1) / 2, -(ext.y0 + ext.y1) / 2).scale(
+            1 / max(ext.width, ext.height))
+        path = path.transformed(unit + Affine2D().scale(d).translate(x, y))
+        hollow = g.basis == "region"
+        edge = ink(g.color) if hollow else "#2b2b2b"
+        self.ax.add_artist(PathPatch(path, facecolor="white" if hollow else g.color, edgecolor=edge,
+                                    linewidth=(0.9 if hollow else 0.4) * self.k,
+                                    linestyle=(0, (2.2, 1.3)) if hollow else "-", zorder=31,
+                                    gid=f"glyph-{g.cluster_id}-{g.adcode}-{g.role}"))
+        ty = y - (0.08 * d if g.marker == "^" else 0)
+        self.ax.text(x, ty, str(g.key), fontsize=num_pt, fontweight="bold",
+                     color=edge if hollow else g.text_color, ha="center", va="center_baseline", zorder=32)
+        self.out.glyphs.append((g.cluster_id, g.adcode, g.role, g.basis))
+
+
+def city_labels(pl: Placer, adcodes, lang: str, fs_city: float, fs_count: float, glyph_pt: float,
+                num_pt: float, *, counts: bool) -> None:
+    """Each city's name, its count on the coverage map, and its glyphs under the name."""
+    scene, data, m = pl.scene, pl.data, pl.m_per_pt
+    pitch = glyph_pt * 1.16 * m
+    units = []
+    for a in adcodes:
+        name = scene.city_names[a]
+        glyphs = scene.glyphs_at(a)
+        nw, nh = pl.measure(name, fs_city)
+        lines = [(name, fs_city, "normal", nw, nh)]
+        if counts:
+            c = str(scene.coverage_counts[a])
+            cw, ch = pl.measure(c, fs_count, "bold")
+            lines.append((c, fs_count, "bold", cw, ch * 0.95))
+        cols = glyph_columns(len(glyphs)) if glyphs else 0
+        rows = ceil(len(glyphs) / cols) if glyphs else 0
+        bw, bh = cols * pitch, rows * pitch + (1.5 * m if glyphs else 0)
+        w = max(max(ln[3] for ln in lines), bw) + 2 * m
+        h = sum(ln[4] for ln in lines) + bh + 1.5 * m
+        units.append((a, lines, glyphs, cols, w, h))
+    # The name line sits on the label point; the unit hangs below it.
+    spots = place_units(pl, [(a, data.label_xy[a], w, h, -(h / 2 - lines[0][4] / 2 - m))
+                             for a, lines, _, _, w, h in units])
+    for (a, lines, glyphs, cols, w, h), (cx, cy, box, moved) in zip(units, spots):
+        anchor = data.label_xy[a]
+        pl.taken.append(("city", box))
+        pl.out.boxes.append(("city", box))
+        y = cy + h / 2 - m
+        for text, fs, weight, _, lh in lines:
+            y -= lh / 2
+            pl.text(cx, y, text, fs, LABEL_COLOR, weight, gid=f"label-{a}" if fs == fs_city else None)
+            y -= lh / 2
+        y -= 1.5 * m
+        for i, g in enumerate(glyphs):
+            r, c = divmod(i, cols)
+            n_row = min(cols, len(glyphs) - r * cols)
+            gx = cx + (c - (n_row - 1) / 2) * pitch
+            gy = y - (r + 0.5) * pitch
+            pl.glyph(g, gx, gy, glyph_pt, num_pt)
+        if moved:
+            pl.leader(anchor, box)
+        pl.out.city_labels[a] = lines[0][0]
+
+
+def _overlap(a, b) -> float:
+    """Intersection area of two (x0, y0, x1, y1) rectangles."""
+    ix = min(a[2], b[2]) - max(a[0], b[0])
+    iy = min(a[3], b[3]) - max(a[1], b[1])
+    return ix * iy if ix > 0 and iy > 0 else 0.0
+
+
+def place_units(pl: Placer, units) -> list:
+    """Positions for all label units at once: (cx, cy, box, moved) per (adcode, anchor, w, h, dy0).
+
+    Each unit gets candidate positions around its anchor, each with a cost of its own
+    (leaving the frame, covering other cities or obstacles, distance); then every unit in
+    turn takes the candidate that is cheapest given where the others are, until nothing
+    changes. Unlike placing one label after another, a unit placed early can still make
+    way for a later one, so labels stay near their cities instead of trading places."""
+    m = pl.m_per_pt
+    cands = []
+    for a, (ax_, ay_), w, h, dy0 in units:
+        step = 0.3 * min(w, h) + 2.5 * m
+        mine = []
+        for ring in range(0, 8):
+            for dx, dy in ([(0, 0)] if ring == 0 else _DIRS):
+                cx = ax_ + (dx * (w / 2 + step * ring) if dx else 0)
+                cy = ay_ + dy0 + (dy * (h / 2 + step * ring) if dy else 0)
+                r = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+                box = shapely.box(*r)
+                if not pl.frame.contains(box):
+                    continue
+                base = pl.cost(box, a, False) + ring * pl.far  # frame, obstacles, other cities, distance
+                mine.append((base, cx, cy, r, box, ring > 0))
+        if not mine:  # nothing fits in the frame: stay on the anchor
+            r = (ax_ - w / 2, ay_ + dy0 - h / 2, ax_ + w / 2, ay_ + dy0 + h / 2)
+            mine = [(0.0, ax_, ay_ + dy0, r, shapely.box(*r), False)]
+        mine.sort(key=lambda c: c[0])
+        cands.append(mine[:60])
+    pick = [0] * len(units)
+    for _ in range(8):
+        changed = False
+        for i, mine in enumerate(cands):
+            others = [cands[j][pick[j]][3] for j in range(len(cands)) if j != i]
+            best, best_cost = pick[i], None
+            for k, (base, _, _, r, _, _) in enumerate(mine):
+                area = (r[2] - r[0]) * (r[3] - r[1])
+                c = base + 100 * sum(_overlap(r, o) for o in others) / area
+                if best_cost is None or c < best_cost - 1e-9:
+                    best, best_cost = k, c
+            if best != pick[i]:
+                pick[i], changed = best, True
+        if not changed:
+            break
+    return [cands[i][pick[i]][1:3] + (cands[i][pick[i]][4], cands[i][pick[i]][5]) for i in range(len(units))]
+
+
+def context_labels(pl: Placer, lang: str, fs: float, *, kinds=("province",)) -> None:
+    """Neighbouring provinces, muted, only where their name fits on their own land."""
+    x0, x1 = pl.ax.get_xlim()
+    y0, y1 = pl.ax.get_ylim()
+    for key, (kind, zh, en, xy, area) in sorted(pl.data.context_anchors((x0, y0, x1, y1)).items(),
+                                                key=lambda kv: -kv[1][4]):
+        if kind not in kinds:
+            continue
+        name = zh if lang == "zh" else en
+        w, h = pl.measure(name, fs)
+        geom = next(c[4] for c in pl.data.context if c[0] == key)
+        cx, cy, box, moved = pl.place(xy, w, h, rings=2, land_ok=True, tol=0.0)
+        if moved or pl.cost(box, None, land_ok=True) > 0 or not geom.buffer(2 * pl.m_per_pt).contains(box):
+            continue
+        pl.taken.append(("context", box))
+        pl.text(cx, cy, name, fs, CONTEXT_LABEL, halo=None, z=25, gid=f"context-{key}")
+
+
+def sar_labels(pl: Placer, lang: str, fs: float) -> None:
+    """香港特别行政区 / 澳门特别行政区 in their formal form, in the sea with a leader line."""
+    for key, kind, zh, en, geom, _ in pl.data.context:
+        if kind != "sar":
+            continue
+        anchor = geom.representative_point()
+        x0, x1 = pl.ax.get_xlim()
+        y0, y1 = pl.ax.get_ylim()
+        if not shapely.box(x0, y0, x1, y1).contains(anchor):
+            continue
+        name = word(key, lang) if key in TEXT else (zh if lang == "zh" else en)
+        w, h = pl.measure(name, fs, "bold")
+        cx, cy, box, moved = pl.place((anchor.x, anchor.y), w, h, rings=8, start=1, tol=0.0)
+        pl.taken.append(("sar", box))
+        pl.out.boxes.append(("sar", box))
+        pl.text(cx, cy, name, fs, SAR_LABEL, "bold", z=33, gid=f"context-{key}")
+        pl.leader((anchor.x, anchor.y), box, color="#6a6a60")
+
+
+def dongsha_label(pl: Placer, lang: str, fs: float) -> None:
+    g = pl.data.dongsha
+    if g is None:
+        return
+    c = g.centroid
+    x0, x1 = pl.ax.get_xlim()
+    y0, y1 = pl.ax.get_ylim()
+    if not shapely.box(x0, y0, x1, y1).contains(c):
+        return
+    name = word("dongsha", lang)
+    w, h = pl.measure(name, fs)
+    cx, cy, box, moved = pl.place((c.x, c.y), w, h, rings=6, start=1, tol=0.0)
+    pl.taken.append(("dongsha", box))
+    pl.out.boxes.append(("dongsha", box))
+    pl.text(cx, cy, name, fs, LABEL_COLOR, gid="dongsha")
+    if moved and box.distance(g) > 4 * pl.m_per_pt:
+        pl.leader((c.x, c.y), box, color="#6a6a60")
+
+
+def sea_label(pl: Placer, lang: str, fs: float, land) -> None:
+    x0, x1 = pl.ax.get_xlim()
+    y0, y1 = pl.ax.get_ylim()
+    name = word("sea", lang)
+    w, h = pl.measure(name, fs)
+    for fx in (0.5, 0.62, 0.38, 0.72):
+        xy = (x0 + fx * (x1 - x0), y0 + 0.08 * (y1 - y0))
+        box = shapely.box(xy[0] - w / 2, xy[1] - h / 2, xy[0] + w / 2, xy[1] + h / 2)
+        if pl.cost(box, None, land_ok=True) == 0 and not box.intersects(land):
+            pl.taken.append(("sea", box))
+            pl.text(*xy, name, fs, SEA_LABEL, halo=None, z=25, gid="sea")
+            return
+
+
+def map_notice(pl: Placer, lines: list[str], lang: str, fs: float, land) -> None:
+    """The scene's notes on the map itself when it draws no glyph for the selected
+    clusters (e.g. a cluster that names no city), in a box over the sea."""
+    from export.legend import wrap
+
+    x0, x1 = pl.ax.get_xlim()
+    y0, y1 = pl.ax.get_ylim()
+    width_pt = (x1 - x0) * 0.42 / pl.m_per_pt
+    renderer = pl.renderer
+    text = "\n".join(wrap(t, lang, width_pt, fs, renderer, pl.ax.figure.dpi) for t in lines)
+    n = text.count("\n") + 1
+    w = max(pl.measure(line, fs)[0] for line in text.split("\n")) + 12 * pl.m_per_pt
+    h = n * fs * 1.35 * pl.m_per_pt + 10 * pl.m_per_pt
+    for fx, fy in ((0.5, 0.2), (0.35, 0.2), (0.65, 0.2), (0.5, 0.12), (0.3, 0.1), (0.7, 0.1)):
+        cx, cy = x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)
+        box = shapely.box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+        if pl.frame.contains(box) and not box.intersects(land) and pl.cost(box, None, True) == 0:
+            break
+    pl.taken.append(("notice", box))
+    pl.out.boxes.append(("notice", box))
+    pl.ax.text(cx, cy, text, fontsize=fs, color="#333333", ha="center", va="center", linespacing=1.35,
+               zorder=44, gid="notice", bbox=dict(facecolor="white", edgecolor="#9a9a9a", alpha=0.95,
+                                                  linewidth=0.6 * pl.k, boxstyle="round,pad=0.5"))

@@ -1,0 +1,136 @@
+"""The poster of all clusters, and the export's memory with many policies."""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import tracemalloc
+import weakref
+
+import pytest
+
+pytest.importorskip("matplotlib")
+
+from export.data import StaticData, rows_for  # noqa: E402
+from export.poster import build_poster, render_poster  # noqa: E402
+from views.scene import build_scene  # noqa: E402
+from views.state import ViewState  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def data():
+    return StaticData.load()
+
+
+def _pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    return reader, "".join(p.extract_text() for p in reader.pages).replace("\n", "").replace(" ", "")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_poster_pdf_is_one_page_naming_every_cluster(policy, data, tmp_path, lang):
+    out = tmp_path / "poster.pdf"
+    info = render_poster(policy, out, lang=lang, basis="explicit", data=data)
+    reader, text = _pdf_text(out)
+    assert len(reader.pages) == 1
+    assert info.clusters == list(policy.clusters)  # pillar then emerging, in the policy's order
+    for c in policy.clusters.values():
+        name = c.name_zh if lang == "zh" else c.name_en
+        assert name.replace(" ", "") in text, name
+    assert ("示意图" if lang == "zh" else "Schematicmap") in text
+    assert ("战略性支柱产业集群" if lang == "zh" else "Pillarindustrialclusters") in text
+
+
+def test_poster_panels_follow_the_scene(policy, data):
+    rows = rows_for(policy)
+    for basis in ("explicit", "all"):
+        fig, info = build_poster(policy, basis=basis, dpi=30, data=data)
+        expected = 0
+        empty = []
+        for cid in policy.clusters:
+            scene = build_scene(policy, rows, ViewState(clusters=(cid,), coverage=False, zoning=False, basis=basis))
+            expected += len(scene.visible_glyphs())
+            c = scene.cluster(cid)
+            if not c.drawn_cities:
+                empty.append(cid)
+            assert c.label in info.panels
+        assert info.glyphs == expected
+        drawn = [p for ax in fig.axes for p in ax.patches if (p.get_gid() or "").startswith("glyph-")]
+        assert len(drawn) == expected
+        assert info.empty == empty
+        texts = {t.get_gid(): t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")) if t.get_gid()}
+        for cid in empty:  # an empty panel says so and names its region terms
+            terms = build_scene(policy, rows, ViewState(clusters=(cid,), basis=basis)).cluster(cid).region_terms
+            note = texts[f"empty-{cid}"].replace("\n", "")
+            assert "未点名城市" in note
+            for term in terms:
+                assert term in note
+    assert "electronic_info" in build_poster(policy, basis="explicit", dpi=20, data=data)[1].empty
+    assert "electronic_info" not in build_poster(policy, basis="all", dpi=20, data=data)[1].empty
+
+
+def test_cli_export_poster(capsys, tmp_path):
+    import cli
+
+    out = tmp_path / "p.png"
+    code = cli.main(["export-poster", "--out", str(out), "--lang", "en", "--basis", "all", "--dpi", "100"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert out.read_bytes()[:4] == b"\x89PNG" and captured.out.strip() == str(out)
+    from PIL import Image
+
+    with Image.open(out) as im:
+        assert im.size == (1654, 1169)  # A3 landscape at 100 dpi
+    for args, names in ((["--out", str(tmp_path / "p.gif")], [".gif", ".png"]),
+                        (["--out", str(tmp_path / "p.png"), "--size", "a5"], ["'a5'", "a3-landscape"]),
+                        (["--out", str(tmp_path / "p.png"), "--dpi", "99"], ["'99'", "300"])):
+        code = cli.main(["export-poster", *args])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and len(err) == 1 and all(n in err[0] for n in names), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.png"]
+
+
+def test_poster_bytes_for_the_app(policy, data):
+    from export import poster_bytes
+
+    svg = poster_bytes(policy, fmt="svg", lang="zh", basis="all", data=data, dpi=100).decode("utf-8")
+    assert "@font-face" in svg and "广东省20个战略性产业集群布局总览" in svg
+
+
+def test_exporting_many_policies_keeps_none_of_them(policy, data):
+    """The designation rows are cached by content in a bounded cache: fifty distinct
+    policies exported in one process are all released, and memory does not grow with them."""
+    state = ViewState(clusters=("automotive",), coverage=False, zoning=False)
+    auto = policy.clusters["automotive"]
+    refs = []
+
+    def export(i):
+        p = dataclasses.replace(policy, clusters={**policy.clusters,
+                                                  "automotive": dataclasses.replace(auto, name_zh=f"汽车{i}")})
+        refs.append(weakref.ref(p))
+        from export.render import build_figure
+
+        fig, info = build_figure(p, state, size="screen", dpi=10, data=data)
+        assert f"汽车{i}" in info.title
+        del fig, p
+
+    for i in range(5):  # warm: fonts, caches, first-use allocations
+        export(i)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for i in range(5, 15):
+            export(i)
+        gc.collect()
+        after_10 = tracemalloc.get_traced_memory()[0]
+        for i in range(15, 55):
+            export(i)
+        gc.collect()
+        after_50 = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert sum(r() is not None for r in refs) == 0  # no policy is kept alive
+    # Forty more policies add less than 2 MB (the old id()-keyed cache kept ~0.3 MB of rows each).
+    assert after_50 - after_10 < 2_000_000, (after_10, after_50)
