@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
-import io
 import os
 import sys
 import types
@@ -54,7 +53,8 @@ def _defer(name: str) -> None:
 _defer("mapclassify")
 
 from export import fonts  # noqa: E402
-from export.render import SIZES, ExportError, _metadata, atomic_save, check_dpi, check_format, resolve_format  # noqa: E402
+from export.options import SIZES, ExportError, check_dpi, check_format, resolve_format  # noqa: E402
+from export.output import atomic_save, figure_bytes  # noqa: E402
 from policy.analysis import Matrix  # noqa: E402
 from policy.model import Policy  # noqa: E402
 from views import i18n  # noqa: E402
@@ -134,7 +134,7 @@ def _darker(color: str, f: float = 0.62) -> str:
 def _today() -> _dt.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")  # reproducible builds, as export.render
     if epoch and epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.UTC).date()
     return _dt.date.today()
 
 
@@ -435,7 +435,4 @@ def matrix_bytes(policy: Policy, m: Matrix, *, fmt: str = "png", lang: str = "zh
     check_matrix_args(size, lang)
     dpi = check_dpi(DEFAULT_DPI if dpi is None else dpi)
     fig, info = build_matrix_figure(policy, m, lang=lang, size=size, dpi=dpi)
-    buf = io.BytesIO()
-    with matplotlib.rc_context(fonts.rc_params()):
-        fig.savefig(buf, format=fmt, dpi=dpi, facecolor="white", metadata=_metadata(fmt, info.title))
-    return buf.getvalue()
+    return figure_bytes(fig, fmt, dpi, info.title)
