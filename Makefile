@@ -3,7 +3,7 @@
 #   make test  — create .venv, install everything the tests need (incl. Chromium), lint, run all tests
 # While working:
 #   make dev       — the app with the file watcher on, for editing
-#   make test-fast — the tests that need no browser and take under ~5 s each (about a minute)
+#   make test-fast — the tests that need no browser and take under ~5 s each (about a minute on two cores)
 #   make lint      — ruff check . (configured in pyproject.toml)
 PYTHON ?= python3
 VENV := .venv
@@ -53,7 +53,7 @@ test: setup-dev browser
 
 # Markers are registered in pyproject.toml: browser (headless Chromium), slow (> ~5 s), bench.
 test-fast: setup-dev
-	$(PY) -m pytest -q -m "not browser and not slow and not bench"
+	$(PY) -m pytest -q -n 2 -m "not browser and not slow and not bench"
 
 lint: setup-dev
 	$(PY) -m ruff check .

@@ -86,10 +86,10 @@ class StaticData:
     _anchors: dict = field(default_factory=dict, repr=False)
 
     _lock: ClassVar[threading.Lock] = threading.Lock()
-    _cache: ClassVar["StaticData | None"] = None
+    _cache: ClassVar[StaticData | None] = None
 
     @classmethod
-    def load(cls, refresh: bool = False) -> "StaticData":
+    def load(cls, refresh: bool = False) -> StaticData:
         with cls._lock:
             if cls._cache is None or refresh:
                 from geo.boundaries import load_cities, load_context
@@ -98,7 +98,7 @@ class StaticData:
             return cls._cache
 
     @classmethod
-    def build(cls, cities, context) -> "StaticData":
+    def build(cls, cities, context) -> StaticData:
         import geopandas as gpd
 
         from geo.crs import GUANGDONG_CRS

@@ -201,7 +201,7 @@ def city_labels(pl: Placer, adcodes, lang: str, fs_city: float, fs_count: float,
     # The name line sits on the label point; the unit hangs below it.
     spots = place_units(pl, [(a, data.label_xy[a], w, h, -(h / 2 - lines[0][4] / 2 - m))
                              for a, lines, _, _, w, h in units])
-    for (a, lines, glyphs, cols, w, h), (cx, cy, box, moved) in zip(units, spots):
+    for (a, lines, glyphs, cols, _w, h), (cx, cy, box, moved) in zip(units, spots):
         anchor = data.label_xy[a]
         pl.taken.append(("city", box))
         pl.out.boxes.append(("city", box))
@@ -279,7 +279,7 @@ def context_labels(pl: Placer, lang: str, fs: float, *, kinds=("province",)) -> 
     """Neighbouring provinces, muted, only where their name fits on their own land."""
     x0, x1 = pl.ax.get_xlim()
     y0, y1 = pl.ax.get_ylim()
-    for key, (kind, zh, en, xy, area) in sorted(pl.data.context_anchors((x0, y0, x1, y1)).items(),
+    for key, (kind, zh, en, xy, _area) in sorted(pl.data.context_anchors((x0, y0, x1, y1)).items(),
                                                 key=lambda kv: -kv[1][4]):
         if kind not in kinds:
             continue

@@ -49,7 +49,6 @@ from views.scene import Scene, build_scene
 from views.state import ViewState
 
 
-
 def _inset_cities(data: StaticData, extent) -> list[str]:
     """Cities labelled (with their glyphs) in the enlargement, not on the main map: the
     crowded delta cities, and any other whose label point the enlargement shows."""
@@ -93,7 +92,7 @@ def _rc(policy: Policy) -> dict:
 def _today() -> _dt.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.UTC).date()
     return _dt.date.today()
 
 

@@ -228,14 +228,14 @@ def to_wgs84_rounded(geoms: np.ndarray) -> np.ndarray:
 
 def check_coverage(geoms: np.ndarray, labels: list[str], what: str, gap_width: float = 0.0) -> None:
     """Raise BuildError unless ``geoms`` is a valid polygonal coverage."""
-    bad = [l for l, g in zip(labels, geoms) if not g.is_valid or g.is_empty]
+    bad = [name for name, g in zip(labels, geoms) if not g.is_valid or g.is_empty]
     if bad:
         raise BuildError(f"{what}: invalid or empty geometries for {bad}")
     if not shapely.coverage_is_valid(geoms, gap_width=gap_width):
         edges = shapely.coverage_invalid_edges(geoms, gap_width=gap_width)
         detail = [
-            f"{l} ({shapely.get_num_geometries(e)} edges, length {e.length:.6g})"
-            for l, e in zip(labels, edges)
+            f"{name} ({shapely.get_num_geometries(e)} edges, length {e.length:.6g})"
+            for name, e in zip(labels, edges)
             if not e.is_empty
         ]
         raise BuildError(

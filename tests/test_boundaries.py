@@ -326,7 +326,7 @@ def test_binary_garbage_raises(tmp_path):
 def test_readme_lists_current_checksums():
     readme = (BOUNDARIES_DIR / "README.md").read_text(encoding="utf-8")
     for name in BUDGETS:
-        line = next((l for l in readme.splitlines() if name in l and re.search(r"[0-9a-f]{64}", l)), None)
+        line = next((ln for ln in readme.splitlines() if name in ln and re.search(r"[0-9a-f]{64}", ln)), None)
         assert line is not None, f"README has no checksum line for {name}"
         assert sha256(BOUNDARIES_DIR / name) in line, f"README checksum for {name} is stale"
 

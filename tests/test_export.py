@@ -219,8 +219,9 @@ def test_svg_keeps_text_as_text(policy, data, tmp_path, lang):
     # Every character of every <text> is in the embedded @font-face subset, in both weights.
     faces = re.findall(r"@font-face\{font-family:'Noto Sans SC';font-weight:(\d+);[^}]*base64,([A-Za-z0-9+/=]+)", svg)
     assert sorted(w for w, _ in faces) == ["400", "700"]
-    from fontTools.ttLib import TTFont
     import base64
+
+    from fontTools.ttLib import TTFont
 
     used = {ch for t in texts for ch in t if not ch.isspace()}
     for _, b64 in faces:
@@ -447,8 +448,9 @@ def test_render_bytes_matches_formats(policy):
 
     png = render_bytes(policy, ViewState(), fmt="png", size="screen", dpi=100)
     assert png.startswith(b"\x89PNG")
-    from PIL import Image
     import io as _io
+
+    from PIL import Image
 
     assert Image.open(_io.BytesIO(png)).size == (1600, 1000)
     pdf = render_bytes(policy, ViewState(lang="en"), fmt="pdf", size="a4-portrait")
@@ -519,6 +521,7 @@ def test_export_draws_exactly_the_scene(policy, data, name, lang):
         assert not info.glyphs and scene.notes
 
 
+@pytest.mark.slow
 def test_pdf_text_layer_names_places_and_clusters(policy, data, tmp_path):
     from pypdf import PdfReader
 
@@ -540,8 +543,9 @@ def test_pdf_text_layer_names_places_and_clusters(policy, data, tmp_path):
 
 
 def test_png_is_rgb_with_srgb_profile_and_dpi(policy, data):
-    from export import render_bytes
     from PIL import Image
+
+    from export import render_bytes
 
     im = Image.open(io.BytesIO(render_bytes(policy, COVERAGE, fmt="png", size="screen", dpi=150, data=data)))
     assert im.mode == "RGB"

@@ -29,6 +29,7 @@ def _pdf_text(path) -> str:
     return reader, "".join(p.extract_text() for p in reader.pages).replace("\n", "").replace(" ", "")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_poster_pdf_is_one_page_naming_every_cluster(policy, data, tmp_path, lang):
     out = tmp_path / "poster.pdf"
@@ -43,6 +44,7 @@ def test_poster_pdf_is_one_page_naming_every_cluster(policy, data, tmp_path, lan
     assert ("战略性支柱产业集群" if lang == "zh" else "Pillarindustrialclusters") in text
 
 
+@pytest.mark.slow
 def test_poster_panels_follow_the_scene(policy, data):
     rows = rows_for(policy)
     for basis in ("explicit", "all"):
@@ -99,6 +101,7 @@ def test_poster_bytes_for_the_app(policy, data):
     assert "@font-face" in svg and "广东省20个战略性产业集群布局总览" in svg
 
 
+@pytest.mark.slow
 def test_exporting_many_policies_keeps_none_of_them(policy, data):
     """The designation rows are cached by content in a bounded cache: fifty distinct
     policies exported in one process are all released, and memory does not grow with them."""

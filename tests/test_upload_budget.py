@@ -85,6 +85,7 @@ def test_invalid_upload_gives_error_messages_naming_the_file(policy):
     assert ("error", "bad.csv: row 1:cluster_zh: required column cluster_zh is missing from the header") in messages
 
 
+@pytest.mark.slow
 def test_pathological_geometry_is_refused_within_the_budget(policy, hostile_geojson):
     t = time.perf_counter()
     res = judge_boundaries(hostile_geojson, "zigzag.geojson", policy, seconds=3)
@@ -136,6 +137,7 @@ def test_over_budget_message_for_designations(policy):
     assert res.policy is None and "time limit" in str(res.problems[0]) and "时限" in str(res.problems[0])
 
 
+@pytest.mark.slow
 def test_parent_stays_responsive_while_a_hostile_upload_is_judged(policy, hostile_geojson):
     class Health(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
