@@ -24,6 +24,7 @@ from matplotlib.patches import PathPatch
 from matplotlib.transforms import Affine2D
 
 from views.scene import Glyph, Scene, glyph_columns
+from views.style import ink
 
 LABEL_COLOR = "#1f1f1f"
 CONTEXT_LABEL = "#7d7d74"
@@ -44,20 +45,6 @@ TEXT = {
 
 def word(key: str, lang: str) -> str:
     return TEXT[key][0 if lang == "zh" else 1]
-
-
-def ink(hex_color: str) -> str:
-    """`hex_color`, darkened until it reads on white (contrast at least 3:1): the number
-    and edge of a hollow glyph of a pale cluster colour."""
-    rgb = np.array([int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)])
-
-    def lum(c):
-        lin = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-        return float(0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2])
-
-    while 1.05 / (lum(rgb) + 0.05) < 3.0:
-        rgb = rgb * 0.88
-    return "#" + "".join(f"{int(round(v * 255)):02x}" for v in rgb)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from folium.template import Template
 
 from layers.elements import _js
 from views.scene import Scene
+from views.style import ink
 
 # SVG shapes of the role glyphs, in a 20×20 box (matplotlib marker codes, as in views/style.py).
 GLYPH_SVG = {
@@ -37,8 +38,10 @@ def glyph_svg(marker: str, color: str, text: str = "", text_color: str = "#000",
     """One glyph as inline SVG; the same drawing in the map, its legend and tooltips."""
     shape = GLYPH_SVG[marker]
     if hollow:
-        paint = f'fill="#ffffff" stroke="{color}" stroke-width="2.4" stroke-dasharray="3 2"'
-        text_color = "#222"
+        # A pale cluster colour is darkened to read on white (as in print, views.style.ink).
+        edge = ink(color)
+        paint = f'fill="#ffffff" stroke="{edge}" stroke-width="2.4" stroke-dasharray="3 2"'
+        text_color = edge
     else:
         paint = f'fill="{color}" stroke="#333" stroke-width="1"'
     y = "14.2" if marker == "^" else "13.6"

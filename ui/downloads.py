@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from export.options import FORMATS as IMAGE_FORMATS  # no matplotlib behind export.options
+from export.options import POSTER_SIZE, SIZES
 from layers.map import build_map
 from policy import tables
 from views.i18n import t
 from views.state import ViewState, to_query
 
-IMAGE_FORMATS = ("png", "svg", "pdf")
-IMAGE_SIZES = ("a4-landscape", "a4-portrait", "slide", "screen")
+IMAGE_SIZES = tuple(SIZES)
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 TABLES = ("coverage", "zones", "designations")
 
@@ -56,6 +57,30 @@ def export_panel(state: ViewState, res) -> None:
         file_name=f"{stem}-{size}.{fmt}", mime=MIME[fmt], type="primary")
     st.caption(t("export_same_view", lang))
 
+    st.markdown(f"**{t('poster', lang)}**")
+    st.caption(t("poster_help", lang))
+    p1, p2 = st.columns(2)
+    pfmt = p1.selectbox(t("format", lang), IMAGE_FORMATS, key="poster_fmt", format_func=str.upper)
+    psize = p2.selectbox(t("size", lang), IMAGE_SIZES, key="poster_size", index=IMAGE_SIZES.index(POSTER_SIZE),
+                         format_func=lambda k: t(f"size_{k}", lang))
+    st.download_button(
+        f"{t('download_poster', lang)} {pfmt.upper()}", key="dl_poster", on_click="ignore",
+        data=lambda: _poster(res, pfmt, lang, state.basis, psize),
+        file_name=f"gd-clusters-poster-{lang}-{state.basis}-{psize}.{pfmt}", mime=MIME[pfmt])
+
+    st.markdown(f"**{t('matrix_title', lang)}**")
+    m1, m2, m3 = st.columns(3)
+    m1.download_button(f"{t('matrix_title', lang)} PNG", key="dl_matrix_png", on_click="ignore",
+                       data=lambda: _matrix_image(res, state, "png"),
+                       file_name=f"gd-clusters-matrix-{lang}-{state.basis}-{state.tier}.png", mime=MIME["png"])
+    m2.download_button(f"{t('matrix_title', lang)} PDF", key="dl_matrix_pdf", on_click="ignore",
+                       data=lambda: _matrix_image(res, state, "pdf"),
+                       file_name=f"gd-clusters-matrix-{lang}-{state.basis}-{state.tier}.pdf", mime=MIME["pdf"])
+    m3.download_button(f"{t('matrix_title', lang)} XLSX", key="dl_matrix_xlsx", on_click="ignore",
+                       data=lambda: _matrix_xlsx(res, state),
+                       file_name=f"gd-clusters-matrix-{state.basis}-{state.tier}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
     st.markdown(f"**{t('interactive_map', lang)}**")
     st.download_button(
         t("download_html", lang), key="dl_html", on_click="ignore",
@@ -81,3 +106,25 @@ def export_panel(state: ViewState, res) -> None:
         data=lambda: tables.cities_geojson(policy, res.rows, res.cities, state.basis, state.tier),
         file_name=f"gd-clusters-cities-{state.basis}-{state.tier}.geojson", mime="application/geo+json")
     st.caption(t("csv_bom", lang))
+
+
+def _poster(res, fmt: str, lang: str, basis: str, size: str) -> bytes:
+    from export import poster_bytes
+
+    return poster_bytes(res.policy, fmt=fmt, lang=lang, basis=basis, size=size,
+                        data=static_data(res.key, res) if res.custom_boundaries else None)
+
+
+def _matrix_image(res, state: ViewState, fmt: str) -> bytes:
+    from export.matrix import matrix_bytes
+    from policy.analysis import designation_matrix
+
+    m = designation_matrix(res.policy, res.rows, state.basis, state.tier)
+    return matrix_bytes(res.policy, m, fmt=fmt, lang=state.lang)
+
+
+def _matrix_xlsx(res, state: ViewState) -> bytes:
+    from policy.analysis import designation_matrix
+    from policy.analysis_tables import matrix_xlsx
+
+    return matrix_xlsx(res.policy, designation_matrix(res.policy, res.rows, state.basis, state.tier), state.lang)

@@ -106,6 +106,12 @@ LABELS = {
     "size_slide": ("16:9 幻灯片", "16:9 slide"),
     "size_screen": ("屏幕 1600×1000", "Screen 1600×1000"),
     "download_map": ("下载地图", "Download map"),
+    "size_a3-landscape": ("A3 横向", "A3 landscape"),
+    "poster": ("全部 20 个集群一页图（海报）", "All 20 clusters on one page (poster)"),
+    "poster_help": ("每个集群一幅小图，按文件顺序分支柱、新兴两组；依据与语言同当前视图。",
+                    "One small map per cluster, pillar and emerging in the document's order; basis and language "
+                    "as in the current view."),
+    "download_poster": ("下载海报", "Download poster"),
     "export_same_view": ("图片与地图同一视图：相同图层、符号、配色和语言。",
                          "The image draws the same view as the map: same layers, glyphs, colours and language."),
     "interactive_map": ("交互地图", "Interactive map"),

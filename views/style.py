@@ -96,6 +96,17 @@ def relative_luminance(hex_color: str) -> float:
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
 
+def ink(hex_color: str) -> str:
+    """`hex_color`, darkened until it reads on white (contrast at least 3:1): the number
+    and edge of a hollow glyph of a pale cluster colour, on the map and in print."""
+    rgb = [int(hex_color[i:i + 2], 16) for i in (1, 3, 5)]
+    out = "#" + "".join(f"{c:02x}" for c in rgb)
+    while 1.05 / (relative_luminance(out) + 0.05) < 3.0:
+        rgb = [c * 0.88 for c in rgb]
+        out = "#" + "".join(f"{int(round(c)):02x}" for c in rgb)
+    return out
+
+
 def text_color_on(hex_color: str) -> str:
     """Black or white, whichever reads better on `hex_color` (WCAG relative luminance)."""
     lum = relative_luminance(hex_color)
