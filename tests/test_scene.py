@@ -95,7 +95,9 @@ def test_titles_name_what_is_shown(policy, rows, lang):
     two = build_scene(policy, rows, ViewState(clusters=("automotive", "new_energy"), lang=lang))
     assert name("automotive") in two.title and name("new_energy") in two.title
     four = make(policy, rows, "four", lang).title
-    assert "4" in four
+    assert all(name(c) in four for c in FOUR)
+    five = build_scene(policy, rows, ViewState(clusters=(*FOUR, "semiconductors"), lang=lang)).title
+    assert "5" in five
     cov = make(policy, rows, "none", lang)
     assert cov.coverage_drawn
     assert ("覆盖" in cov.title and "集群数" in cov.title) if lang == "zh" else "clusters per city" in cov.title

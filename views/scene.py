@@ -304,7 +304,7 @@ def _title(policy: Policy, state: ViewState, visible_clusters: list[str], covera
         names = [i18n.cluster_name(policy, c, lang) for c in visible_clusters]
         if len(names) == 1:
             return st_("title_one", lang, name=_cluster_title_name(names[0], lang))
-        if len(names) <= 3:
+        if len(names) <= 4:  # up to four fit a title; more are named in the legend
             joined = "、".join(names) if lang == "zh" else ", ".join(names)
             return st_("title_few", lang, names=_cluster_title_name(joined, lang))
         return st_("title_many", lang, n=len(names))
