@@ -148,27 +148,33 @@ class GeoJsonLayer(Layer):
 class ZoningLayer(Layer):
     """The 一核一带一区 overlay: zone fills and, over a white casing, outlines drawn
     just inside each zone. Each part carries `gdPart` so SceneSync can show the
-    look the scene asks for. fills, insets: [style index, encoded geometry]."""
+    look the scene asks for. fills: [style index, city id of the shared geometry];
+    insets: [style index, encoded geometry]."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
-            function part(name, feats) {
+            var geom = {{ this.geometry.get_name() }};
+            function part(name, feats, shared) {
                 return L.geoJSON({type: "FeatureCollection", features: feats.map(function (f) {
-                    return {type: "Feature", properties: {s: f[0]}, geometry: gdDecode(f[1], {{ this.digits }})};
+                    return {type: "Feature", properties: {s: f[0]},
+                            geometry: shared ? geom[f[1]] : gdDecode(f[1], {{ this.digits }})};
                 })}, {interactive: false, gdPart: name});
             }
-            return L.featureGroup([part("fill", {{ this.fills }}), part("casing", {{ this.insets }}),
+            // Filled zones are their cities filled in the zone's colour: no second copy of the shapes.
+            return L.featureGroup([part("fill", {{ this.fills }}, true), part("casing", {{ this.insets }}),
                                    part("line", {{ this.insets }})]);
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, fills: list, insets: list, name: str, show: bool = True, digits: int = GEOMETRY_DIGITS):
+    def __init__(self, geometry: SharedGeometry, fills: list, insets: list, name: str, show: bool = True,
+                 digits: int = GEOMETRY_DIGITS):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "ZoningLayer"
+        self.geometry = geometry
         self.fills = _js(fills)
         self.insets = _js(insets)
         self.digits = digits

@@ -119,15 +119,14 @@ def _coverage(scene: Scene, geometry: SharedGeometry, state: ViewState, lang: st
     return layer, styles
 
 
-def _zoning(policy: Policy, scene: Scene, frame: Frame, state: ViewState):
+def _zoning(policy: Policy, scene: Scene, frame: Frame, geometry: SharedGeometry, state: ViewState):
     """One overlay with both looks of the zones: fills, and inset outlines over a white casing."""
     ids = list(policy.zones)
     off = {"opacity": 0, "fillOpacity": 0}
     fill, casing, line = [], [], []
     for zid in ids:
         zs = scene.zone_styles[zid]
-        fill.append({"on": {"color": zs["fill"], "weight": 1.5, "fillColor": zs["fill"], "fillOpacity": 0.45,
-                            "opacity": 0.95}, "off": off})
+        fill.append({"on": {"stroke": False, "fillColor": zs["fill"], "fillOpacity": 0.45}, "off": off})
         dash = zs["dash"]
         dots = bool(dash) and dash[0] < 0.1
         line.append({"on": {"color": zs["color"], "weight": zs["width"], "fill": False, "opacity": 0.95,
@@ -136,7 +135,8 @@ def _zoning(policy: Policy, scene: Scene, frame: Frame, state: ViewState):
         casing.append({"on": {"color": "#ffffff", "weight": zs["width"] + 2.5, "fill": False, "opacity": 0.85},
                        "off": off})
     layer = ZoningLayer(
-        [[ids.index(z), enc] for z, enc in frame.zones.items()],
+        geometry,
+        [[ids.index(policy.cities[a].zone), a] for a in geometry.ids],
         [[ids.index(z), enc] for z, enc in frame.zone_insets.items()],
         name=escape(t("zoning_layer", state.lang)), show=state.zoning, digits=CONTEXT_DIGITS)
     return layer, {"fill": fill, "casing": casing, "line": line}
@@ -180,11 +180,11 @@ def scene_data(policy: Policy, scene: Scene, frame: Frame, coverage_styles: list
             index[k] = len(svg)
             svg.append(glyph_svg(g.marker, g.color, str(g.key), g.text_color, g.basis == "region"))
         glyphs.append([g.cluster_id, g.adcode, index[k]])
-    items, quotes = city_texts(scene)
+    items, texts = city_texts(scene)
     lang = scene.lang
     return {
         "clusters": [[c.id, c.key, tint_color(c.color)] for c in scene.clusters],
-        "glyphs": glyphs, "svg": svg, "items": items, "quotes": quotes,
+        "glyphs": glyphs, "svg": svg, "items": items, "texts": texts,
         "labels": frame.labels,
         "bounds": frame.bounds,
         "cities": {a: escape(n) for a, n in scene.city_names.items()},
@@ -255,7 +255,7 @@ def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewStat
               name="land", interactive=False, control=False).add_to(m)
     cov, cov_styles = _coverage(scene, geometry, state, lang)
     cov.add_to(m)
-    zoning, zone_styles = _zoning(policy, scene, frame, state)
+    zoning, zone_styles = _zoning(policy, scene, frame, geometry, state)
     zoning.add_to(m)
     clusters = _cluster_layers(scene, geometry, state)
     for layer in clusters:

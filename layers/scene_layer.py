@@ -90,32 +90,36 @@ def _chip(c) -> str:
     return f'<span class="gd-chip" style="background:{c.color};color:{c.text_color}">{c.key}</span>'
 
 
-def city_texts(scene: Scene) -> tuple[dict, list]:
-    """Per city, per cluster: [cluster id, tooltip line, popup block]; popup blocks point into
-    a shared list of escaped clauses, so a clause naming many cities is sent once."""
-    quotes, index, items = [], {}, {}
+def city_texts(scene: Scene) -> tuple[dict, dict]:
+    """What tooltips and popups say, as small tables the page assembles: per cluster its
+    chip and name; distinct texts (roles, places, roles as written, clauses) once each; per
+    city, per cluster [cluster id, role text, place-and-role-as-written text, [clause, ...]]
+    as indices into those tables. A clause naming many cities is sent once."""
+    texts: list[str] = []
+    index: dict[str, int] = {}
+
+    def ref(html: str) -> int:
+        if html not in index:
+            index[html] = len(texts)
+            texts.append(html)
+        return index[html]
+
+    items: dict[str, list] = {}
     for c in scene.clusters:
         for a in c.drawn_cities:
             clauses = scene.clauses.get((c.id, a), ())
             if not clauses:
                 continue
-            roles = "；".join(dict.fromkeys(f"{cl.role_label}（{cl.basis_label}）" if scene.lang == "zh"
-                                             else f"{cl.role_label} ({cl.basis_label})" for cl in clauses))
-            if scene.lang != "zh":
-                roles = roles.replace("；", "; ")
-            tip = f'<div class="gd-tipline">{_chip(c)}<b>{escape(c.name)}</b> · {escape(roles)}</div>'
-            refs = []
-            for cl in clauses:
-                if cl.designation_id not in index:
-                    index[cl.designation_id] = len(quotes)
-                    quotes.append(f'<blockquote>{escape(cl.quote)}</blockquote>')
-                refs.append(index[cl.designation_id])
+            sep = "；" if scene.lang == "zh" else "; "
+            roles = sep.join(dict.fromkeys(f"{cl.role_label}（{cl.basis_label}）" if scene.lang == "zh"
+                                           else f"{cl.role_label} ({cl.basis_label})" for cl in clauses))
             places = "、".join(dict.fromkeys(cl.place_zh for cl in clauses))
             role_zh = "、".join(dict.fromkeys(cl.role_zh for cl in clauses))
-            head = (f'<div class="gd-pitem">{_chip(c)}<b>{escape(c.name)}</b><br>'
-                    f'<span class="gd-meta">{escape(roles)} · {escape(role_zh)} · {escape(places)}</span>')
-            items.setdefault(a, []).append([c.id, tip, head, refs])
-    return items, quotes
+            quotes = [ref(f"<blockquote>{escape(cl.quote)}</blockquote>")
+                      for cl in {cl.designation_id: cl for cl in clauses}.values()]
+            items.setdefault(a, []).append([c.id, ref(escape(roles)), ref(escape(f"{role_zh} · {places}")), quotes])
+    heads = {c.id: f"{_chip(c)}<b>{escape(c.name)}</b>" for c in scene.clusters}
+    return items, {"texts": texts, "heads": heads}
 
 
 class SceneSync(MacroElement):
@@ -176,11 +180,14 @@ class SceneSync(MacroElement):
             function cityTip(a, withClauses) {
                 var lines = [], on = {};
                 visibleClusters().forEach(function (id) { on[id] = true; });
+                var T = S.texts.texts, H = S.texts.heads;
                 (S.items[a] || []).forEach(function (it) {
                     if (!on[it[0]]) { return; }
                     if (withClauses) {
-                        lines.push(it[2] + it[3].map(function (q) { return S.quotes[q]; }).join("") + "</div>");
-                    } else { lines.push(it[1]); }
+                        lines.push('<div class="gd-pitem">' + H[it[0]] + '<br><span class="gd-meta">' + T[it[1]] +
+                                   " · " + T[it[2]] + "</span>" + it[3].map(function (q) { return T[q]; }).join("") +
+                                   "</div>");
+                    } else { lines.push('<div class="gd-tipline">' + H[it[0]] + " · " + T[it[1]] + "</div>"); }
                 });
                 var head = '<div class="gd-tiphead"><b>' + S.cities[a] + "</b> · " + S.zoneOf[a] + "</div>";
                 if (condition("coverage")) { head += '<div class="gd-meta">' + S.countLabel + ": " + S.counts[a] + "</div>"; }
@@ -257,7 +264,8 @@ class SceneSync(MacroElement):
                     var isFill = l.options.gdPart === "fill";
                     l.setStyle(function (f) { return S.zoneStyles[l.options.gdPart][f.properties.s][isFill === fill ? "on" : "off"]; });
                 });
-                if (map.hasLayer(zoning)) { if (fill) { zoning.bringToBack(); } else { zoning.bringToFront(); } }
+                // Over the land (filled zones are translucent; outlines go on top of what they frame).
+                if (map.hasLayer(zoning)) { zoning.bringToFront(); }
                 var single = condition("single_cluster");
                 S.clusters.forEach(function (c) {
                     var id = c[0], show = single && map.hasLayer(overlays[id]);
