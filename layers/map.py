@@ -68,7 +68,6 @@ class Frame:
     """Everything geometric one coordinate system needs (geometry encoded for the web)."""
 
     cities: dict  # adcode -> encoded geometry
-    zones: dict  # zone id -> encoded geometry (dissolved)
     zone_insets: dict  # zone id -> encoded outline polygon just inside the zone
     context: list  # [style index (0 Guangdong outline, 1 neighbour), encoded geometry]
     labels: dict  # adcode -> (lat, lon)
@@ -95,7 +94,6 @@ class MapData:
             minx, miny, maxx, maxy = c.total_bounds
             return Frame(
                 cities={r.adcode: encode_geometry(r.geometry) for r in c.itertuples()},
-                zones={r.zone: encode_geometry(r.geometry, CONTEXT_DIGITS) for r in zones.itertuples()},
                 zone_insets={z: encode_geometry(g, CONTEXT_DIGITS) for z, g in zip(zones["zone"], insets)},
                 context=[[0 if r.kind == "guangdong" else 1, encode_geometry(r.geometry, CONTEXT_DIGITS)]
                          for r in ctx.itertuples()],

@@ -107,5 +107,10 @@ def similar_cities(state: ViewState, res, top: int = 3) -> pd.DataFrame | None:
     """The cities whose cluster portfolios are most like the city in focus (city detail)."""
     if not state.city:
         return None
-    df = an.most_similar(res.policy, res.rows, state.city, top=top, basis=state.basis, tier=state.tier)
-    return at.most_similar_table(res.policy, df, state.lang)
+    return _similar(res.key, state.city, top, state.basis, state.tier, state.lang, res)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _similar(data_key: str, city: str, top: int, basis: str, tier: str, lang: str, _res) -> pd.DataFrame:
+    df = an.most_similar(_res.policy, _res.rows, city, top=top, basis=basis, tier=tier)
+    return at.most_similar_table(_res.policy, df, lang)

@@ -7,8 +7,8 @@ from html import escape
 
 import streamlit as st
 
-from policy.coverage import city_coverage
 from ui.bridge import show_map
+from ui.panels import coverage_tables
 from ui.session import show_region_level
 from views import i18n
 from views.i18n import t
@@ -94,7 +94,8 @@ def city_panel(state: ViewState, res) -> None:
     title = f"{c.full_name_zh}" if lang == "zh" else f"{c.name_en}"
     st.markdown(f"#### {escape(title)}")
     st.caption(f"{i18n.zone_name(policy, c.zone, lang)} · {c.adcode}")
-    cov = city_coverage(policy, res.rows, state.basis, state.tier).set_index("adcode").loc[state.city]
+    cities = coverage_tables(res.key, state.basis, state.tier, res)[0]
+    cov = cities[cities["adcode"] == state.city].iloc[0]
     m1, m2, m3 = st.columns(3)
     m1.metric(t("clusters_n", lang), int(cov["clusters"]))
     m2.metric(t("pillar_short", lang), int(cov["pillar"]))

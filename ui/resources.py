@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -27,11 +28,11 @@ class Resources:
     map_data: MapData
     custom_boundaries: bool = False
 
-    @property
+    @cached_property
     def cluster_tiers(self) -> dict[str, str]:
         return {c.id: c.tier for c in self.policy.clusters.values()}
 
-    @property
+    @cached_property
     def city_keys(self) -> dict[str, str]:
         return {k: c.adcode for k, c in self.policy.city_by_name.items()}
 

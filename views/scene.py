@@ -255,37 +255,11 @@ def cluster_key_number(policy: Policy, cid: str) -> int:
 
 # ------------------------------------------------------------------------------ words
 
-SCENE_TEXT = {
-    "cities_n": ("{n} 市", "{n} {cities}"),
-    "region_only_n": ("另 {n} 市仅区域性提及", "+{n} only through a region term"),
-    "empty_explicit": ("{name}：文件未明确点名城市，仅提及区域（{terms}）。选择“明确点名＋区域性提及”即可显示。",
-                       "{name}: the document names no city, only regions ({terms}). Choose “named + region-level” "
-                       "to show them."),
-    "empty_none": ("{name}：文件未为该集群指定任何城市或区域。",
-                   "{name}: the document designates no city or region for this cluster."),
-    "empty_short": ("未点名城市", "no city named"),
-    "no_glyph": ("无符号的城市：所选集群均未指定。", "Cities without a glyph: no selected cluster designates them."),
-    "coverage_hidden": ("显示产业集群时，覆盖集群数分级图暂不显示。",
-                        "The clusters-per-city shading is hidden while clusters are shown."),
-    "clusters_title": ("产业集群（颜色与编号）", "Clusters (colour and number)"),
-    "roles_title": ("定位（符号形状）", "Role (glyph shape)"),
-    "basis_title": ("依据", "Basis"),
-    "explicit_glyph": ("实心：文件明确点名", "Solid: named in the document"),
-    "region_glyph": ("空心虚线：仅区域性提及（如珠三角）", "Hollow, dashed: only through a region term (e.g. PRD)"),
-    "tint_explicit": ("浅色填充：该集群点名的城市", "Tinted: cities the cluster names"),
-    "tint_region": ("虚线框：仅区域性提及的城市", "Dashed outline: cities only through a region term"),
-    "zoning_lines": ("一核一带一区（边界线）", "Core, belt and area (outlines)"),
-    "title_one": ("{name}布局", "{name}: designated bases"),
-    "title_few": ("{names}布局", "Designated bases: {names}"),
-    "title_many": ("{n}个战略性产业集群布局", "Designated bases of {n} strategic industrial clusters"),
-    "title_zoning": ("广东省“一核一带一区”区域发展格局", "Guangdong's core, belt and area zoning (一核一带一区)"),
-    "title_cities": ("广东省21个地级市", "Guangdong's 21 prefecture-level cities"),
-}
 
 
 def st_(key: str, lang: str, **kw) -> str:
-    zh, en = SCENE_TEXT[key]
-    return (zh if lang == "zh" else en).format(**kw)
+    """A scene sentence (views/i18n.py) with its blanks filled in."""
+    return t(key, lang).format(**kw)
 
 
 def _cluster_title_name(name: str, lang: str) -> str:
@@ -295,7 +269,7 @@ def _cluster_title_name(name: str, lang: str) -> str:
 
 
 def _cities_n(n: int, lang: str) -> str:
-    return st_("cities_n", lang, n=n, cities="city" if n == 1 else "cities")
+    return st_("n_cities", lang, n=n, cities="city" if n == 1 else "cities")
 
 
 def _title(policy: Policy, state: ViewState, visible_clusters: list[str], coverage: bool) -> str:
