@@ -54,6 +54,7 @@ class Placed:
     boxes: list = field(default_factory=list)  # (kind, shapely box)
     glyphs: list = field(default_factory=list)  # (cluster id, adcode, role, basis)
     city_labels: dict = field(default_factory=dict)  # adcode -> text
+    city_boxes: dict = field(default_factory=dict)  # adcode -> (x0, y0, x1, y1) of its name and glyphs
     texts: list = field(default_factory=list)
 
 
@@ -62,7 +63,7 @@ class Placer:
         """`crowded` (the enlargement): a label may reach a little over a neighbouring city
         rather than be sent far away on a long leader line."""
         self.ax, self.renderer, self.data, self.scene, self.k = ax, renderer, data, scene, k
-        self.tol, self.city_weight, self.far = (0.5, 1.0, 0.2) if crowded else (0.1, 4.0, 0.06)
+        self.tol, self.city_weight, self.far = (0.5, 1.0, 1.0) if crowded else (0.1, 4.0, 0.06)
         x0, x1 = ax.get_xlim()
         y0, y1 = ax.get_ylim()
         pos = ax.get_position()
@@ -192,6 +193,7 @@ def city_labels(pl: Placer, adcodes, lang: str, fs_city: float, fs_count: float,
         anchor = data.label_xy[a]
         pl.taken.append(("city", box))
         pl.out.boxes.append(("city", box))
+        pl.out.city_boxes[a] = box.bounds
         y = cy + h / 2 - m
         for text, fs, weight, _, lh in lines:
             y -= lh / 2
@@ -226,6 +228,8 @@ def place_units(pl: Placer, units) -> list:
     way for a later one, so labels stay near their cities instead of trading places."""
     m = pl.m_per_pt
     cands = []
+    # A label over another city's own point reads as that city's: the worst misreading.
+    points = [(a, xy) for a, xy, *_ in units]
     for a, (ax_, ay_), w, h, dy0 in units:
         step = 0.3 * min(w, h) + 2.5 * m
         mine = []
@@ -238,6 +242,7 @@ def place_units(pl: Placer, units) -> list:
                 if not pl.frame.contains(box):
                     continue
                 base = pl.cost(box, a, False) + ring * pl.far  # frame, obstacles, other cities, distance
+                base += 20 * sum(1 for b, (px, py) in points if b != a and r[0] < px < r[2] and r[1] < py < r[3])
                 mine.append((base, cx, cy, r, box, ring > 0))
         if not mine:  # nothing fits in the frame: stay on the anchor
             r = (ax_ - w / 2, ay_ + dy0 - h / 2, ax_ + w / 2, ay_ + dy0 + h / 2)

@@ -71,6 +71,7 @@ class Layout:
     legend_rect: Rect
     foot_y: float  # baseline area of the footer's lower line
     notes_rect: Rect | None = None  # room under a shortened map frame, for the legend's notes
+    body: Rect | None = None  # between header and footer, margins off
 
     def frac(self, r: Rect) -> tuple[float, float, float, float]:
         W, H = self.page.width, self.page.height
@@ -119,7 +120,38 @@ def make_layout(page: PageSize, map_aspect: float, inset_aspect: float, *, inset
     free = map_rect[1] - body_y0 - GAP
     if free > 0.6:
         notes_rect = (body_x0, body_y0, map_rect[2], free)
-    return Layout(page, ty, m, H - m, map_rect, inset_rect, legend_rect, m, notes_rect)
+    return Layout(page, ty, m, H - m, map_rect, inset_rect, legend_rect, m, notes_rect,
+                  (body_x0, body_y0, body_w, body_h))
+
+
+def band_layout(lay: Layout, map_aspect: float, band_h: float) -> Layout:
+    """A landscape page for a crowded view: the map and the enlargement side by side, as
+    tall as each other, over the legend in a band across the page.
+
+    With many clusters most glyphs are in the delta, so the enlargement gets all the width
+    the main map does not need; the legend, too long for a side panel, runs in columns
+    under both."""
+    bx, by, bw, bh = lay.body
+    th = bh - band_h - GAP
+    mw = min(th * map_aspect, 0.5 * bw)
+    iw = bw - mw - GAP
+    top = by + band_h + GAP
+    return Layout(lay.page, lay.type, lay.margin, lay.header_top, (bx, top, mw, th), (bx + mw + GAP, top, iw, th),
+                  (bx, by, bw, band_h), lay.foot_y, None, lay.body)
+
+
+def tall_inset_layout(wide: Layout, inset_aspect: float, legend_h: float) -> Layout | None:
+    """A wide side panel whose enlargement takes the panel's width and every inch of height
+    the legend (measured at the panel's width, `legend_h`) leaves; None when that is no
+    taller than the wide layout's own enlargement."""
+    bx, by, bw, bh = wide.body
+    px, _, pw, _ = wide.legend_rect
+    ih = min(pw / inset_aspect, bh - legend_h - GAP)
+    if wide.inset_rect is None or ih <= wide.inset_rect[3] * 1.1:
+        return None
+    top = by + bh
+    return Layout(wide.page, wide.type, wide.margin, wide.header_top, wide.map_rect, (px, top - ih, pw, ih),
+                  (px, by, pw, bh - ih - GAP), wide.foot_y, wide.notes_rect, wide.body)
 
 
 def fit_extent(bounds, rect: Rect, pad: float = 0.04) -> tuple[float, float, float, float]:

@@ -120,8 +120,9 @@ def sample(e: LegendEntry, w: float, h: float, k: float, glyph_pt: float, num_pt
 
 
 def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: float, num_pt: float,
-                 renderer, dpi: float, columns: int = 1, notes: bool = True):
-    """(offset box, labels in order): the legend at type size `fs`."""
+                 renderer, dpi: float, columns: int = 1, notes: bool = True, fig=None):
+    """(offset box, labels in order): the legend at type size `fs` (`fig`: to measure
+    blocks, so columns balance by their drawn height)."""
     lang = scene.lang
     sw_w, sw_h = max(18 * fs / 7.6, glyph_pt * 1.5), max(11 * fs / 7.6, glyph_pt * 1.15)
     col_w = (width_pt - 10 * (columns - 1)) / columns
@@ -155,20 +156,38 @@ def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: f
     if columns == 1:
         box = VPacker(children=blocks, align="left", pad=0, sep=sep)
     else:
-        # Greedy balance: start a new column once this one holds its share of the lines.
-        sizes = [_lines(b) for b in blocks]
-        share = sum(sizes) / columns
-        cols, cur, acc = [], [], 0.0
-        for b, n in zip(blocks, sizes):
-            if cur and acc + n / 2 > share and len(cols) < columns - 1:
-                cols.append(cur)
-                cur, acc = [], 0.0
-            cur.append(b)
-            acc += n
-        cols.append(cur)
+        if fig is not None:
+            for b in blocks:
+                b.set_figure(fig)
+            sizes = [b.get_bbox(renderer).height + sep * dpi / 72 for b in blocks]
+        else:
+            sizes = [_lines(b) + 0.6 for b in blocks]
+        cuts = _balanced_cuts(sizes, columns)
+        cols = [blocks[i:j] for i, j in zip((0, *cuts), (*cuts, len(blocks))) if i < j]
         box = HPacker(children=[VPacker(children=c, align="left", pad=0, sep=sep) for c in cols],
                       align="top", pad=0, sep=10)
     return box, labels
+
+
+def _balanced_cuts(sizes: list[float], columns: int) -> tuple[int, ...]:
+    """Where to start each next column so the tallest column is as short as can be
+    (blocks keep their order; exact by dynamic programming, the lists are short)."""
+    n = len(sizes)
+    pre = [0.0]
+    for x in sizes:
+        pre.append(pre[-1] + x)
+    # best[c][i]: (tallest column, cuts) for the first i blocks in c columns
+    best = [[(0.0, ())] + [(float("inf"), ())] * n]
+    for c in range(1, min(columns, n) + 1):
+        row = [(float("inf"), ())] * (n + 1)
+        for i in range(1, n + 1):
+            for j in range(c - 1, i):
+                prev, cuts = best[c - 1][j]
+                cand = max(prev, pre[i] - pre[j])
+                if cand < row[i][0] - 1e-9:
+                    row[i] = (cand, cuts + ((j,) if j else ()))
+        best.append(row)
+    return min((best[c][n] for c in range(1, min(columns, n) + 1)), key=lambda t: t[0])[1]
 
 
 def _anchored(box, k: float):
@@ -191,6 +210,18 @@ def _lines(box) -> float:
     return 1
 
 
+def legend_height(fig, scene: Scene, width_in: float, fs: float, k: float, glyph_pt: float, num_pt: float,
+                  columns: int, scale: float, notes: bool = True) -> float:
+    """Height in inches of the framed legend `width_in` wide (0 when there is none)."""
+    renderer = fig.canvas.get_renderer()
+    box, _ = build_legend(scene, width_in * 72 - 14, fs * scale, k, glyph_pt * min(1, scale + 0.1),
+                          num_pt * min(1, scale + 0.1), renderer, fig.dpi, columns, notes, fig=fig)
+    if box is None:
+        return 0.0
+    box.set_figure(fig)
+    return (box.get_bbox(renderer).height + 2 * 0.5 * fs * scale * fig.dpi / 72) / fig.dpi
+
+
 def fit_legend(fig, scene: Scene, rect_in, fs: float, k: float, glyph_pt: float, num_pt: float,
                columns=(1, 2), scales=(1.0, 0.93, 0.86), notes: bool = True):
     """(columns, scale) of the largest legend that fits a `rect_in` (x, y, w, h inches) panel, or None."""
@@ -199,7 +230,7 @@ def fit_legend(fig, scene: Scene, rect_in, fs: float, k: float, glyph_pt: float,
     for cols in columns:
         for scale in scales:
             box, _ = build_legend(scene, width_pt, fs * scale, k, glyph_pt * min(1, scale + 0.1),
-                                  num_pt * min(1, scale + 0.1), renderer, fig.dpi, cols, notes)
+                                  num_pt * min(1, scale + 0.1), renderer, fig.dpi, cols, notes, fig=fig)
             if box is None:
                 return (1, 1.0)
             box.set_figure(fig)
@@ -217,7 +248,7 @@ def place_legend(fig, ax, scene: Scene, fs: float, k: float, glyph_pt: float, nu
     pos = ax.get_position()
     width_pt = pos.width * fig.get_figwidth() * 72 - 14
     box, labels = build_legend(scene, width_pt, fs * scale, k, glyph_pt * min(1, scale + 0.1),
-                               num_pt * min(1, scale + 0.1), renderer, fig.dpi, columns, notes)
+                               num_pt * min(1, scale + 0.1), renderer, fig.dpi, columns, notes, fig=fig)
     if box is None:
         return None, labels
     anchored = _anchored(box, k)

@@ -28,8 +28,8 @@ from export.data import PRD_CITIES, StaticData, rows_for
 from export.draw import draw_focus, draw_layers, setup_axes
 from export.furniture import footer, inset_frame, north_arrow, scalebar, title, tx
 from export.labels import Placer, city_labels, context_labels, dongsha_label, map_notice, sar_labels, sea_label
-from export.layout import fit_extent, make_layout
-from export.legend import fit_legend, notes_height, place_legend, place_notes
+from export.layout import GAP, band_layout, fit_extent, make_layout, tall_inset_layout
+from export.legend import fit_legend, legend_height, notes_height, place_legend, place_notes
 from export.options import (  # noqa: F401 - re-exported for callers of export.render
     DEFAULT_DPI,
     DEFAULT_SIZE,
@@ -76,6 +76,7 @@ class RenderInfo:
     notes: list[str] = field(default_factory=list)
     meanings: dict[str, set] = field(default_factory=dict)  # colour -> what it stands for
     city_labels: dict[str, str] = field(default_factory=dict)
+    city_boxes: dict[str, tuple[str, tuple]] = field(default_factory=dict)  # adcode -> (axes, box in metres)
     furniture: dict[str, tuple] = field(default_factory=dict)  # name -> box in map units (x0, y0, x1, y1)
     extent: tuple = ()  # the main map's frame, in map units
     inset_extent: tuple = ()
@@ -121,6 +122,41 @@ def build_figure(policy: Policy, state: ViewState, *, size: str = DEFAULT_SIZE, 
     return fig, info
 
 
+CROWDED_DELTA = 30  # glyphs in the nine delta cities; four clusters of seven cities are about this
+
+
+def _band(fig: Figure, scene: Scene, lay, aspects: tuple[float, float], k: float):
+    """(fit, layout, notes apart) with the legend in a band under the map and the
+    enlargement, when it fits in at most 42% of the page's height and leaves the main map
+    42% of its width; else (None, `lay`, False). (A slide's legend of 20 clusters does not
+    fit so: with the notes in a column of their own both maps became too small to read.)"""
+    ty = lay.type
+    bw, bh = lay.body[2], lay.body[3]
+    map_aspect, inset_aspect = aspects
+    cols = max(3, min(5, round(bw / 2.6)))  # columns of about 2.6 in
+    for scale in (1.0, 0.93, 0.86):
+        h = legend_height(fig, scene, bw, ty.legend, k, ty.glyph, ty.glyph_num, cols, scale)
+        # The main map keeps at least 42% of the width: narrower, its own labels crowd.
+        if h <= 0.42 * bh and (bh - h - GAP) * map_aspect >= 0.42 * bw:
+            return (cols, scale), band_layout(lay, map_aspect, h), False
+    return None, lay, False
+
+
+def _tall_inset(fig: Figure, scene: Scene, wide, inset_aspect: float, k: float, notes_apart: bool):
+    """(fit, layout) of a wide panel whose enlargement grows into the height its legend,
+    set in columns across the panel, leaves; else (None, `wide`)."""
+    ty = wide.type
+    pw = wide.legend_rect[2]
+    for cols in (2, 3):
+        for scale in (1.0, 0.93):
+            h = legend_height(fig, scene, pw, ty.legend, k, ty.glyph, ty.glyph_num, cols, scale,
+                              notes=not notes_apart)
+            tall = tall_inset_layout(wide, inset_aspect, h)
+            if tall is not None:
+                return (cols, scale), tall
+    return None, wide
+
+
 def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: StaticData,
           made: _dt.date) -> RenderInfo:
     lang = scene.lang
@@ -133,14 +169,20 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     renderer = fig.canvas.get_renderer()
     # The legend decides the panel: as it is, in smaller type, else a wider panel in two columns.
     # Two columns fit a slide's or screen's panel; an A4 panel is too narrow for them.
-    fit = fit_legend(fig, scene, lay.legend_rect, ty.legend, k, ty.glyph, ty.glyph_num,
-                     columns=(1,) if page.name.startswith("a") else (1, 2), scales=(1.0, 0.93, 0.86, 0.8))
+    # Many glyphs in the delta: the enlargement needs more room than a side panel gives.
+    crowded = sum(len(scene.glyphs_at(a)) for a in PRD_CITIES) > CROWDED_DELTA
+    fit = None if crowded and not page.portrait else fit_legend(
+        fig, scene, lay.legend_rect, ty.legend, k, ty.glyph, ty.glyph_num,
+        columns=(1,) if page.name.startswith("a") else (1, 2), scales=(1.0, 0.93, 0.86, 0.8))
     notes_apart = False
+    if fit is None and not page.portrait:
+        fit, lay, notes_apart = _band(fig, scene, lay, aspects, k)
     if fit is None and not page.portrait:
         lay = make_layout(page, *aspects, wide=True)
         # The notes go under the shortened map when they fit there.
         notes_apart = lay.notes_rect is not None and notes_height(fig, scene, lay.notes_rect, ty.note) <= \
             lay.notes_rect[3]
+        fit, lay = _tall_inset(fig, scene, lay, aspects[1], k, notes_apart)
     if fit is None:
         fit = fit_legend(fig, scene, lay.legend_rect, ty.legend, k, ty.glyph, ty.glyph_num, columns=(1, 2, 3),
                          scales=(1.0, 0.93, 0.86, 0.8, 0.75), notes=not notes_apart) or (3, 0.75)
@@ -194,6 +236,7 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
         sar_labels(pl, lang, ty.sar)
     info.glyphs = list(pl.out.glyphs)
     info.city_labels = dict(pl.out.city_labels)
+    info.city_boxes = {a: ("map", b) for a, b in pl.out.city_boxes.items()}
 
     if inset_ax is not None:
         ip = Placer(inset_ax, renderer, data, scene, k, crowded=True)
@@ -212,6 +255,7 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
                       bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5))
         info.glyphs += ip.out.glyphs
         info.city_labels.update(ip.out.city_labels)
+        info.city_boxes.update({a: ("inset", b) for a, b in ip.out.city_boxes.items()})
 
     for cid in {g[0] for g in info.glyphs}:
         info.meanings.setdefault(scene.cluster(cid).color.lower(), set()).add(f"cluster:{cid}")

@@ -192,7 +192,7 @@ def scene_data(policy: Policy, scene: Scene, frame: Frame, coverage_styles: list
         "noneHere": escape(t("none_here", lang)),
         "legendWord": t("legend", lang),
         "legend": legend_html(scene),
-        "notes": [[list(n.layers), n.when, escape(n.text)] for n in scene.all_notes],
+        "notes": [[list(n.layers), n.when, escape(n.interactive_text)] for n in scene.all_notes],
         "coverageStyles": coverage_styles,
         "zoneStyles": zone_styles,
         "tintStyles": _tint_styles(scene),

@@ -655,3 +655,31 @@ def test_sar_names_formal_legible_and_furniture_segmented(policy, data, lang):
         # The scale bar has ticks 0 / 50 / 100 km (or a longer nice length on larger frames).
         ticks = [t.get_text() for t in _all_texts(fig) if t.get_gid() == "scalebar-tick"]
         assert ticks[0] == "0" and ticks[-1].endswith(" km") and len(ticks) >= 3, ticks
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_crowded_delta_labels_stay_at_their_cities(policy, data, size, lang):
+    """All 20 clusters (four on a slide): every city's name and glyphs in the enlargement
+    touch the city (or come within 2% of the frame of it) and cover no other city's label
+    point; on pages where the legend fits in a band, the enlargement is as wide as the
+    main map. (A slide's 20-cluster legend leaves its enlargement too small for this.)"""
+    import shapely
+
+    state = SCENES["four" if size == "slide" else "all20"].with_(lang=lang)
+    if size != "slide":
+        state = state.with_(clusters=tuple(policy.clusters))
+    fig, info = build_figure(policy, state, size=size, dpi=72, data=data)
+    ix0, iy0, ix1, iy1 = info.inset_extent
+    tol = 0.02 * max(ix1 - ix0, iy1 - iy0)
+    inset = {a: b for a, (where, b) in info.city_boxes.items() if where == "inset"}
+    assert {"440100", "440300", "440400", "440600", "441900", "442000"} <= set(inset)
+    for a, b in inset.items():
+        box = shapely.box(*b)
+        assert box.distance(data.city_geoms[a]) <= tol, (size, lang, a)
+        for other, xy in data.label_xy.items():
+            if other != a and other in inset:
+                assert not box.contains(shapely.Point(xy)), (size, lang, a, "covers", other)
+    axes = {a.get_gid(): a.get_position() for a in fig.axes}
+    if not SIZES[size].portrait and size != "slide":
+        assert axes["inset"].width >= 0.9 * axes["map"].width, size

@@ -78,7 +78,7 @@ def test_map_carries_the_scene(policy, rows, map_data):
         from html import unescape
 
         assert [unescape(x) for x in legend_labels] == [e.label for s in sc.catalogue for e in s.entries]
-        assert [unescape(n[2]) for n in data["notes"]] == [n.text for n in sc.all_notes]
+        assert [unescape(n[2]) for n in data["notes"]] == [n.interactive_text for n in sc.all_notes]
         # every (cluster, city) pair of the data has a tooltip line at that city
         pairs = {(it[0], a) for a, items in data["items"].items() for it in items}
         assert pairs == {(g.cluster_id, g.adcode) for g in sc.glyphs}

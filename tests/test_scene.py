@@ -111,6 +111,11 @@ def test_empty_cluster_notes(policy, rows):
     assert not ex.visible_glyphs()
     (note,) = [n for n in ex.notes if n.action == "basis_all"]
     assert "珠江东岸" in note.text and "粤东粤西粤北" in note.text
+    # Print says what the document does; only where a reader can act is there an instruction.
+    assert "选择" not in note.text and note.interactive_text == note.text + "选择“明确点名＋区域性提及”即可显示。"
+    en = make(policy, rows, "empty-explicit", "en")
+    (note_en,) = [n for n in en.notes if n.action == "basis_all"]
+    assert note_en.text.endswith(").") and note_en.interactive_text.endswith(". Choose “named + region-level” to show them.")
     assert "未点名城市" in legend_labels(ex)[-1] or any("未点名城市" in x for x in legend_labels(ex))
     al = make(policy, rows, "empty-all", "en")
     assert al.visible_glyphs() and all(g.basis == "region" for g in al.visible_glyphs())

@@ -45,9 +45,10 @@ LABELS = {
     # --- what the scene says on every map (views/scene.py); {blanks} are filled in there ---
     "n_cities": ("{n} 市", "{n} {cities}"),
     "region_only_n": ("另 {n} 市仅区域性提及", "+{n} only through a region term"),
-    "empty_explicit": ("{name}：文件未明确点名城市，仅提及区域（{terms}）。选择“明确点名＋区域性提及”即可显示。",
-                       "{name}: the document names no city, only regions ({terms}). Choose “named + region-level” "
-                       "to show them."),
+    "empty_explicit": ("{name}：文件未明确点名城市，仅提及区域（{terms}）。",
+                       "{name}: the document names no city, only regions ({terms})."),
+    # Said only where a reader can act on it (the app, the interactive map), never in print.
+    "empty_hint": ("选择“明确点名＋区域性提及”即可显示。", "Choose “named + region-level” to show them."),
     "empty_none": ("{name}：文件未为该集群指定任何城市或区域。",
                    "{name}: the document designates no city or region for this cluster."),
     "empty_short": ("未点名城市", "no city named"),

@@ -138,6 +138,11 @@ class Note:
     layers: tuple[str, ...] = ()  # shown while any of these overlays is on (empty: always)
     when: str = "always"
     action: str | None = None  # "basis_all": one click shows region-level designations
+    hint: str = ""  # how to act on it, said where a reader can (the app), not in print
+
+    @property
+    def interactive_text(self) -> str:
+        return f"{self.text}{'' if self.text.endswith('。') or not self.hint else ' '}{self.hint}".strip()
 
 
 @dataclass(frozen=True)
@@ -413,9 +418,12 @@ def build_scene(policy: Policy, rows: pd.DataFrame, state: ViewState) -> Scene:
     vis_clusters = [c for c in policy.clusters if c in visible]
     coverage = state.coverage and not vis_clusters
     catalogue = _catalogue(policy, state, clusters, glyphs, classes, counts)
-    notes = [Note(c.empty_note, layers=(c.id,),
-                  action="basis_all" if c.region_terms and state.basis == "explicit" else None)
-             for c in clusters if c.empty_note]
+    notes = []
+    for c in clusters:
+        if c.empty_note:
+            fixable = bool(c.region_terms) and state.basis == "explicit"
+            notes.append(Note(c.empty_note, layers=(c.id,), action="basis_all" if fixable else None,
+                              hint=st_("empty_hint", lang) if fixable else ""))
     if state.coverage:
         notes.append(Note(st_("coverage_hidden", lang), layers=("coverage",), when="clusters"))
     zone_styles = {}
