@@ -256,7 +256,8 @@ def add_export_commands(sub) -> None:
     p.add_argument("--layer", default="coverage", choices=EXPORT_LAYERS,
                    help="coverage: the choropleth (default); zoning: 一核一带一区; cluster: the cities of --clusters")
     p.add_argument("--clusters", default=None, metavar="ID,...",
-                   help="with --layer cluster: cluster ids, or all, pillar, emerging")
+                   help="with --layer cluster: cluster ids or key numbers as on the map (1-20), "
+                        "or all, pillar, emerging")
     add_filters(p)
     add_export_options(p)
     add_data_options(p)

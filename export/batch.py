@@ -37,12 +37,12 @@ def parse_clusters(policy: Policy, spec: str) -> tuple[str, ...]:
     if unknown:
         shown = ", ".join(repr(u[:40]) for u in unknown[:5])
         raise ExportError(
-            f"--clusters: unknown cluster id(s) {shown}; accepted: all, pillar, emerging or ids "
-            f"{', '.join(tiers)}"
+            f"--clusters: unknown cluster id(s) {shown}; accepted: all, pillar, emerging, key numbers "
+            f"1-{len(tiers)} or ids {', '.join(tiers)}"
         )
     if not ids:
-        raise ExportError(f"--clusters {spec!r} selects no cluster; accepted: all, pillar, emerging or ids "
-                          f"{', '.join(tiers)}")
+        raise ExportError(f"--clusters {spec!r} selects no cluster; accepted: all, pillar, emerging, key numbers "
+                          f"1-{len(tiers)} or ids {', '.join(tiers)}")
     return ids
 
 

@@ -683,3 +683,15 @@ def test_crowded_delta_labels_stay_at_their_cities(policy, data, size, lang):
     axes = {a.get_gid(): a.get_position() for a in fig.axes}
     if not SIZES[size].portrait and size != "slide":
         assert axes["inset"].width >= 0.9 * axes["map"].width, size
+
+
+def test_clusters_by_key_number(policy):
+    """The numbers readers see on the glyphs select the same clusters as the ids."""
+    from export.batch import ExportError, parse_clusters
+
+    ids = list(policy.clusters)
+    assert parse_clusters(policy, "1,12, 20") == (ids[0], ids[11], ids[19])
+    assert parse_clusters(policy, f"{ids[3]},4") == (ids[3],)
+    for bad in ("0", "21", "１", "-1", "1.0"):
+        with pytest.raises(ExportError, match=r"key numbers 1-20"):
+            parse_clusters(policy, bad)

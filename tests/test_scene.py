@@ -4,6 +4,7 @@ import pytest
 
 from policy.coverage import select
 from views import i18n
+from views.i18n import t
 from views.scene import build_scene, glyph_columns
 from views.state import ViewState
 from views.style import CONTEXT_FILL, LAND_COLOR, SEA_COLOR
@@ -104,6 +105,11 @@ def test_titles_name_what_is_shown(policy, rows, lang):
     assert "覆盖城市数" not in cov.title
     zoning = build_scene(policy, rows, ViewState(coverage=False, lang=lang))
     assert zoning.zoning_mode == "fill" and ("一核一带一区" in zoning.title)
+    # The zoning alone does not depend on the basis, so its subtitle does not name one.
+    basis_words = {t(f"basis_{b}", lang) for b in ("explicit", "all")}
+    assert not any(w in zoning.subtitle for w in basis_words), zoning.subtitle
+    cov = build_scene(policy, rows, ViewState(lang=lang))
+    assert t("basis_explicit", lang) in cov.subtitle
 
 
 def test_empty_cluster_notes(policy, rows):

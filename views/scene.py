@@ -296,7 +296,9 @@ def _title(policy: Policy, state: ViewState, visible_clusters: list[str], covera
 
 def _subtitle(state: ViewState, visible_clusters: list[str], coverage: bool) -> str:
     lang = state.lang
-    parts = [t("subtitle", lang), t(f"basis_{state.basis}", lang)]
+    parts = [t("subtitle", lang)]
+    if visible_clusters or coverage:  # the zoning alone does not depend on the basis
+        parts.append(t(f"basis_{state.basis}", lang))
     if coverage and state.tier != "all":
         parts.append(t(f"tier_{state.tier}", lang))
     if state.zoning and (visible_clusters or coverage):

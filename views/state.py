@@ -100,7 +100,10 @@ def _first(value) -> str | None:
 
 
 def expand_clusters(spec: str, cluster_tiers: Mapping[str, str]) -> tuple[tuple[str, ...], list[str]]:
-    """'all' | 'none' | 'pillar' | 'emerging' | 'id,id,...' -> ordered ids, unknown ids."""
+    """'all' | 'none' | 'pillar' | 'emerging' | 'id,id,...' -> ordered ids, unknown ids.
+
+    A part may also be a cluster's key number on the map (1 to the number of clusters,
+    in the policy's order), as readers see it on the glyphs."""
     spec = spec.strip()
     order = list(cluster_tiers)
     if spec in ("", "none"):
@@ -116,6 +119,8 @@ def expand_clusters(spec: str, cluster_tiers: Mapping[str, str]) -> tuple[tuple[
             continue
         if part in cluster_tiers:
             wanted.add(part)
+        elif part.isascii() and part.isdigit() and 1 <= int(part) <= len(order):
+            wanted.add(order[int(part) - 1])
         elif part in ("pillar", "emerging", "all"):
             wanted.update(c for c in order if part == "all" or cluster_tiers[c] == part)
         else:
