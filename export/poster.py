@@ -184,8 +184,9 @@ def _panel(fig, lay, rect, top, policy, rows, c, data, ext, lang, basis, ty, k, 
             info.glyphs += 1
     if not c.drawn_cities:
         sep = "、" if lang == "zh" else ", "
-        lines = [ptx("none", lang)]
-        lines.append(ptx("regions", lang, terms=sep.join(c.region_terms)) if c.region_terms else ptx("nothing", lang))
+        # "No city named" and "no city or region" would say the same twice.
+        lines = [ptx("none", lang), ptx("regions", lang, terms=sep.join(c.region_terms))] if c.region_terms \
+            else [ptx("nothing", lang)]
         text = "\n".join(wrap(line, lang, rect[2] * 72 * 0.8, ty.note, renderer, fig.dpi) for line in lines)
         ax.text(0.5, 0.5, text, transform=ax.transAxes, fontsize=ty.note, ha="center", va="center",
                 color="#333333", zorder=40, linespacing=1.25, gid=f"empty-{c.id}",
@@ -249,7 +250,10 @@ def _legend(fig, lay, base, data, lang, ty, k, info) -> None:
         krect = (rect[0] + used, rect[1], rect[2] - used, rect[3])
     else:
         used = bb.height / fig.dpi + 0.25
-        krect = (rect[0], rect[1], rect[2], rect[3] - used)
+        # As tall as the province needs at this width: a taller frame is mostly sea and neighbours.
+        x0, y0, x1, y1 = data.bounds
+        kh = min(rect[3] - used, rect[2] / ((x1 - x0) / (y1 - y0)) * 1.08)
+        krect = (rect[0], rect[1] + rect[3] - used - kh, rect[2], kh)
     if krect[3] > 1.2 and krect[2] > 2.0:
         kax = setup_axes(fig, lay.frac(krect), fit_extent(data.bounds, krect, pad=0.02), "key-map", k)
         draw_layers(kax, base, data, k, light=True)
