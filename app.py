@@ -20,9 +20,9 @@ from ui.panels import about_panel, comparison_panel, designations_panel
 from ui.sidebar import sidebar
 from ui.uploads import uploads_panel
 from views.i18n import t
+from views.state import PANELS
 
 APP_DIR = Path(__file__).resolve().parent
-PANELS = ("map", "compare", "designations", "export", "about")
 
 st.set_page_config(page_title="广东省战略性产业集群地图 · Guangdong clusters", layout="wide")
 
@@ -53,8 +53,7 @@ def main() -> None:
     st.caption(f"{scene.title} · {scene.subtitle}")
     link_warnings(lang)
     # The map tab always runs (its frame stays mounted); the others only while open.
-    if st.session_state.pop("_open_map", False):
-        st.session_state["panel"] = t("tab_map", lang)
+    session.show_panel(state)
     tabs = dict(zip(PANELS, st.tabs([t(f"tab_{p}", lang) for p in PANELS], key="panel", on_change="rerun")))
     with tabs["map"]:
         map_tab(state, scene, res)

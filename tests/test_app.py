@@ -213,3 +213,81 @@ def test_a_map_over_the_size_cap_is_refused_with_a_message(monkeypatch):
         assert any("over the" in e.value and "MB limit" in e.value for e in at.error), [e.value for e in at.error]
     finally:
         bridge.map_payload.clear()
+
+
+# ---- the comparison tab's choices in the URL: tab, a, b, sort ----
+
+def frame(at, key):
+    return next(df for df in at.dataframe if df.key == key)
+
+
+def matrix_first_rows(policy, rows, sort: str) -> list[str]:
+    """The first pillar cluster of the matrix, worked out from the designations: in the
+    document's order, or the pillar cluster named in the most cities (ties: document order)."""
+    from views import i18n
+
+    pillar = [c for c in policy.clusters if policy.clusters[c].tier == "pillar"]
+    if sort == "total":
+        named = rows[rows["basis"] == "explicit"].groupby("cluster_id")["adcode"].nunique()
+        pillar = sorted(pillar, key=lambda c: (-named.get(c, 0), pillar.index(c)))
+    return [i18n.cluster_name(policy, pillar[0], "zh")]
+
+
+def test_a_comparison_link_opens_the_tab_with_its_choices(policy, rows):
+    at = run({"tab": "compare", "a": "佛山", "b": "一核", "sort": "total"})
+    assert not at.warning
+    assert widget(at, "cmp_a").value == "440600" and widget(at, "cmp_b").value == "prd_core"
+    assert at.segmented_control(key="msort").value == "total"
+    matrix = frame(at, "matrix").value
+    assert list(matrix.iloc[:1, 1]) == matrix_first_rows(policy, rows, "total")
+    assert any({"佛山", "珠三角核心区"} <= set(df.value.columns) for df in at.dataframe)
+    assert "仅 A · 佛山" in [m.label for m in at.metric]
+    # the link is written back in its canonical form
+    q = qp(at)
+    assert (q["tab"], q["a"], q["b"], q["sort"]) == ("compare", "440600", "prd_core", "total")
+
+
+def test_comparison_choices_reach_the_url_and_outlive_the_tab(policy, rows):
+    at = run({"tab": "compare"})
+    q = qp(at)
+    assert q["tab"] == "compare" and not {"a", "b", "sort"} & set(q)
+    assert list(frame(at, "matrix").value.iloc[:1, 1]) == matrix_first_rows(policy, rows, "policy")
+    widget(at, "cmp_a").set_value("440600")
+    widget(at, "cmp_b").set_value("northern_eco")
+    at.segmented_control(key="msort").set_value("total")
+    at.run()
+    assert not at.exception, at.exception
+    q = qp(at)
+    assert (q["a"], q["b"], q["sort"]) == ("440600", "northern_eco", "total")
+    assert list(frame(at, "matrix").value.iloc[:1, 1]) == matrix_first_rows(policy, rows, "total")
+    # Another tab (AppTest cannot click a tab: its state is set as a click would): the
+    # comparison widgets do not run, their choices stay in the URL and come back.
+    at.session_state["panel"] = "地图"
+    at.run()
+    q = qp(at)
+    assert "tab" not in q and (q["a"], q["b"], q["sort"]) == ("440600", "northern_eco", "total")
+    assert not at.dataframe
+    at.session_state["panel"] = "区域比较"
+    at.run()
+    assert widget(at, "cmp_a").value == "440600" and at.segmented_control(key="msort").value == "total"
+    # the language changes the tab's name, not which tab is open
+    widget(at, "lang").set_value("en")
+    at.run()
+    assert qp(at)["tab"] == "compare" and "Cluster" in frame(at, "matrix").value.columns
+    # back to the default: out of the link
+    widget(at, "cmp_a").set_value("440100")
+    at.run()
+    assert "a" not in qp(at) and qp(at)["b"] == "northern_eco"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bad_comparison_link_warns_as_plain_text(lang):
+    at = run({"tab": "charts", "a": "Atlantis", "b": "[登录](https://evil.example/x)", "sort": "alphabetical",
+              "lang": lang})
+    assert len(at.warning) == 1 and "evil" not in at.warning[0].value
+    details = " ".join(x.value for x in at.text)
+    for key, bad in (("tab", "charts"), ("a", "Atlantis"), ("b", "evil.example"), ("sort", "alphabetical")):
+        assert key in details and bad in details
+    assert "compare" in details and "total" in details  # what is accepted
+    assert not at.dataframe  # the map tab
+    assert not {"tab", "a", "b", "sort"} & set(qp(at))

@@ -2,7 +2,17 @@
 
 import pytest
 
-from views.state import BASEMAPS, ViewState, clusters_spec, expand_clusters, parse_query, to_query
+from views.state import (
+    BASEMAPS,
+    MATRIX_SORTS,
+    PANELS,
+    ViewState,
+    clusters_spec,
+    expand_clusters,
+    parse_query,
+    place_names,
+    to_query,
+)
 
 
 @pytest.fixture(scope="module")
@@ -10,6 +20,11 @@ def keys(policy):
     tiers = {c.id: c.tier for c in policy.clusters.values()}
     cities = {k: c.adcode for k, c in policy.city_by_name.items()}
     return tiers, cities
+
+
+@pytest.fixture(scope="module")
+def places(policy):
+    return place_names(policy)
 
 
 def test_defaults(keys):
@@ -109,3 +124,70 @@ def test_unknown_city_and_cluster_warnings_give_examples(keys):
     assert city.examples and any(a.isdigit() for a in city.accepted)
     assert cl.examples and cl.accepted[:4] == ("all", "none", "pillar", "emerging")
     assert "例如" in city.zh and "e.g." in city.en
+
+
+# ---- the comparison tab's choices: tab, a, b, sort ----
+
+def test_comparison_defaults_stay_out_of_the_link(keys):
+    q = to_query(ViewState(), keys[0])
+    assert not {"tab", "a", "b", "sort"} & set(q)
+    q = to_query(ViewState(panel="compare", cmp_b="prd_core"), keys[0])
+    assert (q["tab"], q["b"]) == ("compare", "prd_core") and "a" not in q and "sort" not in q
+
+
+def test_comparison_round_trip(keys, places):
+    s = ViewState(clusters=("automotive",), lang="en", city="440600", panel="compare", cmp_a="coastal_belt",
+                  cmp_b="441900", msort="total")
+    q = to_query(s, keys[0])
+    assert {k: q[k] for k in ("tab", "a", "b", "sort")} == {"tab": "compare", "a": "coastal_belt", "b": "441900",
+                                                              "sort": "total"}
+    r = parse_query(q, *keys, place_names=places)
+    assert r.state == s and r.warnings == []
+
+
+@pytest.mark.parametrize("name, place", [
+    ("佛山", "440600"), ("佛山市", "440600"), ("Foshan", "440600"), ("440600", "440600"),
+    ("prd_core", "prd_core"), ("珠三角核心区", "prd_core"), ("一核", "prd_core"), ("Core", "prd_core"),
+    ("Pearl River Delta core", "prd_core"), ("一区", "northern_eco"), (" belt ", "coastal_belt"),
+])
+def test_places_by_any_name(keys, places, policy, name, place):
+    r = parse_query({"a": name, "b": name}, *keys, place_names=places)
+    assert (r.state.cmp_a, r.state.cmp_b) == (place, place) and r.warnings == []
+    assert place in policy.cities or place in policy.zones
+
+
+def test_without_place_names_only_cities(keys):
+    r = parse_query({"a": "prd_core", "b": "Zhuhai"}, *keys)
+    assert r.state.cmp_a == ViewState().cmp_a and r.state.cmp_b == "440400"
+    assert [w.key for w in r.warnings] == ["a"]
+
+
+@pytest.mark.parametrize("params, key, bad, field", [
+    ({"tab": "charts"}, "tab", "charts", "panel"),
+    ({"sort": "alphabetical"}, "sort", "alphabetical", "msort"),
+    ({"a": "Atlantis"}, "a", "Atlantis", "cmp_a"),
+    ({"b": "<b>Mars</b>"}, "b", "<b>Mars</b>", "cmp_b"),
+])
+def test_bad_comparison_values_warn_and_fall_back(keys, places, params, key, bad, field):
+    r = parse_query(params, *keys, place_names=places)
+    (w,) = r.warnings
+    assert (w.key, w.value) == (key, bad) and bad in w.en and bad in w.zh
+    assert getattr(r.state, field) == getattr(ViewState(), field)
+    if key == "tab":
+        assert w.accepted == PANELS and not w.examples
+    elif key == "sort":
+        assert w.accepted == MATRIX_SORTS
+    else:  # examples of each kind of place: a name, a city code, a zone id
+        assert w.examples and w.accepted == ("广州", "440100", "prd_core")
+
+
+def test_tab_and_sort_ignore_case_and_blank_places_keep_the_default(keys, places):
+    r = parse_query({"tab": " Compare", "sort": "TOTAL", "a": "", "b": "  "}, *keys, place_names=places)
+    assert (r.state.panel, r.state.msort) == ("compare", "total") and r.warnings == []
+    assert (r.state.cmp_a, r.state.cmp_b) == (ViewState().cmp_a, ViewState().cmp_b)
+
+
+def test_map_view_drops_only_the_comparison_choices():
+    s = ViewState(clusters=("automotive",), basis="all", city="440300", panel="compare", cmp_a="prd_core",
+                  msort="total")
+    assert s.map_view() == ViewState(clusters=("automotive",), basis="all", city="440300")

@@ -7,17 +7,19 @@ the map; a column picked selects the city.
 
 from __future__ import annotations
 
+from functools import partial
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from policy import analysis as an
 from policy import analysis_tables as at
-from ui.session import cluster_key
+from ui.session import cluster_key, open_panel
 from views.i18n import t
-from views.state import ViewState
+from views.state import MATRIX_SORTS, ViewState
 
-SORTS = ("policy", "total")
+SORTS = MATRIX_SORTS
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -29,39 +31,61 @@ def analyses(data_key: str, basis: str, tier: str, _res):
     return m, conc, sim
 
 
-def _pick_cluster(cid: str) -> None:
-    st.session_state[cluster_key(cid)] = True
-    st.session_state["_open_map"] = True
+def _on_pick(row_clusters: tuple[str, ...], column_cities: dict[str, str]) -> None:
+    """A row picked turns its cluster on, a column picked puts its city in focus; then
+    the map. A callback: it runs before the sidebar's widgets exist, so it may set them."""
+    sel = st.session_state["matrix"]["selection"]
+    rows, cols = sel.get("rows") or [], sel.get("columns") or []
+    if rows and 0 <= rows[0] < len(row_clusters):
+        st.session_state[cluster_key(row_clusters[rows[0]])] = True
+    elif cols and cols[0] in column_cities:
+        st.session_state["city"] = column_cities[cols[0]]
+    else:
+        return
+    open_panel("map")
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def matrix_table(data_key: str, basis: str, tier: str, sort: str, lang: str, _res):
+    """The matrix as shown, once per (data, basis, tier, order, language): the rows without the
+    totals row (a row is picked to show its cluster), short tier words and each cluster's
+    total before the cities, so the names and totals stay in view; the city of each city
+    column; the line of per-city totals."""
+    m = an.sort_matrix(analyses(data_key, basis, tier, _res)[0], by=sort)
+    grid = at.matrix_grid(_res.policy, m, lang)
+    names = dict(zip(grid.columns[3:3 + len(m.cities)], m.cities["adcode"]))
+    body = grid.drop(index="total", errors="ignore")
+    key, cluster, tier_col, total = (at.lbl(k, lang) for k in ("key", "cluster", "tier", "total"))
+    body = body[[key, cluster, tier_col, total, *names]].copy()
+    body[tier_col] = [t(f"{x}_short", lang) for x in m.clusters.set_index("cluster_id").loc[body.index, "tier"]]
+    totals = None
+    if "total" in grid.index:
+        totals = t("matrix_totals", lang) + " " + "  ".join(
+            f"{c} {v}" for c, v in grid.loc["total"].items() if c in names and v not in ("", None))
+    return body, names, totals
 
 
 def matrix_section(state: ViewState, res) -> None:
-    lang, policy = state.lang, res.policy
-    m, _, _ = analyses(res.key, state.basis, state.tier, res)
+    lang = state.lang
     st.markdown(f"**{t('matrix_title', lang)}**")
     st.caption(t("matrix_help", lang))
-    sort = st.segmented_control(t("matrix_sort", lang), SORTS, key="msort", default="policy",
-                                format_func=lambda s: t(f"matrix_sort_{s}", lang))
-    m = an.sort_matrix(m, by=sort or "policy")
-    grid = at.matrix_grid(policy, m, lang)
-    body = grid.drop(index="total", errors="ignore")
-    event = st.dataframe(body, hide_index=True, width="stretch", height=36 + 35 * len(body), key="matrix",
-                         on_select="rerun", selection_mode=["single-row", "single-column"])
-    sel = getattr(event, "selection", None) or {}
-    picked_rows = sel.get("rows") or []
-    if picked_rows:
-        cid = body.index[picked_rows[0]]
-        if not st.session_state.get(cluster_key(cid)):
-            _pick_cluster(cid)
-            st.rerun()
-    picked_cols = sel.get("columns") or []
-    names = dict(zip(grid.columns[3:3 + len(m.cities)], m.cities["adcode"]))
-    if picked_cols and picked_cols[0] in names and st.session_state.get("city") != names[picked_cols[0]]:
-        st.session_state["city"] = names[picked_cols[0]]
-        st.session_state["_open_map"] = True
-        st.rerun()
-    if "total" in grid.index:
-        st.caption(t("matrix_totals", lang) + " " + "  ".join(
-            f"{c} {v}" for c, v in grid.loc["total"].items() if c in names and v not in ("", None)))
+    # The order starts from the link (session.init_from_url) and is in the URL.
+    st.segmented_control(t("matrix_sort", lang), SORTS, key="msort", required=True, persist_state="page",
+                         format_func=lambda s: t(f"matrix_sort_{s}", lang))
+    body, names, totals = matrix_table(res.key, state.basis, state.tier, state.msort, lang, res)
+    zh = lang == "zh"
+    key, cluster, tier_col, total = body.columns[:4]
+    # Narrow city columns: in Chinese all 21 nearly fit; number and name stay pinned while scrolling.
+    config = {key: st.column_config.NumberColumn(width=40, pinned=True),
+              cluster: st.column_config.TextColumn(width=130 if zh else 240, pinned=True),
+              tier_col: st.column_config.TextColumn(width=48 if zh else 78),
+              total: st.column_config.NumberColumn(width=48 if zh else 50),
+              **{c: st.column_config.TextColumn(width=44 if zh else 80) for c in names}}
+    st.dataframe(body, hide_index=True, width="stretch", height=36 + 35 * len(body), key="matrix",
+                 column_config=config, on_select=partial(_on_pick, tuple(body.index), names),
+                 selection_mode=["single-row", "single-column"])
+    if totals:
+        st.caption(totals)
 
 
 def concentration_section(state: ViewState, res) -> None:
@@ -75,7 +99,8 @@ def concentration_section(state: ViewState, res) -> None:
     if len(chart):
         st.altair_chart(
             alt.Chart(chart).mark_bar().encode(
-                y=alt.Y("zone_name:N", sort=list(dict.fromkeys(chart["zone_name"])), title=None),
+                y=alt.Y("zone_name:N", sort=list(dict.fromkeys(chart["zone_name"])), title=None,
+                        axis=alt.Axis(labelLimit=260)),
                 yOffset=alt.YOffset("measure_name:N", sort=list(dict.fromkeys(chart["measure_name"]))),
                 x=alt.X("value:Q", axis=alt.Axis(format="%"), title=None),
                 color=alt.Color("measure_name:N", sort=list(dict.fromkeys(chart["measure_name"])), title=None,
@@ -94,7 +119,7 @@ def similarity_section(state: ViewState, res) -> None:
     order = list(dict.fromkeys(long.sort_values("order_a")["a_name"]))
     heat = alt.Chart(long).mark_rect().encode(
         x=alt.X("b_name:N", sort=order, title=None, axis=alt.Axis(labelAngle=-60)),
-        y=alt.Y("a_name:N", sort=order, title=None),
+        y=alt.Y("a_name:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)),
         color=alt.Color("jaccard:Q", scale=alt.Scale(scheme="greys", domain=[0, 1]), title="Jaccard"),
         tooltip=[alt.Tooltip("a_name:N", title=t("city", lang)), alt.Tooltip("b_name:N", title=t("city", lang)),
                  alt.Tooltip("jaccard:Q", format=".2f")],

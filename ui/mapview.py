@@ -52,7 +52,7 @@ def scene_for(data_key: str, view: tuple, _res) -> Scene:
 
 
 def current_scene(state: ViewState, res) -> Scene:
-    return scene_for(res.key, astuple(state), res)
+    return scene_for(res.key, astuple(state.map_view()), res)
 
 
 def map_tab(state: ViewState, scene: Scene, res) -> None:
@@ -90,7 +90,7 @@ def city_panel(state: ViewState, res) -> None:
         st.info(t("click_a_city", lang))
         return
     c = policy.cities[state.city]
-    scene = scene_for(res.key, astuple(state.with_(clusters=tuple(policy.clusters))), res)
+    scene = scene_for(res.key, astuple(state.map_view().with_(clusters=tuple(policy.clusters))), res)
     title = f"{c.full_name_zh}" if lang == "zh" else f"{c.name_en}"
     st.markdown(f"#### {escape(title)}")
     st.caption(f"{i18n.zone_name(policy, c.zone, lang)} · {c.adcode}")

@@ -77,10 +77,9 @@ def compare_two(state: ViewState, res) -> None:
         return i18n.zone_name(policy, p, lang) if p in policy.zones else i18n.city_name(policy, p, lang)
 
     c1, c2 = st.columns(2)
-    a = c1.selectbox("A", places, index=places.index("440100") if "440100" in places else 0,
-                     format_func=label, key="cmp_a")
-    b = c2.selectbox("B", places, index=places.index("440300") if "440300" in places else 1,
-                     format_func=label, key="cmp_b")
+    # The choices start from the link (session.init_from_url), are in the URL and outlive a closed tab.
+    a = c1.selectbox("A", places, format_func=label, key="cmp_a", persist_state="page")
+    b = c2.selectbox("B", places, format_func=label, key="cmp_b", persist_state="page")
     result = compare(policy, res.rows, a, b, state.basis, state.tier)
     table = compare_rows(policy, result)
     status = {k: t(f"status_{k}", lang) for k in ("shared", "only_a", "only_b")}

@@ -16,6 +16,7 @@ from layers.map import MapData
 from policy import Policy, PolicyDataError, load_policy
 from policy.coverage import designation_rows
 from views.i18n import t
+from views.state import place_names
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ class Resources:
     @cached_property
     def city_keys(self) -> dict[str, str]:
         return {k: c.adcode for k, c in self.policy.city_by_name.items()}
+
+    @cached_property
+    def place_keys(self) -> dict[str, str]:
+        return place_names(self.policy)
 
 
 @st.cache_resource(show_spinner=False)

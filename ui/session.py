@@ -1,5 +1,10 @@
 """The view state in a Streamlit session: from the URL on the first run, from the
-widgets and the map on every run, back to the URL at the end of each run."""
+widgets and the map on every run, back to the URL at the end of each run.
+
+The open tab lives in the tabs widget (key "panel") as its label, in the language
+shown; the state holds its id (views.state.PANELS). The comparison tab's widgets
+(cmp_a, cmp_b, msort) run only while that tab is open and keep their values
+(persist_state) while it is closed."""
 
 from __future__ import annotations
 
@@ -7,7 +12,10 @@ import streamlit as st
 from shapely.geometry import Point
 
 from ui.bridge import map_report
-from views.state import ViewState, expand_clusters, parse_query, to_query
+from views.i18n import t
+from views.state import LANGS, PANELS, ViewState, expand_clusters, parse_query, to_query
+
+_PANEL_IDS = {t(f"tab_{p}", lang): p for p in PANELS for lang in LANGS}
 
 
 def cluster_key(cid: str) -> str:
@@ -18,13 +26,27 @@ def init_from_url(res) -> None:
     """Once per session: the link's view, and warnings for what it had to ignore."""
     if "view_loaded" in st.session_state:
         return
-    parsed = parse_query({k: st.query_params.get_all(k) for k in st.query_params}, res.cluster_tiers, res.city_keys)
+    parsed = parse_query({k: st.query_params.get_all(k) for k in st.query_params}, res.cluster_tiers, res.city_keys,
+                         place_names=res.place_keys)
     s = parsed.state
     st.session_state.update(
         view_loaded=True, url_warnings=parsed.warnings, lang=s.lang, basis=s.basis, tier=s.tier,
         coverage=s.coverage, zoning=s.zoning, basemap=s.basemap, city=s.city or "",
+        panel=t(f"tab_{s.panel}", s.lang), cmp_a=s.cmp_a, cmp_b=s.cmp_b, msort=s.msort,
     )
     set_clusters(s.clusters, res)
+
+
+def open_panel(panel: str) -> None:
+    """Switch tabs (in a callback, or before the tabs exist in a run)."""
+    st.session_state["panel"] = t(f"tab_{panel}", st.session_state.get("lang", "zh"))
+
+
+def show_panel(state: ViewState) -> None:
+    """Before the tabs: the open tab's label in the language shown (it changes with the language)."""
+    label = t(f"tab_{state.panel}", state.lang)
+    if st.session_state.get("panel") != label:
+        st.session_state["panel"] = label
 
 
 def set_clusters(ids, res) -> None:
@@ -68,8 +90,12 @@ def take_map_toggles(res) -> None:
 
 def forget_unknown(res) -> None:
     """After the data changed: a city the data does not have is no longer in focus."""
-    if st.session_state.get("city") and st.session_state["city"] not in res.policy.cities:
-        st.session_state["city"] = ""
+    ss = st.session_state
+    if ss.get("city") and ss["city"] not in res.policy.cities:
+        ss["city"] = ""
+    for key, default in zip(("cmp_a", "cmp_b"), (ViewState.cmp_a, ViewState.cmp_b)):
+        if ss.get(key) not in res.policy.cities and ss.get(key) not in res.policy.zones:
+            ss[key] = default if default in res.policy.cities else next(iter(res.policy.cities))
 
 
 def current_state(res) -> ViewState:
@@ -78,6 +104,8 @@ def current_state(res) -> ViewState:
         clusters=tuple(c for c in res.cluster_tiers if ss.get(cluster_key(c))),
         basis=ss["basis"], tier=ss["tier"], coverage=ss["coverage"], zoning=ss["zoning"],
         lang=ss["lang"], basemap=ss["basemap"], city=ss["city"] or None,
+        panel=_PANEL_IDS.get(ss.get("panel"), "map"), cmp_a=ss.get("cmp_a") or ViewState.cmp_a,
+        cmp_b=ss.get("cmp_b") or ViewState.cmp_b, msort=ss.get("msort") or ViewState.msort,
     )
 
 

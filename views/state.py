@@ -4,6 +4,11 @@
 a `LinkWarning` for every value it had to ignore (bilingual data, the value
 shortened by `short_value`); it never raises on user input.
 `to_query` is its inverse: parse(to_query(s)) == s.
+
+Query keys: `clusters`, `basis`, `tier`, `coverage`, `zoning`, `lang`, `basemap`,
+`city` (always written, `city` when one is in focus), and the comparison tab's
+choices, written only when they differ from the default: `tab` (the open tab),
+`a` and `b` (the two places compared: a city or a zone), `sort` (the matrix order).
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ TIER = ("all", "pillar", "emerging")
 LANGS = ("zh", "en")
 BASEMAPS = ("none", "osm", "carto", "gaode")
 CLUSTER_KEYWORDS = ("all", "none", "pillar", "emerging")
+PANELS = ("map", "compare", "designations", "export", "about")  # the app's tabs, in order
+MATRIX_SORTS = ("policy", "total")
+DEFAULT_PLACES = ("440100", "440300")  # 广州, 深圳: the pair compared until one is chosen
 _TRUE = {"1", "true", "on", "yes"}
 _FALSE = {"0", "false", "off", "no"}
 WARNING_VALUE_CHARS = 40
@@ -80,9 +88,22 @@ class ViewState:
     lang: str = "zh"
     basemap: str = "none"
     city: str | None = None  # adcode of the city in focus
+    # The comparison tab's choices: they change no map.
+    panel: str = "map"  # the open tab, one of PANELS
+    cmp_a: str = DEFAULT_PLACES[0]  # the two places compared: a city adcode or a zone id
+    cmp_b: str = DEFAULT_PLACES[1]
+    msort: str = "policy"  # the matrix's row order, one of MATRIX_SORTS
 
     def with_(self, **changes) -> ViewState:
         return replace(self, **changes)
+
+    def map_view(self) -> ViewState:
+        """The state with the comparison choices at their defaults: what a map or a
+        scene depends on (so switching tabs never misses a map cache)."""
+        return replace(self, **{f: getattr(ViewState, f) for f in COMPARE_FIELDS})
+
+
+COMPARE_FIELDS = ("panel", "cmp_a", "cmp_b", "msort")
 
 
 @dataclass
@@ -165,14 +186,44 @@ def _flag(params, key, default, warnings) -> bool:
     return default
 
 
+def place_names(policy) -> dict[str, str]:
+    """Every name a link may give a compared place -> its id: a city by adcode or name
+    (Chinese, with or without 市, English lower-case), a zone by id, name or short name."""
+    names = {k: c.adcode for k, c in policy.city_by_name.items()}
+    for z in policy.zones.values():
+        for k in (z.id, z.name_zh, z.short_zh, z.name_en.lower(), z.short_en.lower()):
+            names.setdefault(k, z.id)
+    return names
+
+
+def _place_examples(names: Mapping[str, str]) -> list[str]:
+    """A name, a city code and a zone id a link could use (a zone id is its own key and not digits)."""
+    return ([k for k in names if not k.isascii()][:1] + [k for k in names if k.isdigit()][:1]
+            + [k for k, v in names.items() if k == v and not k.isdigit()][:1])
+
+
+def _place(params, key, names, default, warnings) -> str:
+    raw = _first(params.get(key))
+    if raw is None or raw.strip() == "":
+        return default
+    val = raw.strip()
+    if val in names or val.lower() in names:
+        return names.get(val) or names[val.lower()]
+    warnings.append(LinkWarning(key, raw, _place_examples(names), examples=True))
+    return default
+
+
 def parse_query(
     params: Mapping[str, object],
     cluster_tiers: Mapping[str, str],
     city_names: Mapping[str, str],
     default: ViewState = ViewState(),
+    place_names: Mapping[str, str] | None = None,
 ) -> ParseResult:
     """`cluster_tiers`: cluster id -> tier, in display order.
-    `city_names`: any accepted city key (adcode, Chinese, English lower-case) -> adcode."""
+    `city_names`: any accepted city key (adcode, Chinese, English lower-case) -> adcode.
+    `place_names`: the same for the places `a` and `b` may name (cities and zones)
+    -> adcode or zone id; without it, only cities."""
     warnings: list[LinkWarning] = []
     clusters = default.clusters
     raw = _first(params.get("clusters"))
@@ -201,11 +252,16 @@ def parse_query(
         lang=_choice(params, "lang", LANGS, default.lang, warnings),
         basemap=_choice(params, "basemap", BASEMAPS, default.basemap, warnings),
         city=city,
+        panel=_choice(params, "tab", PANELS, default.panel, warnings),
+        cmp_a=_place(params, "a", place_names or city_names, default.cmp_a, warnings),
+        cmp_b=_place(params, "b", place_names or city_names, default.cmp_b, warnings),
+        msort=_choice(params, "sort", MATRIX_SORTS, default.msort, warnings),
     )
     return ParseResult(state, warnings)
 
 
 def to_query(state: ViewState, cluster_tiers: Mapping[str, str]) -> dict[str, str]:
+    """The query of a state; the comparison choices only where they are not the default."""
     q = {
         "clusters": clusters_spec(state.clusters, cluster_tiers),
         "basis": state.basis,
@@ -217,4 +273,8 @@ def to_query(state: ViewState, cluster_tiers: Mapping[str, str]) -> dict[str, st
     }
     if state.city:
         q["city"] = state.city
+    for key, field_name in (("tab", "panel"), ("a", "cmp_a"), ("b", "cmp_b"), ("sort", "msort")):
+        value = getattr(state, field_name)
+        if value != getattr(ViewState, field_name):
+            q[key] = value
     return q
