@@ -208,7 +208,7 @@ class SceneSync(MacroElement):
             }).addTo(map);
 
             // --- legend (collapsible) and notes ---
-            var legend = L.control({position: "bottomright"}), body, toggle;
+            var legend = L.control({position: "bottomright"}), body, toggle, setCollapsed;
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "gd-legend");
                 L.DomEvent.disableScrollPropagation(div);
@@ -217,11 +217,11 @@ class SceneSync(MacroElement):
                 toggle.type = "button";
                 body = L.DomUtil.create("div", "gd-legend-body", div);
                 var collapsed = map.getSize().x < 560;
-                function setCollapsed(c) {
+                setCollapsed = function (c) {
                     collapsed = c; body.style.display = c ? "none" : "";
                     toggle.textContent = (c ? "▸ " : "▾ ") + S.legendWord;
                     toggle.setAttribute("aria-expanded", c ? "false" : "true");
-                }
+                };
                 toggle.onclick = function () { setCollapsed(!collapsed); };
                 setCollapsed(collapsed);
                 return div;
@@ -310,7 +310,26 @@ class SceneSync(MacroElement):
                 if (report) { report(["@" + reports].concat(visible())); }
             });
             refresh();
-            fitBesideLegend();
+            var box = map.getContainer();
+            if (box.clientWidth > 0 && box.clientHeight > 0) {
+                fitBesideLegend();
+            } else if (window.ResizeObserver) {
+                // Drawn in a hidden tab (a link that opens another tab): size 0. Until someone
+                // moves the map, every size its frame takes on the way to being shown gets the
+                // first view, and the legend its default.
+                var untouched = true;
+                ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (ev) {
+                    box.addEventListener(ev, function () { untouched = false; }, {once: true, passive: true});
+                });
+                var shown = new ResizeObserver(function () {
+                    if (!untouched) { shown.disconnect(); return; }
+                    if (!box.clientWidth || !box.clientHeight) { return; }
+                    map.invalidateSize(false);
+                    setCollapsed(map.getSize().x < 560);
+                    fitBesideLegend();
+                });
+                shown.observe(box);
+            }
         })();
         {% endmacro %}
         """

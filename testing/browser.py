@@ -6,6 +6,8 @@
   browser), with the flags that keep it off the network.
 - `map_frame` / `wait_for_map` / `count_painted`: the streamlit-folium component
   iframe and the Leaflet polygons painted in it.
+- `grid_cells` / `click_grid_row` / `click_grid_header`: where the cells of an
+  st.dataframe are on screen (it draws on a canvas), found from the lines it draws.
 
 Everything here talks to loopback only, and every wait is bounded in time.
 """
@@ -246,6 +248,104 @@ def map_bounds(frame) -> dict:
                    zoom: m.getZoom(), width: s.x, height: s.y}};
         }}"""
     )
+
+
+# The cells of an st.dataframe (glide-data-grid draws them on a canvas): its cell borders are
+# lines of the grid's border colour that cross every row (columns) or the full width (rows).
+# Returns CSS pixels in the page: the header [top, bottom], the rows and the columns (the
+# first column is the row-selection marker when rows can be picked), as [start, end] pairs.
+GRID_CELLS_JS = """
+(root) => {
+  const canvas = [...root.querySelectorAll('canvas')].sort((a, b) => b.height - a.height)[0];
+  const editor = root.querySelector('.stDataFrameGlideDataEditor') || root;
+  const hex = getComputedStyle(editor).getPropertyValue('--gdg-border-color').trim() || '#E8E5E2';
+  const rgb = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16));
+  const w = canvas.width, h = canvas.height;
+  const d = canvas.getContext('2d').getImageData(0, 0, w, h).data;
+  const line = (x, y) => { const i = (y * w + x) * 4;
+    return Math.abs(d[i] - rgb[0]) < 4 && Math.abs(d[i + 1] - rgb[1]) < 4 && Math.abs(d[i + 2] - rgb[2]) < 4; };
+  const hlines = [];
+  for (let y = 0; y < h; y++) {
+    let n = 0; for (let x = 0; x < w; x++) if (line(x, y)) n++;
+    if (n > 0.8 * w) hlines.push(y);
+  }
+  if (hlines.length < 2) return null;
+  const top = hlines[0] + 1, bottom = hlines[hlines.length - 1];
+  const vlines = [];
+  for (let x = 0; x < w; x++) {
+    let n = 0; for (let y = top; y < bottom; y++) if (line(x, y)) n++;
+    if (n > 0.8 * (bottom - top)) vlines.push(x);
+  }
+  const spans = (edges) => { const out = [];
+    for (let i = 1; i < edges.length; i++) if (edges[i] - edges[i - 1] > 3) out.push([edges[i - 1] + 1, edges[i]]);
+    return out; };
+  const r = canvas.getBoundingClientRect(), k = r.width / w;
+  const px = ([a, b], o) => [o + a * k, o + b * k];
+  // The last row or column on screen may have no closing line: the canvas edge closes it.
+  return {header: [r.top, r.top + hlines[0] * k],
+          rows: spans([...hlines, h]).map(s => px(s, r.top)),
+          columns: spans([-1, ...vlines, w]).map(s => px(s, r.left))};
+}
+"""
+
+
+def grid_cells(page, key: str, timeout: float = 20.0) -> dict:
+    """Where the header, rows and columns of the st.dataframe with `key` are (waits until drawn)."""
+    root = page.locator(f".st-key-{key}")
+    root.locator("canvas").first.wait_for(timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    while True:
+        cells = root.evaluate(GRID_CELLS_JS)
+        if cells and cells["rows"] and len(cells["columns"]) > 1:
+            return cells
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the table {key!r} never drew its cells")
+        page.wait_for_timeout(100)
+
+
+def grid_columns(page, key: str) -> list[str]:
+    """The headers of the columns on screen, in order (from the grid's accessible table)."""
+    return page.locator(f".st-key-{key} th[role=columnheader]").all_inner_texts()
+
+
+# Scroll the nearest scrolling ancestor of an element (Streamlit scrolls its main block, not the window).
+SCROLL_BY_JS = """
+([el, dy]) => {
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    const o = getComputedStyle(p).overflowY;
+    if ((o === 'auto' || o === 'scroll') && p.scrollHeight > p.clientHeight) { p.scrollBy(0, dy); return; }
+  }
+  window.scrollBy(0, dy);
+}
+"""
+
+
+def click_grid_row(page, key: str, row: int) -> None:
+    """Pick row `row` (0-based) of a table with row selection: a click on its marker
+    (the page is scrolled first if the row is off screen)."""
+    cells = grid_cells(page, key)
+    if row >= len(cells["rows"]):
+        raise ValueError(f"the table {key!r} shows {len(cells['rows'])} rows, not {row + 1}")
+    y0, y1 = cells["rows"][row]
+    height = page.viewport_size["height"]
+    if y0 < 0 or y1 > height:
+        page.locator(f".st-key-{key}").evaluate(SCROLL_BY_JS, (y0 + y1) / 2 - height / 2)
+        cells = grid_cells(page, key)
+        y0, y1 = cells["rows"][row]
+    x0, x1 = cells["columns"][0]
+    page.mouse.click((x0 + x1) / 2, (y0 + y1) / 2)
+
+
+def click_grid_header(page, key: str, header: str) -> None:
+    """Pick a column of a table with column selection: a click on its header (it must be on
+    screen), left of the middle: the column menu's button sits at the right of a hovered header."""
+    names = grid_columns(page, key)
+    if header not in names:
+        raise ValueError(f"no column {header!r} on screen in {key!r}: {names}")
+    cells = grid_cells(page, key)
+    x0, x1 = cells["columns"][names.index(header) + 1]  # the first column is the row marker
+    y0, y1 = cells["header"]
+    page.mouse.click(x0 + min(10.0, (x1 - x0) / 4), (y0 + y1) / 2)
 
 
 def host_of(url: str) -> str:

@@ -1,0 +1,165 @@
+"""The comparison tab in headless Chromium: a row picked in the cluster × city matrix
+turns that cluster on in the map, a column picked puts that city in focus, and a link
+opens the tab with its choices.
+
+The matrix is an st.dataframe, drawn on a canvas: testing.browser finds its cells from
+the lines it draws. Screenshots go to a pytest tmp dir (printed with -s)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from testing.browser import (
+    CHROMIUM,
+    ROOT,
+    StreamlitServer,
+    WsActivity,
+    click_grid_header,
+    click_grid_row,
+    grid_cells,
+    launch_chromium,
+    map_bounds,
+    map_frame,
+    wait_for_map,
+)
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+VIEWPORT = {"width": 1400, "height": 1000}
+GLYPHS_JS = "() => document.querySelectorAll('.gd-glyphs .gd-glyph').length"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with StreamlitServer(ROOT / "app.py", cwd=ROOT) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser():
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make browser` (installs Debian's chromium)")
+    with playwright_api.sync_playwright() as pw:
+        b = launch_chromium(pw)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    d = tmp_path_factory.mktemp("screens")
+    print(f"\nscreenshots: {d}")
+    return d
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    pg = ctx.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    ctx.close()
+
+
+def wait_for_url(page, *parts: str, absent: tuple[str, ...] = (), timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not (all(p in page.url for p in parts) and not any(a in page.url for a in absent)):
+        assert time.monotonic() < deadline, f"the URL never had {parts} without {absent}: {page.url}"
+        page.wait_for_timeout(100)
+
+
+def tab_selected(page, name: str) -> bool:
+    return page.get_by_role("tab", name=name, exact=True).get_attribute("aria-selected") == "true"
+
+
+def glyphs_of(policy, rows, cid: str) -> int:
+    from views.scene import build_scene
+    from views.state import ViewState
+
+    return sum(1 for g in build_scene(policy, rows, ViewState()).glyphs if g.cluster_id == cid)
+
+
+def matrix_row_names(page) -> list[str]:
+    """The cluster column of the matrix's rows, from the grid's accessible table."""
+    return page.locator(".st-key-matrix tbody tr td:nth-child(2)").all_inner_texts()
+
+
+def test_matrix_row_turns_its_cluster_on_in_the_map(page, server, shots, policy, rows):
+    from tests.test_browser import cluster_checkbox, expand_layer_control
+    from views import i18n
+
+    # The emerging cluster named in the most cities (ties: the document's order), not an easy first row.
+    named = rows[rows["basis"] == "explicit"].groupby("cluster_id")["adcode"].nunique()
+    emerging = [c for c in policy.clusters if policy.clusters[c].tier == "emerging"]
+    cid = max(emerging, key=lambda c: (named.get(c, 0), -emerging.index(c)))
+    want = glyphs_of(policy, rows, cid)
+    assert want > 0
+    name = i18n.cluster_name(policy, cid, "zh")
+
+    ws = WsActivity(page)
+    page.goto(server.url)
+    frame = wait_for_map(page, 21)
+    assert frame.evaluate(GLYPHS_JS) == 0
+    page.get_by_role("tab", name="区域比较").click()
+    wait_for_url(page, "tab=compare")
+    grid_cells(page, "matrix")
+    ws.wait_quiet(page)
+    row = list(policy.clusters).index(cid)  # the document's order, the default
+    assert matrix_row_names(page)[row] == name
+    click_grid_row(page, "matrix", row)
+
+    wait_for_url(page, f"clusters={cid}&", absent=("tab=",))
+    ws.wait_quiet(page)
+    assert tab_selected(page, "地图"), "the map tab did not open"
+    assert page.locator(f".st-key-cl_{cid} input[type=checkbox]").is_checked()
+    frame = map_frame(page)
+    frame.wait_for_function(f"({GLYPHS_JS})() === {want}", timeout=20_000)
+    assert name in frame.locator(".gd-legend").inner_text()
+    expand_layer_control(frame)
+    assert cluster_checkbox(frame, policy, cid, "zh").is_checked()
+    page.screenshot(path=str(shots / "matrix-row-picked.png"))
+
+
+def test_matrix_column_selects_the_city_from_a_link_in_english(page, server, shots, policy, rows):
+    from views import i18n
+
+    ws = WsActivity(page)
+    page.goto(server.url + "?lang=en&tab=compare&sort=total&a=Foshan&b=" + "一核")
+    grid_cells(page, "matrix")
+    ws.wait_quiet(page)
+    assert tab_selected(page, "Regional comparison")
+    # the link's order: the pillar cluster named in the most cities comes first
+    named = rows[rows["basis"] == "explicit"].groupby("cluster_id")["adcode"].nunique()
+    pillar = [c for c in policy.clusters if policy.clusters[c].tier == "pillar"]
+    first = min(pillar, key=lambda c: (-named.get(c, 0), pillar.index(c)))
+    assert matrix_row_names(page)[0] == i18n.cluster_name(policy, first, "en")
+    assert page.locator(".st-key-cmp_a input").input_value() == "Foshan"
+    assert page.locator(".st-key-cmp_b input").input_value() == "Pearl River Delta core"
+    page.screenshot(path=str(shots / "compare-link-en.png"))
+
+    city = "440600"
+    click_grid_header(page, "matrix", i18n.city_name(policy, city, "en"))
+    wait_for_url(page, f"city={city}", absent=("tab=",))
+    ws.wait_quiet(page)
+    assert tab_selected(page, "Map")
+    heading = page.locator("h4").filter(has_text=policy.cities[city].name_en)
+    heading.wait_for()
+    # The map was drawn in the hidden tab (size 0): shown, it fits Guangdong, legend open.
+    frame = map_frame(page)
+    deadline = time.monotonic() + 10
+    while True:
+        b = map_bounds(frame)
+        if b and b["west"] <= 110 and b["east"] >= 117 and b["south"] <= 21 and b["north"] >= 25 \
+                and b["east"] - b["west"] < 15 and b["north"] - b["south"] < 10:
+            break
+        assert time.monotonic() < deadline, f"the map does not fit Guangdong once shown: {b}"
+        page.wait_for_timeout(100)
+    assert frame.locator(".gd-legend-body").is_visible()
+    # the comparison's choices are still in the link
+    assert "a=440600" in page.url and "b=prd_core" in page.url and "sort=total" in page.url
+    page.screenshot(path=str(shots / "matrix-column-picked.png"))
