@@ -151,9 +151,9 @@ LABELS = {
                 "CSV files are UTF-8 with a byte-order mark so Excel shows the Chinese text correctly."),
     "link_ignored": ("链接中有参数无法识别，已忽略（详见下方）。", "Some link parameters were not understood and were ignored (details below)."),
     "matrix_title": ("产业集群 × 城市矩阵", "Clusters × cities matrix"),
-    "matrix_help": ("实心符号：文件明确点名；空心：仅区域性提及；形状表示定位（同地图）。选中一行即在地图上显示该集群，选中一列即查看该城市。",
+    "matrix_help": ("实心符号：文件明确点名；空心：仅区域性提及；形状表示定位（同地图）。勾选行首的方框即在地图上显示该集群，点击表头的城市名即查看该城市。",
                     "Filled glyph: named in the document; hollow: only through a region term; the shape is the role "
-                    "(as on the map). Pick a row to show that cluster on the map, a column to open that city."),
+                    "(as on the map). Tick a row's box to show that cluster on the map; click a city's name in the header to open that city."),
     "matrix_sort": ("排序", "Order"),
     "matrix_sort_policy": ("按文件顺序", "as in the document"),
     "matrix_sort_total": ("按合计", "by totals"),
