@@ -163,3 +163,17 @@ def test_matrix_column_selects_the_city_from_a_link_in_english(page, server, sho
     # the comparison's choices are still in the link
     assert "a=440600" in page.url and "b=prd_core" in page.url and "sort=total" in page.url
     page.screenshot(path=str(shots / "matrix-column-picked.png"))
+
+
+def test_a_language_switch_keeps_the_comparison_tab_open(page, server):
+    ws = WsActivity(page)
+    page.goto(server.url)
+    wait_for_map(page, 21)
+    page.get_by_role("tab", name="区域比较").click()
+    grid_cells(page, "matrix")
+    ws.wait_quiet(page)
+    page.get_by_text("English", exact=True).click()
+    wait_for_url(page, "lang=en", "tab=compare")
+    ws.wait_quiet(page)
+    assert tab_selected(page, "Regional comparison")
+    assert page.locator(".st-key-matrix th[role=columnheader]").all_inner_texts()[:2] == ["No.", "Cluster"]
