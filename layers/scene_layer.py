@@ -234,7 +234,8 @@ class SceneSync(MacroElement):
                 var plain = map.getBoundsZoom(b, false, L.point(16, 16));
                 var beside = body.style.display !== "none" &&
                     map.getBoundsZoom(b, false, L.point(w + 16, 16)) >= plain - 0.25;
-                map.fitBounds(b, {paddingTopLeft: [8, 8], paddingBottomRight: [beside ? w + 8 : 8, 8]});
+                // Not animated: a fit asked for during a zoom animation would be dropped.
+                map.fitBounds(b, {paddingTopLeft: [8, 8], paddingBottomRight: [beside ? w + 8 : 8, 8], animate: false});
             }
             function drawLegend() {
                 var html = "";

@@ -150,16 +150,7 @@ def test_matrix_column_selects_the_city_from_a_link_in_english(page, server, sho
     heading = page.locator("h4").filter(has_text=policy.cities[city].name_en)
     heading.wait_for()
     # The map was drawn in the hidden tab (size 0): shown, it fits Guangdong, legend open.
-    frame = map_frame(page)
-    deadline = time.monotonic() + 10
-    while True:
-        b = map_bounds(frame)
-        if b and b["west"] <= 110 and b["east"] >= 117 and b["south"] <= 21 and b["north"] >= 25 \
-                and b["east"] - b["west"] < 15 and b["north"] - b["south"] < 10:
-            break
-        assert time.monotonic() < deadline, f"the map does not fit Guangdong once shown: {b}"
-        page.wait_for_timeout(100)
-    assert frame.locator(".gd-legend-body").is_visible()
+    wait_for_fit(page, map_frame(page))
     # the comparison's choices are still in the link
     assert "a=440600" in page.url and "b=prd_core" in page.url and "sort=total" in page.url
     page.screenshot(path=str(shots / "matrix-column-picked.png"))
@@ -177,3 +168,20 @@ def test_a_language_switch_keeps_the_comparison_tab_open(page, server):
     ws.wait_quiet(page)
     assert tab_selected(page, "Regional comparison")
     assert page.locator(".st-key-matrix th[role=columnheader]").all_inner_texts()[:2] == ["No.", "Cluster"]
+    # The English map was drawn while its tab was hidden: shown, it fits Guangdong.
+    page.get_by_role("tab", name="Map", exact=True).click()
+    wait_for_url(page, "lang=en", absent=("tab=",))
+    wait_for_fit(page, map_frame(page))
+
+
+def wait_for_fit(page, frame, timeout: float = 10.0) -> None:
+    """The map shows all of Guangdong, not zoomed out to the region, and its legend is open."""
+    deadline = time.monotonic() + timeout
+    while True:
+        b = map_bounds(frame)
+        if b and b["west"] <= 110 and b["east"] >= 117 and b["south"] <= 21 and b["north"] >= 25 \
+                and b["east"] - b["west"] < 15 and b["north"] - b["south"] < 10:
+            break
+        assert time.monotonic() < deadline, f"the map does not fit Guangdong once shown: {b}"
+        page.wait_for_timeout(100)
+    assert frame.locator(".gd-legend-body").is_visible()
