@@ -282,7 +282,7 @@ body > span { display: none; }
 .leaflet-interactive:focus { outline: none; }
 .leaflet-control-layers-expanded { font-size: 12px; line-height: 1.3; padding: 4px 8px; }
 .leaflet-control-layers-list { max-height: calc(100vh - 90px); overflow-y: auto; }
-.gd-tip { max-width: 340px; white-space: normal; }
+.gd-tip { width: max-content; max-width: 340px; white-space: normal; }
 .gd-popup { font-size: 12px; line-height: 1.4; }
 .gd-tiphead { margin-bottom: 3px; }
 .gd-tipline { margin: 1px 0; }

@@ -329,6 +329,10 @@ def test_four_clusters_name_every_cluster_at_foshan(page, server, shots, policy,
     tip.wait_for()
     names = [i18n.cluster_name(policy, c, "zh") for c in four]
     assert all(n in tip.inner_text() for n in names), tip.inner_text()
+    # as wide as its lines need (up to its maximum), not one word per line
+    head = tip.locator(".gd-tiphead")
+    line = head.evaluate("(e) => parseFloat(getComputedStyle(e).lineHeight) || 1.2 * parseFloat(getComputedStyle(e).fontSize)")
+    assert head.bounding_box()["height"] < 1.8 * line, (head.bounding_box(), line)
     page.mouse.click(b["x"] + b["width"] / 2, b["y"] - 4)
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for()
