@@ -13,7 +13,9 @@ import shapely
 from geo.upload_common import _as_multi, _city_label, _list, _Reject
 from ingest.cities import parse_adcode
 from ingest.messages import Msg
+from ingest.text import bidi_character
 from ingest.text import clip as _clip
+from ingest.text import show as _show
 
 # Column names are compared after _norm_col (lower case, no spaces, "_" or "-").
 # They only break ties and tell a county file's "which city" column apart from
@@ -42,6 +44,7 @@ _ROW_KEY_COLUMNS = {
 
 def _match(attrs, geoms, rows, policy, label, notes, problems):
     """Assign each feature to a city; returns (cities frame or None, level)."""
+    _refuse_bidi(attrs, rows, label, problems)
     columns = [c for c in attrs.columns if isinstance(c, str)]
     best = None
     for order, col in enumerate(columns):
@@ -129,6 +132,23 @@ def _match(attrs, geoms, rows, policy, label, notes, problems):
     )
     frame.index = order  # same row labels as geo.boundaries.load_cities
     return frame, level
+
+
+def _refuse_bidi(attrs, rows, label, problems) -> None:
+    """Every attribute may be read as a city's name or code, so a bidirectional
+    control in any of them (or in a column name) is refused, as in designations
+    files: it can make a name display as another."""
+    for col in attrs.columns:
+        why = bidi_character(str(col))
+        if why is not None:
+            problems.append(Msg("bnd.bidi_column", column=_show(col, 30), problem=why))
+        values = attrs[col].tolist()
+        for i, v in enumerate(values):
+            if isinstance(v, str):
+                why = bidi_character(v)
+                if why is not None:
+                    problems.append(Msg("bnd.bidi_attribute", feature=label(int(rows[i])), column=_show(col, 30),
+                                        problem=why))
 
 
 def _labeller(gdf: gpd.GeoDataFrame):

@@ -117,6 +117,9 @@ GEO = {
                            "{n} of the {total} cities are missing from the file: {cities}"),
     "bnd.no_area": ("{city} 合并其要素后没有剩余面积", "{city} has no area left after merging its features"),
     "bnd.dissolved": ("已将 {n} 个区县级要素合并为 {total} 个城市", "dissolved {n} county-level features into {total} cities"),
+    "bnd.bidi_attribute": ("要素 {feature}：列 {column} 的值{problem}",
+                           "feature {feature}: the value in column {column} {problem}"),
+    "bnd.bidi_column": ("列名 {column} {problem}", "the column name {column} {problem}"),
     # -- geometry and CRS (geo.upload_geometry, geo.upload_common)
     "bnd.crs_unnamed": ("未命名的坐标参考系", "an unnamed CRS"),
     "bnd.span": ("x {x0} 至 {x1}，y {y0} 至 {y1}", "x {x0} to {x1}, y {y0} to {y1}"),

@@ -69,6 +69,16 @@ def bad_character(text: str) -> Msg | None:
     return Msg("text.control", code=ord(ch), pos=i + 1)
 
 
+_BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+
+def bidi_character(text: str) -> Msg | None:
+    """Why `text` cannot be accepted when it carries a bidirectional control, or None
+    (for text where other control characters are tolerated, such as GIS attributes)."""
+    m = _BIDI.search(text)
+    return None if m is None else Msg("text.bidi", code=ord(m.group()), pos=m.start() + 1)
+
+
 def safe_str(value: object) -> str:
     try:
         return str(value)

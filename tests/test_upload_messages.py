@@ -212,7 +212,10 @@ def test_a_hostile_designations_file_and_a_bad_boundary_file_judged_once(policy,
     assert "bad.csv: row 4:city_zh: unknown city 'Atlantis'" in en
     assert "bad.csv：第 2 行 M 列：没有表头的列中有值：'stray'" in zh
     assert "bad.csv: row 2:column M: a value in a column that has no header: 'stray'" in en
-    assert "双向控制字符 U+202E" in zh and "bidirectional control character U+202E" in en  # the designations file
+    assert "第 13 行 city_zh：含有双向控制字符 U+202E" in zh and "row 13:city_zh: contains the bidirectional" in en
+    assert "bad.geojson：要素 #19 (adcode=440100, name_zh=广 州)：列 'name_zh' 的值含有双向控制字符 U+202E" in zh
+    assert ("bad.geojson: feature #19 (adcode=440100, name_zh=广 州): the value in column 'name_zh' contains the "
+            "bidirectional control character U+202E") in en
     assert "bad.geojson：文件中缺少 21 个城市中的 2 个" in zh
     assert "bad.geojson: 2 of the 21 cities are missing from the file" in en
     assert {level for level, _ in j.messages} == {"error", "info"}
