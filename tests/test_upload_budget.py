@@ -235,3 +235,34 @@ def test_random_structured_rows_to_both_loaders(policy, rows, fmt):
     if res.policy is not None:
         for d in res.policy.designations:
             assert "\u202e" not in d.quote + d.place_zh + d.role_zh
+
+
+def test_cli_judges_the_designations_file_under_the_budget(tmp_path, monkeypatch, capsys, policy):
+    """The CLI uses the app's worker: a file over the budget is one line and status 2, in time."""
+    import cli
+    from ingest import caps
+
+    ok = tmp_path / "ok.csv"
+    ok.write_bytes(VALID_CSV)
+    assert cli.main(["coverage", "--designations", str(ok)]) == 0  # and the judge is warm
+    assert "广州" in capsys.readouterr().out
+    bad = tmp_path / "every-row-wrong.csv"
+    bad.write_bytes((",".join(DESIGNATION_FIELDS) + "\n" + "".join(
+        f"c{i % 150},名{i},,gold,,无此城{i},,,core,explicit,q{i}\n" for i in range(5000))).encode())
+    # Within the caps, and it does take time to judge: every row has three problems.
+    assert len(judge_designations(bad.read_bytes(), "x.csv", policy).problems) == 201
+    monkeypatch.setattr(caps, "BUDGET_SECONDS", 0.2)
+    t = time.perf_counter()
+    status = cli.main(["coverage", "--designations", str(bad)])
+    took = time.perf_counter() - t
+    captured = capsys.readouterr()
+    assert status == 2 and captured.out == ""
+    assert captured.err.splitlines() == [
+        f"{bad}: The file could not be checked within the 0.2 s time limit and was refused; simplify or split it "
+        "and try again."]
+    assert took < 0.2 + 2, took
+    monkeypatch.setattr(caps, "BUDGET_SECONDS", 0.2)
+    assert cli.main(["export-map", "--lang", "zh", "--out", str(tmp_path / "m.png"), "--designations", str(bad)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{bad}: 文件未能在 0.2 秒的处理时限内检查完毕，已拒绝；请简化或拆分文件后再试。"]
+    assert not (tmp_path / "m.png").exists()

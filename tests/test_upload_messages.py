@@ -14,6 +14,8 @@ import json
 import pickle
 import re
 import string
+import subprocess
+import sys
 import uuid
 import zipfile
 
@@ -26,6 +28,7 @@ from ingest.messages import CATALOGUE, Msg, Seq, fields
 from ingest.report import Problem, Report
 from policy.tables import DESIGNATION_FIELDS
 from policy.userdata import load_designations
+from tests.conftest import ROOT
 
 ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ \t]+[A-Za-z][A-Za-z'’-]*){2,}")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -303,7 +306,6 @@ def test_app_switches_the_language_of_upload_messages_without_judging_again(monk
     from streamlit.testing.v1 import AppTest
 
     import ingest.judge
-    from tests.conftest import ROOT
 
     calls = []
     real = ingest.judge.judge_uploads
@@ -333,3 +335,40 @@ def test_app_switches_the_language_of_upload_messages_without_judging_again(monk
     at.radio(key="lang").set_value("zh")
     at.run()
     assert at.code[0].value == zh and calls == [name]
+
+
+# ---------------------------------------------------------------- the command line
+
+def _cli(*args):
+    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True,
+                          encoding="utf-8", cwd=ROOT, timeout=120)
+
+
+def test_cli_problems_in_english_by_default_and_in_chinese_with_lang_zh(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(hostile_designations())
+    out = tmp_path / "m.png"
+    en = _cli("export-map", "--out", str(out), "--designations", str(path))  # maps default to zh, messages do not
+    zh = _cli("export-map", "--out", str(out), "--lang", "zh", "--designations", str(path))
+    for p in (en, zh):
+        assert p.returncode == 2 and p.stdout == "" and "Traceback" not in p.stderr
+    en_lines, zh_lines = en.stderr.splitlines(), zh.stderr.splitlines()
+    assert len(en_lines) == len(zh_lines) >= 20
+    assert all(line.startswith(f"{path}:") for line in en_lines + zh_lines)  # one line per problem
+    assert f"{path}:row 4:city_zh: unknown city 'Atlantis'; expected one of the 21 cities of Guangdong, written " \
+           "like 广州, 广州市, Guangzhou or 440100" in en_lines
+    assert f"{path}:第 4 行 city_zh：未知城市 'Atlantis'；应为广东省 21 个城市之一，可写作 广州、广州市、Guangzhou 或 " \
+           "440100" in zh_lines
+    assert not any(ENGLISH_RUN.search(line.replace(str(path), "")) for line in zh_lines
+                   if "'" not in line and "(" not in line)
+    assert not out.exists()
+
+
+def test_cli_notes_follow_an_explicit_lang(tmp_path):
+    template = str(ROOT / "data" / "templates" / "designations-template.csv")
+    zh = _cli("matrix", "--lang", "zh", "--designations", template)
+    en = _cli("matrix", "--designations", template)
+    assert zh.returncode == en.returncode == 0 and zh.stdout == en.stdout
+    assert f"{template}: 说明：已读取 2 个集群的 5 行（替换内置）；数据现有 2 个集群、3 条点名" in zh.stderr.splitlines()
+    assert f"{template}: note: 5 rows for 2 clusters read (replace); the data now has 2 clusters and 3 designations" \
+           in en.stderr.splitlines()
