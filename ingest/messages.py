@@ -51,7 +51,7 @@ class Msg(str):
     def __new__(cls, mid: str, /, **params: Any) -> Msg:
         if mid not in CATALOGUE:
             raise KeyError(f"no message {mid!r} in the catalogue")
-        frozen = tuple((k, _plain(mid, k, v)) for k, v in params.items())
+        frozen = tuple([(k, v if type(v) in _PLAIN else _plain(mid, k, v)) for k, v in params.items()])
         self = super().__new__(cls, _render(mid, frozen, "en"))
         self.id = mid
         self.params = frozen
@@ -79,6 +79,9 @@ def _plain(mid: str, key: str, v: Any) -> Any:
     if isinstance(v, numbers.Real) and not isinstance(v, bool):
         return float(v)
     raise TypeError(f"message {mid}: parameter {key} is {type(v).__name__}, not text, a number or a Seq")
+
+
+_PLAIN = frozenset({str, int, float, Msg})
 
 
 def _restore(mid: str, params: tuple) -> Msg:

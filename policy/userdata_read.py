@@ -54,7 +54,6 @@ class _Row:
     """One data row before checking, in the flat schema whatever the format."""
 
     row: int
-    label: Msg  # how another problem refers to this row ("row 5")
     values: dict[str, object]  # schema column -> raw cell
     columns: dict[str, str]  # schema column -> the name the user sees
     present: frozenset[str]  # schema columns the file has at all
@@ -65,6 +64,12 @@ class _Row:
 
     def col(self, name: str) -> str:
         return self.columns.get(name, name)
+
+    @property
+    def label(self) -> Msg:
+        """How another problem refers to this row ("row 5", "row 2 designations[1].places[3]");
+        made only when needed, as most rows are never referred to."""
+        return Msg("loc.row_where", row=self.row, where=self.where) if self.where else Msg("loc.row", row=self.row)
 
 
 
@@ -192,7 +197,7 @@ def _from_table(table, rep: Report, max_rows: int, exact_count: bool) -> list[_R
             elif not _blank(v):
                 rep.add(rownum, Msg("loc.column_letter", letter=_column_letter(i)),
                         Msg("des.headerless_value", value=_show(v)))
-        rows.append(_Row(rownum, Msg("loc.row", row=rownum), values, {c: c for c in COLUMNS}, present, other))
+        rows.append(_Row(rownum, values, {c: c for c in COLUMNS}, present, other))
     if count > max_rows:
         rep.add(None, None, Msg("des.rows_count", n=count, max=max_rows) if exact_count
                 else Msg("des.rows_more", max=max_rows))
@@ -347,7 +352,7 @@ def _flat_yaml(doc: list, rep: Report, max_rows: int) -> list[_Row] | None:
                     extras.append(name)
         if all(_blank(v) for v in values.values()) and all(_blank(v) for v in other.values()):
             continue
-        rows.append(_Row(n, Msg("loc.row", row=n), values, {c: c for c in COLUMNS}, frozenset(COLUMNS), other))
+        rows.append(_Row(n, values, {c: c for c in COLUMNS}, frozenset(COLUMNS), other))
     if extras:
         rep.notes.append(Msg("des.keys_ignored", names=", ".join(_show(e, 30) for e in extras)))
     return rows
@@ -416,13 +421,13 @@ def _nested_yaml(doc: dict, rep: Report, max_rows: int, base: Policy) -> list[_R
                 columns.update({c: f"{pre}.{c}" for c in ("place_zh", "role_zh", "role", "basis", "quote")})
                 columns["city_zh"] = place_col(k)
                 present = frozenset(COLUMNS) - {"adcode"}
-                rows.append(_Row(n, Msg("loc.row_where", row=n, where=place_col(k)), values, columns, present,
+                rows.append(_Row(n, values, columns, present,
                                  unplaced=tuple(unplaced), where=place_col(k)))
                 made += 1
         if made == 0:
             # Still a cluster (the built-in data has one without any place), and its
             # own fields get checked even when every designation was unusable.
-            rows.append(_Row(n, Msg("loc.row", row=n), dict(cluster_values), dict(cluster_cols), frozenset(cluster_cols),
+            rows.append(_Row(n, dict(cluster_values), dict(cluster_cols), frozenset(cluster_cols),
                              cluster_only=True, unplaced=tuple(unplaced)))
     if unknown_keys:
         rep.notes.append(Msg("des.layout_keys_ignored", names=", ".join(sorted(unknown_keys)[:10])))
