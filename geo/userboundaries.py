@@ -7,7 +7,8 @@ EPSG:4326, with names and zones taken from the project's own tables.
 
 The input is untrusted.  Nothing here raises for bad input: every reason the
 file cannot be used goes to ``problems`` and everything that was changed on the
-way goes to ``notes``, both written for the person who uploaded the file.
+way goes to ``notes``, both written for the person who uploaded the file (each an
+``ingest.messages.Msg``: English text that renders in Chinese on demand).
 """
 
 from __future__ import annotations

@@ -152,6 +152,17 @@ def test_msg_pickles_small_with_its_parameters():
     assert len(pickle.dumps(m)) < 3 * len(m.encode()) + 300
 
 
+def test_a_judged_file_crosses_the_worker_boundary_small(policy):
+    rows = "".join(f"c{i % 150},名{i},,gold,,无此城{i},,,core,explicit,q{i}\n" for i in range(2000))
+    res = load_designations((",".join(DESIGNATION_FIELDS) + "\n" + rows).encode(), "x.csv", policy)
+    assert len(res.problems) == 201
+    english = sum(len(str(p).encode()) for p in res.problems)
+    size = len(pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL))
+    assert size < english, (size, english)  # ids and values, not a copy of every language
+    back = pickle.loads(pickle.dumps(res))
+    assert [p.render("zh") for p in back.problems] == [p.render("zh") for p in res.problems]
+
+
 def test_report_overflow_line_in_both_languages():
     rep = Report(max_problems=3)
     for i in range(10):
