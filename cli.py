@@ -22,7 +22,10 @@ default) or are added to them (beside).
 Output goes to stdout as UTF-8. A bad argument prints one line naming the bad
 value and the accepted ones and exits with status 2; so does an unreadable
 --designations file, and an invalid one prints one line per problem
-(PATH:row N:column: message) and exits with status 2. An output error
+(PATH:row N:column: message) and exits with status 2. The file is judged in a
+worker process under the same time and memory budget as in the app; a file over
+it gets one line and status 2. Problems and notes about the file are in English,
+or in Chinese when the command is given --lang zh explicitly. An output error
 (unwritable --out, missing directory, closed or full stdout) prints one line and
 exits with status 1; so does a missing or damaged bundled data file.
 """
@@ -40,10 +43,13 @@ from export.options import FORMATS as EXPORT_FORMATS
 from export.options import LAYERS as EXPORT_LAYERS
 from export.options import POSTER_SIZE
 from export.options import SIZES as EXPORT_SIZES
+from ingest import caps
+from ingest.judge import judge_designations
+from ingest.messages import Msg
 from policy import Policy, PolicyDataError, load_policy
 from policy.coverage import BASIS_CHOICES, TIER_CHOICES, compare, compare_rows, designation_rows
 from policy.tables import records, table, write_csv, write_json
-from policy.userdata import MAX_BYTES, MODES, load_designations, too_large
+from policy.userdata import MAX_BYTES, MODES, too_large
 
 
 class UsageError(Exception):
@@ -56,6 +62,16 @@ class DesignationsError(Exception):
     def __init__(self, lines: list[str]):
         super().__init__("\n".join(lines))
         self.lines = lines
+
+
+class LangAction(argparse.Action):
+    """--lang that also records that it was given: messages about a --designations
+    file follow only an explicit --lang (the maps default to Chinese, the messages
+    to English, as every other line the command line prints)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values)
+        namespace.messages_lang = values
 
 
 class Parser(argparse.ArgumentParser):
@@ -135,7 +151,8 @@ def add_analysis_commands(sub) -> None:
                                    "matrix as a first sheet (headed in --lang) and needs --out.")
     p.add_argument("--format", default="csv", choices=("csv", "json", "xlsx"))
     p.add_argument("--out", default=None, metavar="PATH", help="write to PATH instead of stdout")
-    p.add_argument("--lang", default="zh", choices=("zh", "en"), help="XLSX matrix headings (default zh)")
+    p.add_argument("--lang", default="zh", choices=("zh", "en"), action=LangAction,
+                   help="XLSX matrix headings (default zh)")
     add_filters(p)
     add_data_options(p)
 
@@ -144,7 +161,8 @@ def add_analysis_commands(sub) -> None:
                                    "The format follows the extension unless --format is given; they must agree.")
     p.add_argument("--out", required=True, metavar="PATH", help="file to write (.png, .svg or .pdf)")
     p.add_argument("--format", default=None, choices=EXPORT_FORMATS, help="default: from the extension of PATH")
-    p.add_argument("--lang", default="zh", choices=("zh", "en"), help="language of all text (default zh)")
+    p.add_argument("--lang", default="zh", choices=("zh", "en"), action=LangAction,
+                   help="language of all text (default zh)")
     p.add_argument("--size", default="a4-landscape", choices=MATRIX_SIZES,
                    help="a4-landscape (default), slide (16:9, 13.333x7.5 in), screen (16x10 in)")
     p.add_argument("--dpi", default=None, metavar="N", help="PNG resolution: 100, 150, 300 or 600 (default 300)")
@@ -240,7 +258,8 @@ EXPORT_DPI_HELP = ("PNG resolution: 100, 150, 300 or 600 (default 300; 100 for -
 
 
 def add_export_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", default="zh", choices=("zh", "en"), help="language of all map text (default zh)")
+    p.add_argument("--lang", default="zh", choices=("zh", "en"), action=LangAction,
+                   help="language of all map text (default zh)")
     p.add_argument("--dpi", default=None, metavar="N", help=EXPORT_DPI_HELP)
     p.add_argument("--size", default="a4-landscape", choices=EXPORT_SIZES,
                    help="page: screen (16x10 in), a4-landscape (default; a3-landscape for the poster), "
@@ -308,12 +327,12 @@ def run_export(policy, args, out) -> None:
         raise OSError(exc.errno, exc.strerror or str(exc), args.out) from None
 
 
-def read_designations(path: str) -> bytes:
+def read_designations(path: str, lang: str = "en") -> bytes:
     try:
         with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
             if stat.S_ISREG(st.st_mode) and st.st_size > MAX_BYTES:
-                raise DesignationsError([too_large(st.st_size).format(path)])
+                raise DesignationsError([too_large(st.st_size).format(path, lang)])
             # One byte past the cap, so that a pipe or device of unknown size still
             # trips the size check in load_designations instead of being read whole.
             return fh.read(MAX_BYTES + 1)
@@ -329,12 +348,16 @@ def load_data(args: argparse.Namespace, err) -> Policy:
         if mode is not None:
             raise UsageError(f"cli.py {args.command}: error: --designations-mode {mode} needs --designations PATH")
         return load_policy()
-    data = read_designations(path)
-    result = load_designations(data, path, load_policy(), mode or "replace")
+    lang = getattr(args, "messages_lang", "en")
+    data = read_designations(path, lang)
+    # In a worker with a time and memory limit, as in the app: a hostile file
+    # cannot hang a terminal or a batch job either.
+    result = judge_designations(data, path, load_policy(), mode or "replace", seconds=caps.BUDGET_SECONDS,
+                                memory=caps.BUDGET_MEMORY)
     if result.policy is None:
-        raise DesignationsError([p.format(path) for p in result.problems])
+        raise DesignationsError([p.format(path, lang) for p in result.problems])
     for note in result.notes:
-        print(f"{path}: note: {note}", file=err)
+        print(Msg("cli.note", path=path, message=note).render(lang), file=err)
     return result.policy
 
 

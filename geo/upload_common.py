@@ -6,6 +6,7 @@ import shapely
 from pyproj import CRS
 from shapely.geometry import MultiPolygon, Polygon
 
+from ingest.messages import Msg, Seq
 from ingest.text import short_number
 
 #: Rough lon/lat box around the province (the real extent is about
@@ -15,16 +16,21 @@ _MAX_LISTED = 10  # feature labels listed in notes about bulk drops
 
 
 class _Reject(Exception):
-    """Stops processing; the message is a problem for the user."""
+    """Stops processing; `msg` (a `Msg`) is the problem for the user."""
+
+    @property
+    def msg(self) -> Msg:
+        return self.args[0]
 
 
-def _list(indices, label, limit: int | None = None) -> str:
+def _list(indices, label, limit: int | None = None) -> Seq:
+    """Features by their labels, at most `limit` of them, then "and N more"."""
     indices = [int(i) for i in indices]
     shown = indices if limit is None else indices[:limit]
-    text = "; ".join(label(i) for i in shown)
+    items: list = [label(i) for i in shown]
     if limit is not None and len(indices) > limit:
-        text += f"; and {len(indices) - limit} more"
-    return text
+        items.append(Msg("bnd.and_more", n=len(indices) - limit))
+    return Seq(tuple(items), "semi")
 
 
 def _city_label(city) -> str:
@@ -33,13 +39,13 @@ def _city_label(city) -> str:
 
 def _crs_label(crs) -> str:
     if crs is None:
-        return "none"
+        return Msg("word.none")
     crs = CRS.from_user_input(crs)
     epsg = crs.to_epsg()
     if epsg is not None:
         return f"EPSG:{epsg}" + (f" ({crs.name})" if crs.name and epsg != 4326 else "")
     auth = crs.to_authority()
-    return f"{auth[0]}:{auth[1]}" if auth else (crs.name or "an unnamed CRS")
+    return f"{auth[0]}:{auth[1]}" if auth else (crs.name or Msg("bnd.crs_unnamed"))
 
 
 
@@ -48,12 +54,12 @@ def _fmt(v: float) -> str:
     return short_number(v)
 
 
-def _span(tb) -> str:
-    return f"x {_fmt(tb[0])} to {_fmt(tb[2])}, y {_fmt(tb[1])} to {_fmt(tb[3])}"
+def _span(tb) -> Msg:
+    return Msg("bnd.span", x0=_fmt(tb[0]), x1=_fmt(tb[2]), y0=_fmt(tb[1]), y1=_fmt(tb[3]))
 
 
-def _where(tb) -> str:
-    return f"lon {tb[0]:.2f} to {tb[2]:.2f}, lat {tb[1]:.2f} to {tb[3]:.2f}"
+def _where(tb) -> Msg:
+    return Msg("bnd.where", x0=tb[0], x1=tb[2], y0=tb[1], y1=tb[3])
 
 
 def _swapped(tb) -> bool:
@@ -62,12 +68,7 @@ def _swapped(tb) -> bool:
 
 
 def _swap_hint(tb) -> str:
-    return "; the x and y values look swapped (latitude first)" if _swapped(tb) else ""
-
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1_000_000:.1f} MB"
+    return Msg("bnd.swap_hint") if _swapped(tb) else ""
 
 
 

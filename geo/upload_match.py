@@ -12,7 +12,10 @@ import shapely
 
 from geo.upload_common import _as_multi, _city_label, _list, _Reject
 from ingest.cities import parse_adcode
+from ingest.messages import Msg
+from ingest.text import bidi_character
 from ingest.text import clip as _clip
+from ingest.text import show as _show
 
 # Column names are compared after _norm_col (lower case, no spaces, "_" or "-").
 # They only break ties and tell a county file's "which city" column apart from
@@ -41,6 +44,7 @@ _ROW_KEY_COLUMNS = {
 
 def _match(attrs, geoms, rows, policy, label, notes, problems):
     """Assign each feature to a city; returns (cities frame or None, level)."""
+    _refuse_bidi(attrs, rows, label, problems)
     columns = [c for c in attrs.columns if isinstance(c, str)]
     best = None
     for order, col in enumerate(columns):
@@ -53,20 +57,14 @@ def _match(attrs, geoms, rows, policy, label, notes, problems):
         if best is None or key > best[0]:
             best = (key, col, matches, by_code)
     if best is None:
-        shown = ", ".join(_clip(c, 30) for c in columns[:12]) or "none"
-        raise _Reject(
-            "no column identifies the cities: expected adcodes (e.g. 440100, or county codes such as "
-            "440106) or city names (广州, 广州市 or Guangzhou); the file's columns are: " + shown
-        )
+        shown = ", ".join(_clip(c, 30) for c in columns[:12]) or Msg("word.none")
+        raise _Reject(Msg("bnd.no_key_column", columns=shown))
     _, col, matches, by_code = best
-    notes.append(f"matched features to cities by {'adcode' if by_code else 'name'} (column {col!r})")
+    notes.append(Msg("bnd.matched_code" if by_code else "bnd.matched_name", column=repr(col)))
 
     unmatched = [i for i, m in enumerate(matches) if m is None]
     if unmatched:
-        notes.append(
-            f"ignored {len(unmatched)} feature(s) that match no Guangdong city: "
-            + _list([rows[i] for i in unmatched], label)
-        )
+        notes.append(Msg("bnd.unmatched", n=len(unmatched), features=_list([rows[i] for i in unmatched], label)))
 
     by_city: dict[str, list[int]] = {}
     for i, m in enumerate(matches):
@@ -86,36 +84,26 @@ def _match(attrs, geoms, rows, policy, label, notes, problems):
     if level == "city":
         for adcode, idx in by_city.items():
             if len(idx) > 1:
-                problems.append(
-                    f"{_city_label(cities[adcode])} appears in {len(idx)} features: "
-                    f"{_list([rows[i] for i in idx], label)}; keep one feature per city"
-                )
+                problems.append(Msg("bnd.city_twice", city=_city_label(cities[adcode]), n=len(idx),
+                                    features=_list([rows[i] for i in idx], label)))
     else:
         for adcode, idx in by_city.items():
             kinds = Counter(matches[i][1] for i in idx)
             if county_rows and kinds["city"] and kinds["county"]:
-                problems.append(
-                    f"{_city_label(cities[adcode])} appears both as a whole city and as counties: "
-                    f"{_list([rows[i] for i in idx], label)}; keep either the city or its counties"
-                )
+                problems.append(Msg("bnd.city_and_counties", city=_city_label(cities[adcode]),
+                                    features=_list([rows[i] for i in idx], label)))
             elif kinds["city"] > 1 and not parent_column:
-                problems.append(
-                    f"{_city_label(cities[adcode])} appears in {kinds['city']} features: "
-                    f"{_list([rows[i] for i in idx], label)}; keep one feature per city"
-                )
+                problems.append(Msg("bnd.city_twice", city=_city_label(cities[adcode]), n=kinds["city"],
+                                    features=_list([rows[i] for i in idx], label)))
         codes = Counter(matches[i][3] for i in range(len(matches)) if matches[i] and matches[i][1] == "county")
         dup = sorted(c for c, n in codes.items() if n > 1)
         if dup:
-            notes.append(
-                f"{len(dup)} county code(s) occur in several features ({', '.join(dup)}); their parts were merged"
-            )
+            notes.append(Msg("bnd.county_parts", n=len(dup), codes=", ".join(dup)))
 
     missing = [a for a in cities if a not in by_city]
     if missing:
-        problems.append(
-            f"{len(missing)} of the {len(cities)} cities are missing from the file: "
-            + ", ".join(_city_label(cities[a]) for a in missing)
-        )
+        problems.append(Msg("bnd.cities_missing", n=len(missing), total=len(cities),
+                            cities=", ".join(_city_label(cities[a]) for a in missing)))
     if problems:
         return None, level
 
@@ -124,12 +112,12 @@ def _match(attrs, geoms, rows, policy, label, notes, problems):
         parts = [geoms[i] for i in idx]
         merged[adcode] = _as_multi(parts[0] if len(parts) == 1 else shapely.union_all(parts))
         if merged[adcode] is None:
-            problems.append(f"{_city_label(cities[adcode])} has no area left after merging its features")
+            problems.append(Msg("bnd.no_area", city=_city_label(cities[adcode])))
     if problems:
         return None, level
     if level == "county":
         n = sum(len(v) for v in by_city.values())
-        notes.append(f"dissolved {n} county-level features into {len(cities)} cities")
+        notes.append(Msg("bnd.dissolved", n=n, total=len(cities)))
 
     order = list(cities)
     frame = gpd.GeoDataFrame(
@@ -144,6 +132,23 @@ def _match(attrs, geoms, rows, policy, label, notes, problems):
     )
     frame.index = order  # same row labels as geo.boundaries.load_cities
     return frame, level
+
+
+def _refuse_bidi(attrs, rows, label, problems) -> None:
+    """Every attribute may be read as a city's name or code, so a bidirectional
+    control in any of them (or in a column name) is refused, as in designations
+    files: it can make a name display as another."""
+    for col in attrs.columns:
+        why = bidi_character(str(col))
+        if why is not None:
+            problems.append(Msg("bnd.bidi_column", column=_show(col, 30), problem=why))
+        values = attrs[col].tolist()
+        for i, v in enumerate(values):
+            if isinstance(v, str):
+                why = bidi_character(v)
+                if why is not None:
+                    problems.append(Msg("bnd.bidi_attribute", feature=label(int(rows[i])), column=_show(col, 30),
+                                        problem=why))
 
 
 def _labeller(gdf: gpd.GeoDataFrame):

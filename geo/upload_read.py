@@ -16,6 +16,7 @@ import pyogrio
 
 from geo.upload_common import _Reject
 from ingest.caps import BND_MAX_LAYERS
+from ingest.messages import Msg, Seq
 from ingest.text import clip as _clip
 from ingest.text import guess_encoding
 from ingest.zipguard import ZipRefused, check_zip, read_member
@@ -41,17 +42,15 @@ def _check_geojson(data: bytes) -> bool:
     try:
         doc = json.loads(data)
     except UnicodeDecodeError as exc:
-        raise _Reject(f"the file is not UTF-8 text, so it is not GeoJSON ({exc.reason})") from None
+        raise _Reject(Msg("bnd.not_utf8", reason=exc.reason)) from None
     except json.JSONDecodeError as exc:
-        raise _Reject(
-            f"the file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+        raise _Reject(Msg("bnd.bad_json", line=exc.lineno, column=exc.colno, detail=exc.msg)) from None
     except RecursionError:
-        raise _Reject("the file is not usable GeoJSON (nested too deeply)") from None
+        raise _Reject(Msg("bnd.json_deep")) from None
     types = {"FeatureCollection", "Feature", "Polygon", "MultiPolygon", "GeometryCollection",
              "Point", "MultiPoint", "LineString", "MultiLineString"}
     if not isinstance(doc, dict) or doc.get("type") not in types:
-        raise _Reject("the file is JSON but not GeoJSON (expected a FeatureCollection)")
+        raise _Reject(Msg("bnd.not_geojson"))
 
     declared = False
     stack: list[Any] = [doc]
@@ -73,14 +72,11 @@ def _check_geojson(data: bytes) -> bool:
 
 
 def _check_crs_member(value) -> None:
-    example = ('{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4547"}}, or reproject the data '
-               "to EPSG:4326 and drop the member")
-    link = ("the GeoJSON 'crs' member refers to a CRS by link or URL, which is not followed; replace it with a "
-            "named CRS such as " + example)
+    example = '{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4547"}}'
     if value is None:
         return
     if not isinstance(value, dict):
-        raise _Reject(f"the GeoJSON 'crs' member is not an object; give a named CRS such as {example}")
+        raise _Reject(Msg("bnd.crs_member_type", example=example))
     kind = str(value.get("type", "")).lower()
     props = value.get("properties")
     if kind == "name" and isinstance(props, dict):
@@ -88,12 +84,10 @@ def _check_crs_member(value) -> None:
         if isinstance(crs_name, str) and _SAFE_CRS_NAME.fullmatch(crs_name.strip()):
             return
         if isinstance(crs_name, str) and "://" not in crs_name and not crs_name.lower().startswith("www."):
-            raise _Reject(f"the GeoJSON 'crs' member names {_clip(crs_name, 60)!r}, which is not an "
-                          "authority:code name such as EPSG:4547, IGNF:LAMB93 or urn:ogc:def:crs:EPSG::4547; "
-                          "give such a name, or reproject the data to EPSG:4326 and drop the member")
+            raise _Reject(Msg("bnd.crs_member_name", name=repr(_clip(crs_name, 60))))
     if kind == "epsg" and isinstance(props, dict) and isinstance(props.get("code"), int):
         return
-    raise _Reject(link)
+    raise _Reject(Msg("bnd.crs_member_link", example=example))
 
 
 def _check_zip(data: bytes, max_members: int, max_unzipped: int) -> list[zipfile.ZipInfo]:
@@ -102,7 +96,7 @@ def _check_zip(data: bytes, max_members: int, max_unzipped: int) -> list[zipfile
     try:
         infos = check_zip(data, max_members=max_members, max_unzipped=max_unzipped)
     except ZipRefused as exc:
-        raise _Reject(str(exc)) from None
+        raise _Reject(exc.msg) from None
 
     def relevant(info: zipfile.ZipInfo) -> bool:
         p = PurePosixPath(info.filename)
@@ -112,11 +106,12 @@ def _check_zip(data: bytes, max_members: int, max_unzipped: int) -> list[zipfile
     files = [i for i in infos if relevant(i)]
     shps = [i for i in files if i.filename.lower().endswith(".shp")]
     if not shps:
-        others = ", ".join(sorted({PurePosixPath(i.filename).suffix.lower() or "(none)" for i in files}))
-        raise _Reject(f"the zip contains no .shp file (found: {others or 'nothing'}); it must hold one Shapefile")
+        suffixes = sorted({PurePosixPath(i.filename).suffix.lower() for i in files})
+        found = Seq(tuple(x or Msg("bnd.no_suffix") for x in suffixes), "list") if suffixes else Msg("word.nothing")
+        raise _Reject(Msg("bnd.zip_no_shp", found=found))
     if len(shps) > 1:
         names = ", ".join(_clip(i.filename, 60) for i in shps)
-        raise _Reject(f"the zip contains {len(shps)} .shp files ({names}); it must hold exactly one Shapefile")
+        raise _Reject(Msg("bnd.zip_many_shp", n=len(shps), names=names))
     stem = shps[0].filename[:-4].lower()
     parts: dict[str, zipfile.ZipInfo] = {}
     for info in files:
@@ -124,21 +119,18 @@ def _check_zip(data: bytes, max_members: int, max_unzipped: int) -> list[zipfile
         for ext in _SHAPEFILE_PARTS:
             if low == stem + ext:
                 if ext in parts:
-                    raise _Reject(f"the zip contains {_clip(stem + ext, 80)!r} twice")
+                    raise _Reject(Msg("bnd.zip_twice", name=repr(_clip(stem + ext, 80))))
                 parts[ext] = info
     missing = [e for e in (".shx", ".dbf") if e not in parts]
     if missing:
-        raise _Reject(
-            f"the Shapefile {_clip(shps[0].filename, 80)!r} lacks its {' and '.join(missing)} "
-            "file; zip all its files (.shp, .shx, .dbf, .prj) together"
-        )
+        raise _Reject(Msg("bnd.shp_lacks", name=repr(_clip(shps[0].filename, 80)), missing=Seq(tuple(missing), "and")))
     return [parts[e] for e in _SHAPEFILE_PARTS if e in parts]
 
 
 def _safe_join(root: Path, name: str) -> Path:
     target = (root / name).resolve()
     if not target.is_relative_to(root.resolve()) or target == root.resolve():
-        raise _Reject(f"refusing to write {_clip(name, 80)!r} outside the working folder")
+        raise _Reject(Msg("bnd.outside", name=repr(_clip(name, 80))))
     return target
 
 
@@ -155,15 +147,13 @@ def _extract_shapefile(data, members, root, max_unzipped, notes) -> tuple[Path, 
                 with open(dest, "xb") as fh:
                     written_total += read_member(zf, info, fh, max_unzipped - written_total)
             except ZipRefused as exc:
-                raise _Reject(str(exc)) from None
+                raise _Reject(exc.msg) from None
             paths[ext] = dest
     encoding = None
     if ".cpg" not in paths:
         encoding = _guess_dbf_encoding(paths[".dbf"].read_bytes())
         if encoding:
-            notes.append(
-                f"the Shapefile has no .cpg file naming its text encoding; its attributes were read as {encoding}"
-            )
+            notes.append(Msg("bnd.no_cpg", encoding=encoding))
     prj = None
     if ".prj" in paths:
         prj = paths[".prj"].read_bytes()[:65536].decode("utf-8", errors="replace")
@@ -181,13 +171,10 @@ def _guess_dbf_encoding(dbf: bytes) -> str | None:
     return guess_encoding(dbf[header_len:])
 
 
-def unreadable_prj(prj: str) -> str:
+def unreadable_prj(prj: str) -> Msg:
     """The problem for a .prj GDAL could not turn into a CRS: say what was found."""
     text = " ".join(prj.split())
-    found = f"it starts with {_clip(text, 60)!r}" if text else "it is empty"
-    return (f"the Shapefile's .prj file could not be understood as a coordinate reference system ({found}); "
-            "export the layer again from your GIS so that it writes a valid .prj (WKT), or reproject the data "
-            "to EPSG:4326")
+    return Msg("bnd.prj_unreadable", start=repr(_clip(text, 60))) if text else Msg("bnd.prj_empty")
 
 
 def _gpkg_tables(path: Path, max_layers: int) -> list[tuple[str, str]]:
@@ -201,7 +188,7 @@ def _gpkg_tables(path: Path, max_layers: int) -> list[tuple[str, str]]:
     try:
         con = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
-        raise _Reject(f"the GeoPackage cannot be opened as an SQLite database ({_clip(exc, 120)})") from None
+        raise _Reject(Msg("bnd.gpkg_open", detail=_clip(exc, 120))) from None
     steps = [0]
 
     def guard() -> int:
@@ -213,33 +200,31 @@ def _gpkg_tables(path: Path, max_layers: int) -> list[tuple[str, str]]:
         con.execute("PRAGMA trusted_schema=OFF")
         n_objects = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if n_objects > 20 * max_layers + 200:
-            raise _Reject(f"the GeoPackage defines {n_objects:,} tables, views and indexes; a boundary file "
-                          f"needs a handful (at most {max_layers} layers are read)")
+            raise _Reject(Msg("bnd.gpkg_objects", n=n_objects, max=max_layers))
         kinds = dict(con.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')"))
         contents = con.execute("SELECT table_name, data_type FROM gpkg_contents").fetchall()
         geom_types = dict(con.execute("SELECT table_name, geometry_type_name FROM gpkg_geometry_columns"))
     except sqlite3.OperationalError as exc:
         if "interrupted" in str(exc):
-            raise _Reject("the GeoPackage's catalogue could not be read in reasonable time; it was refused") from None
-        raise _Reject(f"the file is not a usable GeoPackage ({_clip(exc, 120)})") from None
+            raise _Reject(Msg("bnd.gpkg_slow")) from None
+        raise _Reject(Msg("bnd.gpkg_bad", detail=_clip(exc, 120))) from None
     except sqlite3.Error as exc:
-        raise _Reject(f"the file is not a usable GeoPackage ({_clip(exc, 120)})") from None
+        raise _Reject(Msg("bnd.gpkg_bad", detail=_clip(exc, 120))) from None
     finally:
         con.close()
     if len(contents) > max_layers:
-        raise _Reject(f"the GeoPackage has {len(contents):,} layers; at most {max_layers} are accepted")
+        raise _Reject(Msg("bnd.layers", kind=Msg("bnd.kind.gpkg"), n=len(contents), max=max_layers))
     features = [(str(t), str(geom_types.get(t, ""))) for t, kind in contents if str(kind).lower() == "features"]
     tables = [(t, g) for t, g in features if kinds.get(t) == "table"]
     views = [t for t, _ in features if kinds.get(t) == "view"]
     if not tables:
         if views:
-            raise _Reject(f"the GeoPackage's feature layers ({', '.join(_clip(v, 40) for v in views[:5])}) are "
-                          "views (stored queries), which are not read; save the boundaries as a feature table")
-        raise _Reject("the GeoPackage contains no feature table")
+            raise _Reject(Msg("bnd.gpkg_views", names=", ".join(_clip(v, 40) for v in views[:5])))
+        raise _Reject(Msg("bnd.gpkg_no_table"))
     return tables
 
 
-def _read(path: Path, kind: str, drivers: set[str], encoding, max_features: int,
+def _read(path: Path, kind: Msg, drivers: set[str], encoding, max_features: int,
           max_layers: int = BND_MAX_LAYERS) -> gpd.GeoDataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -249,51 +234,44 @@ def _read(path: Path, kind: str, drivers: set[str], encoding, max_features: int,
             else:
                 layers = pyogrio.list_layers(path)
                 if len(layers) > max_layers:
-                    raise _Reject(f"the {kind} has {len(layers):,} layers; at most {max_layers} are accepted")
+                    raise _Reject(Msg("bnd.layers", kind=kind, n=len(layers), max=max_layers))
             layer = _pick_layer(layers, kind)
             info = pyogrio.read_info(path, layer=layer, encoding=encoding)
         except _Reject:
             raise
         except Exception as exc:
-            raise _Reject(
-                f"the file could not be read as {kind}; it may be damaged ({_clip(_gdal_message(exc), 160)})"
-            ) from None
+            raise _Reject(Msg("bnd.unreadable", kind=kind, detail=_clip(_gdal_message(exc), 160))) from None
         if info.get("driver") not in drivers:
-            raise _Reject(f"the file is not {kind} (it was recognised as {info.get('driver')})")
+            raise _Reject(Msg("bnd.wrong_driver", kind=kind, driver=str(info.get("driver"))))
         n = info.get("features", -1)
         if n is not None and n > max_features:
-            raise _Reject(f"the file has {n:,} features; at most {max_features:,} are accepted")
+            raise _Reject(Msg("bnd.features", n=n, max=max_features))
         try:
             gdf = pyogrio.read_dataframe(
                 path, layer=layer, encoding=encoding, force_2d=True, on_invalid="ignore",
                 max_features=max_features + 1,
             )
         except Exception as exc:
-            raise _Reject(
-                f"the file could not be read as {kind}; it may be damaged ({_clip(_gdal_message(exc), 160)})"
-            ) from None
+            raise _Reject(Msg("bnd.unreadable", kind=kind, detail=_clip(_gdal_message(exc), 160))) from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
-        raise _Reject("the file has no geometry column")
+        raise _Reject(Msg("bnd.no_geometry_column"))
     if len(gdf) > max_features:
-        raise _Reject(f"the file has more than {max_features:,} features, the limit")
+        raise _Reject(Msg("bnd.features_more", max=max_features))
     if len(gdf) == 0:
-        raise _Reject("the file has no features")
+        raise _Reject(Msg("bnd.no_features"))
     return gdf.reset_index(drop=True)
 
 
-def _pick_layer(layers, kind: str):
+def _pick_layer(layers, kind: Msg):
     if len(layers) == 0:
-        raise _Reject(f"the {kind} contains no layers")
+        raise _Reject(Msg("bnd.no_layers", kind=kind))
     if len(layers) == 1:
         return layers[0][0]
     polygonal = [str(n) for n, t in layers if t and "polygon" in str(t).lower()]
     if len(polygonal) == 1:
         return polygonal[0]
     names = ", ".join(_clip(str(n), 40) for n, _ in layers)
-    raise _Reject(
-        f"the {kind} has {len(layers)} layers ({names}) and it is not clear which holds the "
-        "boundaries; keep only the city or county polygon layer"
-    )
+    raise _Reject(Msg("bnd.which_layer", kind=kind, n=len(layers), names=names))
 
 
 def _gdal_message(exc: Exception) -> str:

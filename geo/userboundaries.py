@@ -7,7 +7,8 @@ EPSG:4326, with names and zones taken from the project's own tables.
 
 The input is untrusted.  Nothing here raises for bad input: every reason the
 file cannot be used goes to ``problems`` and everything that was changed on the
-way goes to ``notes``, both written for the person who uploaded the file.
+way goes to ``notes``, both written for the person who uploaded the file (each an
+``ingest.messages.Msg``: English text that renders in Chinese on demand).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Literal
 import geopandas as gpd
 from pyproj import CRS
 
-from geo.upload_common import GUANGDONG_BOUNDS, _mb, _Reject
+from geo.upload_common import GUANGDONG_BOUNDS, _Reject
 from geo.upload_geometry import _process
 from geo.upload_read import (
     _check_geojson,
@@ -38,6 +39,7 @@ from ingest.caps import (
     ZIP_MAX_MEMBERS,
     ZIP_MAX_UNZIPPED,
 )
+from ingest.messages import Msg, Seq
 from ingest.report import Report
 from ingest.text import clip as _clip
 
@@ -49,10 +51,10 @@ __all__ = [
 ]
 
 ACCEPTED_EXTENSIONS = {
-    ".geojson": "GeoJSON",
-    ".json": "GeoJSON",
-    ".gpkg": "GeoPackage",
-    ".zip": "zipped Shapefile",
+    ".geojson": Msg("bnd.kind.geojson"),
+    ".json": Msg("bnd.kind.geojson"),
+    ".gpkg": Msg("bnd.kind.gpkg"),
+    ".zip": Msg("bnd.kind.zip"),
 }
 
 
@@ -67,8 +69,9 @@ class UserBoundaries:
 
     cities: gpd.GeoDataFrame | None
     level: Literal["city", "county"] | None
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    # Msg: English as text, render(lang) for others
+    problems: list[Msg] = field(default_factory=list)
+    notes: list[Msg] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -100,11 +103,11 @@ def load_user_boundaries(
         _load(out, data, filename, policy, max_bytes, max_zip_members, max_unzipped_bytes, max_features,
               max_vertices_feature, max_vertices_total)
     except _Reject as exc:
-        out.problems.append(str(exc))
+        out.problems.append(exc.msg)
     except MemoryError:
-        out.problems.append("the file is too complex to process; simplify it and try again")
+        out.problems.append(Msg("bnd.too_complex"))
     except Exception as exc:  # last resort: user input must never crash the caller
-        out.problems.append(f"the file could not be processed ({type(exc).__name__}: {_clip(str(exc), 200)})")
+        out.problems.append(Msg("bnd.failed", kind=type(exc).__name__, detail=_clip(str(exc), 200)))
     # The toolkit's one report: each problem once, the list capped with "and N more".
     rep = Report()
     for p in out.problems:
@@ -120,30 +123,28 @@ def _load(out, data, filename, policy, max_bytes, max_zip_members, max_unzipped_
     if isinstance(data, (bytearray, memoryview)):
         data = bytes(data)
     if not isinstance(data, bytes):
-        raise _Reject(f"expected the file's content as bytes, got {type(data).__name__}")
+        raise _Reject(Msg("bnd.not_bytes", kind=type(data).__name__))
     name = str(filename or "")
     ext = PurePosixPath(name.replace("\\", "/")).suffix.lower()
-    accepted = ", ".join(f"{e} ({kind})" for e, kind in ACCEPTED_EXTENSIONS.items())
+    accepted = Seq(tuple(Msg("bnd.accepted", ext=e, kind=kind) for e, kind in ACCEPTED_EXTENSIONS.items()), "list")
     if ext not in ACCEPTED_EXTENSIONS:
-        what = f"'{ext}'" if ext else "no extension"
-        hint = ""
+        shown = repr(_clip(name, 80))
+        if not ext:
+            raise _Reject(Msg("bnd.no_extension", name=shown, accepted=accepted))
         if ext in (".shp", ".shx", ".dbf", ".prj"):
-            hint = " A Shapefile is several files: put the .shp, .shx, .dbf and .prj into one .zip and upload that."
-        raise _Reject(f"unsupported file type: {_clip(name, 80)!r} has {what}; accepted are {accepted}.{hint}")
+            raise _Reject(Msg("bnd.shapefile_part", name=shown, ext=f"'{ext}'", accepted=accepted))
+        raise _Reject(Msg("bnd.extension", name=shown, ext=f"'{ext}'", accepted=accepted))
     if len(data) > max_bytes:
-        raise _Reject(
-            f"the file is too large: {len(data):,} bytes ({_mb(len(data))}); "
-            f"the limit is {max_bytes:,} bytes ({_mb(max_bytes)})"
-        )
+        raise _Reject(Msg("bnd.too_large", size=len(data), mb=len(data) / 1e6, max=max_bytes, max_mb=max_bytes / 1e6))
     if not data:
-        raise _Reject("the file is empty")
+        raise _Reject(Msg("file.empty"))
 
     geojson_crs_declared = None
     if ext == ".zip":
         members = _check_zip(data, max_zip_members, max_unzipped_bytes)
     elif ext == ".gpkg":
         if not data.startswith(b"SQLite format 3\x00"):
-            raise _Reject("the file is not a GeoPackage (it does not start like an SQLite database)")
+            raise _Reject(Msg("bnd.not_gpkg"))
     else:
         geojson_crs_declared = _check_geojson(data)
 

@@ -6,6 +6,8 @@ same pieces, so a file is judged by one set of rules whatever its kind:
 * `ingest.caps` — every limit in one place;
 * `ingest.report` — one problem type and one report (linear de-duplication,
   a capped list that ends in "and N more");
+* `ingest.messages` — every message about a file, in Chinese and English: a
+  `Msg` is its English text and renders in either language on demand;
 * `ingest.text` — the decoding ladder, text checks (control and bidi
   characters), spreadsheet-formula neutralising and value shortening;
 * `ingest.zipguard` — one zip check for XLSX workbooks and zipped Shapefiles;

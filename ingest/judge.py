@@ -3,10 +3,13 @@
     judgement = judge_uploads(des_bytes, des_name, mode, bnd_bytes, bnd_name, base_policy)
     judgement.policy    # Policy from the designations file, or None (none given, or refused)
     judgement.cities    # GeoDataFrame of the 21 cities from the boundary file, or None
-    judgement.messages  # [(level, text)]: level "error" or "info"; text is plain text
+    judgement.messages  # [(level, Msg)]: level "error" or "info"; the Msg is plain text
+                        # in English, and `msg.render(lang)` gives it in any language
     judgement.ok        # False when any file was refused: keep the built-in data
 
 Everything in a Judgement is picklable and holds no reference to the worker.
+The messages keep their ids and parameters, not rendered text: the app caches
+one judgement per file and renders it in the user's language at display time.
 """
 
 from __future__ import annotations
@@ -15,13 +18,14 @@ from typing import Any, NamedTuple
 
 from ingest.budget import Outcome, run_limited
 from ingest.caps import BUDGET_MEMORY, BUDGET_SECONDS
+from ingest.messages import Msg
 from ingest.text import clip
 
 
 class Judgement(NamedTuple):
     policy: Any  # policy.model.Policy | None
     cities: Any  # geopandas.GeoDataFrame | None
-    messages: list[tuple[str, str]]
+    messages: list[tuple[str, Msg]]
 
     @property
     def ok(self) -> bool:
@@ -40,22 +44,15 @@ def _boundaries(data: bytes, name: str, base):
     return load_user_boundaries(data, name, base)
 
 
-def refusal(outcome: Outcome, seconds: float, memory: int) -> str:
-    """Why a file was refused over its budget, in Chinese and in English."""
+def refusal(outcome: Outcome, seconds: float, memory: int) -> Msg:
+    """Why a file was refused over its budget."""
     if outcome.status == "time":
-        return (f"文件未能在 {seconds:g} 秒的处理时限内检查完毕，已拒绝；请简化或拆分文件后再试。 "
-                f"The file could not be checked within the {seconds:g} s time limit and was refused; "
-                "simplify or split it and try again.")
+        return Msg("budget.time", seconds=seconds)
     if outcome.status == "memory":
-        return (f"检查文件所需内存超过 {memory / 1e6:,.0f} MB 的限额，已拒绝；请简化文件后再试。 "
-                f"Checking the file needed more than the {memory / 1e6:,.0f} MB memory limit; it was refused. "
-                "Simplify it and try again.")
+        return Msg("budget.memory", mb=memory / 1e6)
     if outcome.status == "busy":
-        return ("服务器正忙于检查其他上传的文件，请稍后再试。 "
-                "The server is busy checking other uploads; try again in a moment.")
-    detail = clip(outcome.detail, 120)
-    return (f"检查文件的进程意外终止（{detail}），文件已拒绝。 "
-            f"The process checking the file stopped unexpectedly ({detail}); the file was refused.")
+        return Msg("budget.busy")
+    return Msg("budget.crash", detail=clip(outcome.detail, 120))
 
 
 def judge_designations(data: bytes, name: str, base, mode: str = "replace", *,
@@ -88,17 +85,23 @@ def judge_uploads(des_bytes: bytes | None, des_name: str, mode: str, bnd_bytes: 
     """Judge a session's uploads (either may be None), each in its own worker with
     `seconds` of wall clock and `memory` bytes. Messages name the file they are about."""
     policy = cities = None
-    messages: list[tuple[str, str]] = []
+    messages: list[tuple[str, Msg]] = []
     if des_bytes is not None:
-        shown = clip(des_name, 80)
         res = judge_designations(des_bytes, des_name, base, mode, seconds=seconds, memory=memory)
-        messages += [("error", f"{shown}: {p}") for p in res.problems]
-        messages += [("info", f"{shown}: {n}") for n in res.notes]
+        messages += _named(des_name, [p.as_msg() for p in res.problems], res.notes)
         policy = res.policy
     if bnd_bytes is not None:
-        shown = clip(bnd_name, 80)
         res = judge_boundaries(bnd_bytes, bnd_name, base, seconds=seconds, memory=memory)
-        messages += [("error", f"{shown}: {p}") for p in res.problems]
-        messages += [("info", f"{shown}: {n}") for n in res.notes]
+        messages += _named(bnd_name, res.problems, res.notes)
         cities = res.cities
     return Judgement(policy, cities, messages)
+
+
+def _named(name: str, problems: list, notes: list) -> list[tuple[str, Msg]]:
+    """Problems and notes prefixed with the file's (shortened) name."""
+    shown = clip(name, 80)
+
+    def one(m) -> Msg:
+        return Msg("file.message", path=shown, message=m if isinstance(m, Msg) else Msg("text", text=str(m)))
+
+    return [("error", one(p)) for p in problems] + [("info", one(n)) for n in notes]

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from ingest.caps import SHOW_CHARS
+from ingest.messages import Msg
 
 # Bidirectional controls let displayed text lie about its own order (an
 # "exe.txt" that reads "txt.exe"): refused in every text field.
@@ -16,30 +17,27 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
 
 
-def decode(data: bytes) -> tuple[str | None, str]:
+def decode(data: bytes) -> tuple[str | None, Msg]:
     """(text, note) or (None, problem): UTF-8 (with or without BOM), UTF-16 with a
     BOM, else GB18030 (the superset of GBK that Excel writes on Chinese Windows)."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
-            return data[3:].decode("utf-8"), "read as UTF-8 (with byte-order mark)"
+            return data[3:].decode("utf-8"), Msg("text.read_utf8_bom")
         except UnicodeDecodeError as exc:
-            return None, (f"the file starts with a UTF-8 byte-order mark but byte 0x{data[3 + exc.start]:02X} "
-                          f"at offset {3 + exc.start} is not UTF-8; save it again as 'CSV UTF-8'")
+            return None, Msg("text.bad_utf8_bom", byte=data[3 + exc.start], offset=3 + exc.start)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), "read as UTF-16"
+            return data.decode("utf-16"), Msg("text.read_utf16")
         except UnicodeDecodeError:
-            return None, ("the file starts with a UTF-16 byte-order mark but is not valid UTF-16; "
-                          "save it again as 'CSV UTF-8'")
+            return None, Msg("text.bad_utf16")
     try:
-        return data.decode("utf-8"), "read as UTF-8"
+        return data.decode("utf-8"), Msg("text.read_utf8")
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030"), "read as GB18030 (GBK), the encoding Excel uses for CSV on Chinese Windows"
+        return data.decode("gb18030"), Msg("text.read_gb18030")
     except UnicodeDecodeError as exc:
-        return None, (f"the file is neither UTF-8 nor GB18030/GBK text: byte 0x{data[exc.start]:02X} at "
-                      f"offset {exc.start} cannot be decoded; save it as 'CSV UTF-8 (comma delimited)'")
+        return None, Msg("text.undecodable", byte=data[exc.start], offset=exc.start)
 
 
 def guess_encoding(data: bytes) -> str | None:
@@ -58,17 +56,27 @@ def guess_encoding(data: bytes) -> str | None:
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff" + "".join(sorted(BIDI_CONTROLS)) + "]")
 
 
-def bad_character(text: str) -> str | None:
+def bad_character(text: str) -> Msg | None:
     """Why `text` cannot be accepted (a control, bidi or surrogate character), or None."""
     m = _FORBIDDEN.search(text)
     if m is None:
         return None
     ch, i = m.group(), m.start()
     if ch in BIDI_CONTROLS:
-        return (f"contains the bidirectional control character U+{ord(ch):04X} at character {i + 1}, "
-                "which can make text display in a misleading order; remove it")
-    what = "unpaired surrogate" if unicodedata.category(ch) == "Cs" else "control character"
-    return f"contains the {what} U+{ord(ch):04X} at character {i + 1}; only tab and line breaks are allowed"
+        return Msg("text.bidi", code=ord(ch), pos=i + 1)
+    if unicodedata.category(ch) == "Cs":
+        return Msg("text.surrogate", code=ord(ch), pos=i + 1)
+    return Msg("text.control", code=ord(ch), pos=i + 1)
+
+
+_BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+
+def bidi_character(text: str) -> Msg | None:
+    """Why `text` cannot be accepted when it carries a bidirectional control, or None
+    (for text where other control characters are tolerated, such as GIS attributes)."""
+    m = _BIDI.search(text)
+    return None if m is None else Msg("text.bidi", code=ord(m.group()), pos=m.start() + 1)
 
 
 def safe_str(value: object) -> str:

@@ -21,17 +21,18 @@ from ingest.caps import (
     ZIP_MAX_UNZIPPED,
     ZIP_RATIO_MIN_BYTES,
 )
+from ingest.messages import Msg
 from ingest.text import clip
 
 SUPPORTED_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
 
 class ZipRefused(Exception):
-    """The archive is refused; the message is for the user."""
+    """The archive is refused; `msg` (a `Msg`) is for the user."""
 
-
-def _mb(n: int) -> str:
-    return f"{n / 1_000_000:.1f} MB"
+    @property
+    def msg(self) -> Msg:
+        return self.args[0]
 
 
 def declared_entries(data: bytes) -> int | None:
@@ -58,43 +59,39 @@ def check_zip(data: bytes, *, max_members: int = ZIP_MAX_MEMBERS, max_unzipped: 
               what: str = "zip") -> list[zipfile.ZipInfo]:
     """The archive's members, or ZipRefused. `what` names the archive in messages
     ("zip", "workbook")."""
+    what = Msg(f"noun.{what}")
     declared = declared_entries(data)
     if declared is not None and declared > max_members:
-        raise ZipRefused(f"the {what} has {declared:,} entries; at most {max_members} are accepted")
+        raise ZipRefused(Msg("zip.entries", what=what, n=declared, max=max_members))
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
-        raise ZipRefused(f"the file is not a readable zip archive ({clip(exc, 120)})") from None
+        raise ZipRefused(Msg("zip.unreadable", detail=clip(exc, 120))) from None
     with zf:
         infos = zf.infolist()
     if len(infos) > max_members:
-        raise ZipRefused(f"the {what} has {len(infos):,} entries; at most {max_members} are accepted")
+        raise ZipRefused(Msg("zip.entries", what=what, n=len(infos), max=max_members))
     if not infos:
-        raise ZipRefused(f"the {what} archive is empty")
+        raise ZipRefused(Msg("zip.empty", what=what))
     total = 0
     for info in infos:
         name = info.filename
         if unsafe_member_name(name):
-            raise ZipRefused(f"the {what} contains an unsafe path {clip(name, 80)!r} (absolute, with '..' or a "
-                             "drive); nothing was extracted")
+            raise ZipRefused(Msg("zip.unsafe_path", what=what, name=repr(clip(name, 80))))
         if info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16):
-            raise ZipRefused(f"the {what} contains a symbolic link {clip(name, 80)!r}; nothing was extracted")
+            raise ZipRefused(Msg("zip.symlink", what=what, name=repr(clip(name, 80))))
         if info.flag_bits & 0x1:
-            raise ZipRefused(f"the {what} member {clip(name, 80)!r} is encrypted (password-protected); "
-                             "save it again without a password")
+            raise ZipRefused(Msg("zip.encrypted", what=what, name=repr(clip(name, 80))))
         if info.is_dir():
             continue
         if info.compress_type not in SUPPORTED_COMPRESSION:
-            raise ZipRefused(f"the {what} member {clip(name, 80)!r} uses an unsupported compression method "
-                             f"({info.compress_type}); use ordinary Deflate")
+            raise ZipRefused(Msg("zip.compression", what=what, name=repr(clip(name, 80)), method=info.compress_type))
         total += info.file_size
         if total > max_unzipped:
-            raise ZipRefused(f"the {what} would unpack to more than {max_unzipped:,} bytes ({_mb(max_unzipped)}), "
-                             "the limit; nothing was extracted")
+            raise ZipRefused(Msg("zip.unzipped", what=what, max=max_unzipped, mb=max_unzipped / 1_000_000))
         if info.file_size >= ZIP_RATIO_MIN_BYTES and info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1):
-            raise ZipRefused(f"the {what} member {clip(name, 80)!r} would expand {info.file_size:,} bytes from "
-                             f"{info.compress_size:,} (more than {ZIP_MAX_RATIO}:1); it looks like a zip bomb and "
-                             "nothing was extracted")
+            raise ZipRefused(Msg("zip.bomb", what=what, name=repr(clip(name, 80)), size=info.file_size,
+                                 packed=info.compress_size, ratio=ZIP_MAX_RATIO))
     return infos
 
 
@@ -108,9 +105,8 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, out, budget: int) ->
                 written += len(chunk)
                 # Headers can lie about sizes: trust the bytes that come out.
                 if written > info.file_size or written > budget:
-                    raise ZipRefused(f"the zip member {clip(info.filename, 80)!r} unpacks to more than its "
-                                     "directory says; refusing it")
+                    raise ZipRefused(Msg("zip.member_lies", name=repr(clip(info.filename, 80))))
                 out.write(chunk)
     except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
-        raise ZipRefused(f"the zip member {clip(info.filename, 80)!r} is corrupt ({clip(exc, 120)})") from None
+        raise ZipRefused(Msg("zip.member_corrupt", name=repr(clip(info.filename, 80)), detail=clip(exc, 120))) from None
     return written

@@ -40,6 +40,7 @@ from pathlib import PurePath
 from ingest.caps import DES_MAX_BYTES as MAX_BYTES
 from ingest.caps import DES_MAX_ROWS as MAX_ROWS
 from ingest.caps import DES_MAX_TEXT
+from ingest.messages import Msg
 from ingest.report import Problem, Report
 from ingest.text import show as _show
 from policy.model import Policy
@@ -54,7 +55,7 @@ EXTENSIONS = (".csv", ".xlsx", ".yaml", ".yml")
 class UserDesignations:
     policy: Policy | None
     problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Msg] = field(default_factory=list)  # English as text; render(lang) for others
 
     @property
     def ok(self) -> bool:
@@ -62,8 +63,9 @@ class UserDesignations:
 
 
 def too_large(size: int, max_bytes: int = MAX_BYTES) -> Problem:
-    mb = f" ({max_bytes / 1e6:g} MB)" if max_bytes >= 100_000 else ""
-    return Problem(None, None, f"the file is {size:,} bytes; the limit is {max_bytes:,} bytes{mb}")
+    if max_bytes >= 100_000:
+        return Problem(None, None, Msg("des.too_large_mb", size=size, max=max_bytes, mb=max_bytes / 1e6))
+    return Problem(None, None, Msg("des.too_large", size=size, max=max_bytes))
 
 
 # ---------------------------------------------------------------- entry point
@@ -89,15 +91,15 @@ def load_designations(data: bytes, filename: str, base: Policy, mode: str = "rep
     rep = Report()
     ext = PurePath(str(filename)).suffix.lower()
     if ext == ".xls":
-        rep.add(None, None, "old Excel .xls workbooks are not read; in Excel use Save As and choose "
-                            "'Excel Workbook (.xlsx)' or 'CSV UTF-8 (comma delimited)'")
+        rep.add(None, None, Msg("des.xls"))
     elif ext not in EXTENSIONS:
-        rep.add(None, None, f"files ending in {_show(ext or '(no extension)', 20)} are not read; accepted: "
-                            f"{', '.join(EXTENSIONS)}")
+        accepted = ", ".join(EXTENSIONS)
+        rep.add(None, None, Msg("des.extension", ext=_show(ext, 20), accepted=accepted) if ext
+                else Msg("des.no_extension", accepted=accepted))
     if len(data) > max_bytes:
         rep.add_problem(too_large(len(data), max_bytes))
     elif not data.strip():
-        rep.add(None, None, "the file is empty")
+        rep.add(None, None, Msg("file.empty"))
     if rep.failed:
         return UserDesignations(None, rep.problems(), rep.notes)
 
@@ -111,10 +113,10 @@ def load_designations(data: bytes, filename: str, base: Policy, mode: str = "rep
         return UserDesignations(None, rep.problems(), rep.notes)
     text = sum(len(v) for r in rows for v in (*r.values.values(), *r.other.values()) if isinstance(v, str))
     if text > DES_MAX_TEXT:
-        rep.add(None, None, f"the file holds {text:,} characters of text; the limit is {DES_MAX_TEXT:,}")
+        rep.add(None, None, Msg("des.text_total", n=text, max=DES_MAX_TEXT))
         return UserDesignations(None, rep.problems(), rep.notes)
     if not rows and not rep.failed:
-        rep.add(None, None, "the file has no data rows")
+        rep.add(None, None, Msg("des.no_rows"))
 
     valid = [v for v in (_check_row(r, base, rep) for r in rows) if v is not None]
     _check_together(valid, base, mode, rep)
@@ -125,9 +127,8 @@ def load_designations(data: bytes, filename: str, base: Policy, mode: str = "rep
     n_rows = sum(1 for v in valid if not v.src.cluster_only)
     n_file = len(dict.fromkeys(v.cluster_id for v in valid))
     n_clusters, n_des = len(policy.clusters), len(policy.designations)
-    rep.notes.append(f"{n_rows} row{'s' if n_rows != 1 else ''} for {n_file} cluster{'s' if n_file != 1 else ''} "
-                     f"read ({mode}); the data now has {n_clusters} cluster{'s' if n_clusters != 1 else ''} and "
-                     f"{n_des} designation{'s' if n_des != 1 else ''}")
+    rep.notes.append(Msg("des.summary", rows=n_rows, clusters=n_file, mode=Msg(f"des.mode.{mode}"),
+                         total=n_clusters, designations=n_des))
     return UserDesignations(policy, [], rep.notes)
 
 

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from ingest.caps import CELL_MAX, CELL_MAX_OTHER, DES_MAX_CLUSTERS
+from ingest.messages import Msg, Seq
 from ingest.report import Report
 from ingest.text import show as _show
 from policy.model import BASES, TIERS, City, Cluster, Designation, Policy
@@ -47,12 +48,11 @@ class _Valid:
 
 # ---------------------------------------------------------------- checks
 
-def _suggest_city(base: Policy, text: str) -> str:
+def _suggest_city(base: Policy, text: str) -> Msg:
     for r in base.regions.values():
         if text in (r.term_zh, r.id) or text.lower() == r.name_en.lower():
             members = "、".join(base.cities[a].name_zh for a in r.members)
-            return (f"{_show(text)} is a region ({members}), not a city: give one row per member city "
-                    "with basis region")
+            return Msg("des.city_is_region", text=_show(text), members=members)
     names: dict[str, City] = {}
     for c in base.cities.values():
         for n in (c.name_zh, c.full_name_zh, c.name_en.lower()):
@@ -64,9 +64,8 @@ def _suggest_city(base: Policy, text: str) -> str:
             found.append(names[m])
     if found:
         hint = ", ".join(f"{c.name_zh} ({c.name_en}, {c.adcode})" for c in found[:3])
-        return f"unknown city {_show(text)}; did you mean {hint}?"
-    return (f"unknown city {_show(text)}; expected one of the {len(base.cities)} cities of Guangdong, "
-            "written like 广州, 广州市, Guangzhou or 440100")
+        return Msg("des.city_unknown_close", text=_show(text), hint=hint)
+    return Msg("des.city_unknown", text=_show(text), n=len(base.cities))
 
 
 def _city(r: _Row, base: Policy, texts: dict[str, str | None], unreadable: set[str], flag) -> City | None:
@@ -81,27 +80,26 @@ def _city(r: _Row, base: Policy, texts: dict[str, str | None], unreadable: set[s
     if code is not None:
         m = _ADCODE.fullmatch(unicodedata.normalize("NFKC", code))  # ４４０１００ is 440100
         if not m:
-            flag(r.col("adcode"), f"adcode {_show(code)} is not a number such as 440100")
+            flag(r.col("adcode"), Msg("des.adcode_not_number", code=_show(code)))
             bad = True
         else:
             by_code = base.cities.get(m.group(1))
             if by_code is None:
                 close = difflib.get_close_matches(m.group(1), list(base.cities), n=3, cutoff=0.6)
-                hint = ("; did you mean " + ", ".join(f"{a} ({base.cities[a].name_zh})" for a in close) + "?"
-                        if close else f"; expected the code of one of the {len(base.cities)} cities, e.g. "
-                                      "440100 for 广州")
-                flag(r.col("adcode"), f"adcode {_show(code)} is not a city of Guangdong{hint}")
+                flag(r.col("adcode"), Msg("des.adcode_unknown_close", code=_show(code),
+                                          close=", ".join(f"{a} ({base.cities[a].name_zh})" for a in close))
+                     if close else Msg("des.adcode_unknown", code=_show(code), n=len(base.cities)))
                 bad = True
     if bad:
         return None
     if by_name and by_code and by_name.adcode != by_code.adcode:
-        flag(r.col("adcode"), f"adcode {by_code.adcode} is {by_code.name_zh} but city_zh "
-                              f"{_show(name)} is {by_name.name_zh} ({by_name.adcode}); they must agree")
+        flag(r.col("adcode"), Msg("des.city_disagree", code=by_code.adcode, code_city=by_code.name_zh,
+                                  text=_show(name), name_city=by_name.name_zh, name_code=by_name.adcode))
         return None
     if by_name is None and by_code is None:
         if any(c in r.present for c in CITY_COLUMNS) and not unreadable & set(CITY_COLUMNS):
             col = "city_zh" if "city_zh" in r.present else "adcode"
-            flag(r.col(col), "required: the city, as city_zh (广州, 广州市 or Guangzhou) or adcode")
+            flag(r.col(col), Msg("des.city_required"))
         return None
     return by_name or by_code
 
@@ -111,7 +109,7 @@ def _check_row(r: _Row, base: Policy, rep: Report) -> _Valid | None:
     # the report, which says a repeated problem (a nested cluster's) only once.
     bad_cols: set[str | None] = set()
 
-    def flag(column: str | None, message: str) -> None:
+    def flag(column: str | None, message: Msg) -> None:
         bad_cols.add(column)
         rep.add(r.row, column, message)
 
@@ -128,25 +126,25 @@ def _check_row(r: _Row, base: Policy, rep: Report) -> _Valid | None:
         if err:
             flag(name, err)
 
-    def need(c: str, what: str) -> str | None:
+    def need(c: str, what: str, **params) -> str | None:
+        # The message is made only when the value is missing: most rows have it.
         if texts[c] is None and c in r.present and c not in unreadable:
-            flag(r.col(c), f"required: {what}")
+            flag(r.col(c), Msg("des.required", what=Msg(what, **params)))
         return texts[c]
 
-    cid = need("cluster_id", "the cluster's id, e.g. hydrogen_energy")
+    tiers, bases = Seq(TIERS, "or"), Seq(BASES, "or")
+    cid = need("cluster_id", "des.what.cluster_id")
     if cid is not None:
         if not _SLUG.fullmatch(cid):
-            flag(r.col("cluster_id"), f"cluster_id {_show(cid)} must be 1-64 ASCII lowercase letters, "
-                                                "digits, _ or -, starting with a letter or digit (e.g. hydrogen_energy)")
+            flag(r.col("cluster_id"), Msg("des.cluster_id_form", cid=_show(cid)))
         elif cid in RESERVED_IDS:
-            flag(r.col("cluster_id"), f"cluster_id {_show(cid)} is reserved ({', '.join(RESERVED_IDS)} "
-                                                "select groups of clusters); choose another id")
-    cluster_zh = need("cluster_zh", "the cluster's Chinese name")
-    tier = need("tier", f"the tier, {' or '.join(TIERS)}")
+            flag(r.col("cluster_id"), Msg("des.cluster_id_reserved", cid=_show(cid), reserved=", ".join(RESERVED_IDS)))
+    cluster_zh = need("cluster_zh", "des.what.cluster_zh")
+    tier = need("tier", "des.what.tier", tiers=tiers)
     if tier is not None:
         tier = tier.lower()
         if tier not in TIERS:
-            flag(r.col("tier"), f"tier {_show(texts['tier'])} is not accepted; use {' or '.join(TIERS)}")
+            flag(r.col("tier"), Msg("des.tier_bad", value=_show(texts["tier"]), tiers=tiers))
     # Each cluster field that is sound on its own still takes part in the
     # cross-row checks, so that a file is fixed in one round, not several.
     cid_ok = cid is not None and r.col("cluster_id") not in bad_cols
@@ -154,20 +152,18 @@ def _check_row(r: _Row, base: Policy, rep: Report) -> _Valid | None:
     en_ok = texts["cluster_en"] is not None and r.col("cluster_en") not in bad_cols
     tier_ok = tier is not None and r.col("tier") not in bad_cols
     if not r.cluster_only:
-        role = need("role", f"the role category, one of {', '.join(base.role_categories)}")
+        roles = ", ".join(base.role_categories)
+        role = need("role", "des.what.role", roles=roles)
         if role is not None:
             role = role.lower()
             if role not in base.role_categories:
-                flag(r.col("role"), f"role {_show(texts['role'])} is not accepted; use one of "
-                                              f"{', '.join(base.role_categories)}")
-        basis = need("basis", f"the basis, {' or '.join(BASES)}")
+                flag(r.col("role"), Msg("des.role_bad", value=_show(texts["role"]), roles=roles))
+        basis = need("basis", "des.what.basis", bases=bases)
         if basis is not None:
             basis = basis.lower()
             if basis not in BASES:
-                flag(r.col("basis"), f"basis {_show(texts['basis'])} is not accepted; use "
-                                               f"{' or '.join(BASES)} (explicit: the clause names the city; "
-                                               "region: it names a region the city belongs to)")
-        need("quote", "the clause of the source document that makes this designation")
+                flag(r.col("basis"), Msg("des.basis_bad", value=_show(texts["basis"]), bases=bases))
+        need("quote", "des.what.quote")
         city = _city(r, base, texts, unreadable, flag)
     if not cid_ok:
         return None
@@ -200,20 +196,18 @@ def _check_together(valid: list[_Valid], base: Policy, mode: str, rep: Report) -
     for v in valid:
         by_cluster.setdefault(v.cluster_id, []).append(v)
     if len(by_cluster) > DES_MAX_CLUSTERS:
-        rep.add(None, None, f"the file has {len(by_cluster):,} distinct cluster_ids; the limit is "
-                            f"{DES_MAX_CLUSTERS} (the document has 20)")
-    fields = (("cluster_zh", "is named", "name_zh", "one cluster_id has one name"),
-              ("tier", "has tier", "tier", "one cluster has one tier"),
-              ("cluster_en", "is named in English", "name_en", "one cluster_id has one English name"))
+        rep.add(None, None, Msg("des.clusters_many", n=len(by_cluster), max=DES_MAX_CLUSTERS))
+    fields = (("cluster_zh", "name_zh"), ("tier", "tier"), ("cluster_en", "name_en"))
     for cid, vs in by_cluster.items():
         builtin = base.clusters.get(cid) if mode == "beside" else None
-        for attr, verb, builtin_attr, rule in fields:
+        for attr, builtin_attr in fields:
+            verb, rule = Msg(f"des.verb.{attr}"), Msg(f"des.rule.{attr}")
             given = [v for v in vs if getattr(v, attr) is not None and (attr != "cluster_en" or v.cluster_en_given)]
             if not given:
                 continue
             if builtin is not None:
                 ref = getattr(builtin, builtin_attr)
-                where, rule = "the built-in data", "rows added beside the built-in data must match it"
+                where, rule = Msg("des.where.builtin"), Msg("des.rule.builtin")
             else:
                 # The value most rows agree on is the reference (ties: the first), so
                 # the odd row out is the one reported.
@@ -223,19 +217,18 @@ def _check_together(valid: list[_Valid], base: Policy, mode: str, rep: Report) -
                 ref = max(counts, key=counts.__getitem__)
                 first = next(v for v in given if getattr(v, attr) == ref)
                 others = counts[ref] - 1
-                where = first.src.label + (f" and {others} other row{'s' if others != 1 else ''}" if others else "")
+                where = Msg("des.where.rows", label=first.src.label, n=others) if others else first.src.label
             for v in given:
                 if getattr(v, attr) != ref:
-                    rep.add(v.src.row, v.src.col(attr), f"cluster_id {cid} {verb} {_show(ref)} in {where}, "
-                                                        f"not {_show(getattr(v, attr))}; {rule}")
+                    rep.add(v.src.row, v.src.col(attr), Msg("des.mismatch", cid=cid, verb=verb, ref=_show(ref),
+                                                            where=where, value=_show(getattr(v, attr)), rule=rule))
     seen: dict[tuple, _Valid] = {}
     for v in valid:
         if not v.complete:
             continue
         other = seen.setdefault(v.group + (v.adcode,), v)
         if other is not v:
-            rep.add(v.src.row, v.src.where, f"duplicate: the same designation and city as {other.src.label}; "
-                                     "keep one of the two rows")
+            rep.add(v.src.row, v.src.where, Msg("des.duplicate", label=other.src.label))
 
 
 # ---------------------------------------------------------------- building
@@ -262,8 +255,7 @@ def _build(base: Policy, valid: list[_Valid], mode: str, rep: Report) -> Policy:
             continue
         g.setdefault(v.group, []).append(v.adcode)
     if skipped:
-        rep.notes.append(f"{skipped} row{'s' if skipped != 1 else ''} already in the built-in data "
-                         f"{'were' if skipped != 1 else 'was'} skipped")
+        rep.notes.append(Msg("des.skipped", n=skipped))
 
     clusters: dict[str, Cluster] = dict(base.clusters) if mode == "beside" else {}
     numbers = {t: 0 for t in TIERS}

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from ingest.caps import CELL_MAX, DES_MAX_COLUMNS, XLSX_EXPANSION, XLSX_MAX_MEMBERS
+from ingest.messages import Msg
 from ingest.report import Report
 from ingest.text import bad_character, decode, strip_formula_guard
 from ingest.text import safe_str as _str
@@ -53,7 +54,6 @@ class _Row:
     """One data row before checking, in the flat schema whatever the format."""
 
     row: int
-    label: str  # how another problem refers to this row
     values: dict[str, object]  # schema column -> raw cell
     columns: dict[str, str]  # schema column -> the name the user sees
     present: frozenset[str]  # schema columns the file has at all
@@ -65,11 +65,17 @@ class _Row:
     def col(self, name: str) -> str:
         return self.columns.get(name, name)
 
+    @property
+    def label(self) -> Msg:
+        """How another problem refers to this row ("row 5", "row 2 designations[1].places[3]");
+        made only when needed, as most rows are never referred to."""
+        return Msg("loc.row_where", row=self.row, where=self.where) if self.where else Msg("loc.row", row=self.row)
+
 
 
 # ---------------------------------------------------------------- cells
 
-def _cell(value: object, limit: int | None = None) -> tuple[str | None, str | None]:
+def _cell(value: object, limit: int | None = None) -> tuple[str | None, Msg | None]:
     """(text or None when missing, error message or None); `limit`: most characters allowed."""
     if value is None:
         return None, None
@@ -87,8 +93,7 @@ def _cell(value: object, limit: int | None = None) -> tuple[str | None, str | No
     elif isinstance(value, str):
         text = value
     elif isinstance(value, (list, tuple, dict, set)):
-        kind = "a mapping" if isinstance(value, dict) else "a list"
-        return None, f"expected a single value, got {kind}"
+        return None, Msg("des.cell_mapping" if isinstance(value, dict) else "des.cell_list")
     else:
         text = _str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -98,7 +103,7 @@ def _cell(value: object, limit: int | None = None) -> tuple[str | None, str | No
     if err:
         return None, err
     if limit is not None and len(text) > limit:
-        return None, f"{len(text):,} characters; the limit for this column is {limit:,}"
+        return None, Msg("des.cell_long", n=len(text), limit=limit)
     # The project's exports write ' before a cell a spreadsheet would run as a formula.
     return strip_formula_guard(text), None
 
@@ -134,12 +139,11 @@ def _from_table(table, rep: Report, max_rows: int, exact_count: bool) -> list[_R
     first = next(it, None)
     header = list(first[1]) if first is not None and first[0] == 1 else []
     if len(header) > DES_MAX_COLUMNS and any(_header_name(h) for h in header[DES_MAX_COLUMNS:]):
-        rep.add(1, None, f"the header has {len(header):,} columns; at most {DES_MAX_COLUMNS} are read "
-                         f"(the schema has {len(COLUMNS)})")
+        rep.add(1, None, Msg("des.header_wide", n=len(header), max=DES_MAX_COLUMNS, schema=len(COLUMNS)))
         return None
     header = header[:DES_MAX_COLUMNS]
     if not any(_header_name(h) for h in header):
-        rep.add(1, None, f"row 1 must be the header; expected the columns {', '.join(COLUMNS)}")
+        rep.add(1, None, Msg("des.no_header", columns=", ".join(COLUMNS)))
         return None
     index: dict[str, int] = {}
     shown: dict[int, str] = {}
@@ -151,8 +155,7 @@ def _from_table(table, rep: Report, max_rows: int, exact_count: bool) -> list[_R
         key = name.lower()
         if key in COLUMNS:
             if key in index:
-                rep.add(1, key, f"the column appears twice (columns {_column_letter(index[key])} and "
-                                f"{_column_letter(i)}); keep one")
+                rep.add(1, key, Msg("des.column_twice", a=_column_letter(index[key]), b=_column_letter(i)))
             else:
                 index[key] = i
         else:
@@ -160,11 +163,11 @@ def _from_table(table, rep: Report, max_rows: int, exact_count: bool) -> list[_R
             shown[i] = name
     for c in REQUIRED:
         if c not in index:
-            rep.add(1, c, f"required column {c} is missing from the header")
+            rep.add(1, c, Msg("des.column_missing", column=c))
     if not any(c in index for c in CITY_COLUMNS):
-        rep.add(1, "city_zh", "the header needs city_zh or adcode (or both) to say which city")
+        rep.add(1, "city_zh", Msg("des.city_column_missing"))
     if extras:
-        rep.notes.append(f"columns not in the schema were ignored: {', '.join(_show(e, 30) for e in extras)}")
+        rep.notes.append(Msg("des.columns_ignored", names=", ".join(_show(e, 30) for e in extras)))
     present = frozenset(index)
     used = set(index.values())
 
@@ -175,9 +178,7 @@ def _from_table(table, rep: Report, max_rows: int, exact_count: bool) -> list[_R
         if len(cells) > DES_MAX_COLUMNS:
             beyond = sum(1 for c in cells[DES_MAX_COLUMNS:] if not _blank(c))
             if beyond:
-                rep.add(rownum, None, f"the row has {beyond:,} values beyond column "
-                                      f"{_column_letter(DES_MAX_COLUMNS - 1)}, the last one read; "
-                                      "a comma or line break in an unquoted value?")
+                rep.add(rownum, None, Msg("des.row_wide", n=beyond, column=_column_letter(DES_MAX_COLUMNS - 1)))
             cells = cells[:DES_MAX_COLUMNS]
         if all(_blank(c) for c in cells):
             continue
@@ -194,13 +195,12 @@ def _from_table(table, rep: Report, max_rows: int, exact_count: bool) -> list[_R
             if i in shown:
                 other[shown[i]] = v
             elif not _blank(v):
-                rep.add(rownum, f"column {_column_letter(i)}",
-                        f"a value in a column that has no header: {_show(v)} (a comma or line break in an "
-                        "unquoted value?)")
-        rows.append(_Row(rownum, f"row {rownum}", values, {c: c for c in COLUMNS}, present, other))
+                rep.add(rownum, Msg("loc.column_letter", letter=_column_letter(i)),
+                        Msg("des.headerless_value", value=_show(v)))
+        rows.append(_Row(rownum, values, {c: c for c in COLUMNS}, present, other))
     if count > max_rows:
-        more = f"{count:,}" if exact_count else f"more than {max_rows:,}"
-        rep.add(None, None, f"the file has {more} data rows; the limit is {max_rows:,}")
+        rep.add(None, None, Msg("des.rows_count", n=count, max=max_rows) if exact_count
+                else Msg("des.rows_more", max=max_rows))
         return None
     return rows
 
@@ -220,12 +220,10 @@ def _sniff_delimiter(text: str) -> str:
 
 def _read_csv(data: bytes, rep: Report, max_rows: int) -> list[_Row] | None:
     if data.startswith(_ZIP_MAGIC):
-        rep.add(None, None, "this is an Excel .xlsx workbook (a zip archive), not CSV text; "
-                            "give it the .xlsx extension")
+        rep.add(None, None, Msg("des.csv_is_xlsx"))
         return None
     if data.startswith(_OLE_MAGIC):
-        rep.add(None, None, "this is an old Excel .xls workbook, not CSV text; in Excel use Save As "
-                            "and choose 'CSV UTF-8 (comma delimited)' or 'Excel Workbook (.xlsx)'")
+        rep.add(None, None, Msg("des.csv_is_xls"))
         return None
     text, note = decode(data)
     if text is None:
@@ -234,7 +232,7 @@ def _read_csv(data: bytes, rep: Report, max_rows: int) -> list[_Row] | None:
     rep.notes.append(note)
     delimiter = _sniff_delimiter(text)
     if delimiter != ",":
-        rep.notes.append(f"columns are separated by {'tab' if delimiter == chr(9) else repr(delimiter)}")
+        rep.notes.append(Msg("des.sep_tab") if delimiter == "\t" else Msg("des.sep", sep=repr(delimiter)))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     table = []
     rownum = 0
@@ -242,27 +240,24 @@ def _read_csv(data: bytes, rep: Report, max_rows: int) -> list[_Row] | None:
         for rownum, cells in enumerate(reader, start=1):
             table.append((rownum, cells))
     except csv.Error as exc:
-        rep.add(rownum + 1, None, f"cannot be read as CSV (line {reader.line_num}): {exc}")
+        rep.add(rownum + 1, None, Msg("des.csv_error", line=reader.line_num, detail=str(exc)))
         return None
     return _from_table(table, rep, max_rows, exact_count=True)
 
 
 def _read_xlsx(data: bytes, rep: Report, max_rows: int, max_bytes: int) -> list[_Row] | None:
     if data.startswith(_OLE_MAGIC):
-        rep.add(None, None, "this is an old Excel .xls workbook with an .xlsx name; in Excel use Save As "
-                            "and choose 'Excel Workbook (.xlsx)' or 'CSV UTF-8 (comma delimited)'")
+        rep.add(None, None, Msg("des.xlsx_is_xls"))
         return None
     try:
         check_zip(data, max_members=XLSX_MAX_MEMBERS, max_unzipped=XLSX_EXPANSION * max_bytes, what="workbook")
     except ZipRefused as exc:
-        rep.add(None, None, f"{exc} (an .xlsx workbook is a zip archive; save it from Excel as "
-                            "'Excel Workbook (.xlsx)' or as CSV)")
+        rep.add(None, None, Msg("des.xlsx_zip", reason=exc.msg))
         return None
     try:
         import openpyxl
     except ImportError:
-        rep.add(None, None, "reading .xlsx needs the openpyxl package, which is not installed; "
-                            "use CSV or YAML instead")
+        rep.add(None, None, Msg("des.no_openpyxl"))
         return None
     try:
         with warnings.catch_warnings():
@@ -272,11 +267,10 @@ def _read_xlsx(data: bytes, rep: Report, max_rows: int, max_bytes: int) -> list[
             try:
                 sheets = wb.worksheets
                 if not sheets:
-                    rep.add(None, None, "the workbook has no worksheet")
+                    rep.add(None, None, Msg("des.no_sheet"))
                     return None
                 if len(wb.sheetnames) > 1:
-                    rep.notes.append(f"read the first sheet {_show(sheets[0].title)} only; the workbook has "
-                                     f"{len(wb.sheetnames)} sheets")
+                    rep.notes.append(Msg("des.first_sheet", title=_show(sheets[0].title), n=len(wb.sheetnames)))
                 ws = sheets[0]
                 # The sheet's own <dimension> may under-state it (ref="A1:K2" over 10
                 # rows would load one row); read every row the sheet really has.
@@ -300,7 +294,7 @@ def _read_xlsx(data: bytes, rep: Report, max_rows: int, max_bytes: int) -> list[
             finally:
                 wb.close()
     except Exception as exc:  # any failure inside a third-party parser means the file is bad
-        rep.add(None, None, f"the workbook cannot be read: {type(exc).__name__}: {_show(exc, 120)}")
+        rep.add(None, None, Msg("des.xlsx_error", kind=type(exc).__name__, detail=_show(exc, 120)))
         return None
     return _from_table(table, rep, max_rows, exact_count=False)
 
@@ -315,33 +309,33 @@ def _read_yaml(data: bytes, rep: Report, max_rows: int, base: Policy) -> list[_R
         doc = yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        rep.add(None, None, f"not valid YAML{where}: {exc.problem or exc.context}")
+        detail = _str(exc.problem or exc.context)
+        rep.add(None, None, Msg("des.yaml_at", line=mark.line + 1, column=mark.column + 1, detail=detail) if mark
+                else Msg("des.yaml", detail=detail))
         return None
     except Exception as exc:  # any failure inside a third-party parser means the file is bad
-        rep.add(None, None, f"not valid YAML: {type(exc).__name__}: {_show(exc, 120)}")
+        rep.add(None, None, Msg("des.yaml", detail=f"{type(exc).__name__}: {_show(exc, 120)}"))
         return None
     if doc is None:
-        rep.add(None, None, "the file is empty")
+        rep.add(None, None, Msg("file.empty"))
         return None
     if isinstance(doc, list):
         return _flat_yaml(doc, rep, max_rows)
     if isinstance(doc, dict) and "clusters" in doc:
         return _nested_yaml(doc, rep, max_rows, base)
-    rep.add(None, None, "expected a list of rows (one mapping per row with the columns "
-                        f"{', '.join(COLUMNS)}) or the layout of data/clusters.yaml (a mapping with clusters:)")
+    rep.add(None, None, Msg("des.yaml_layout", columns=", ".join(COLUMNS)))
     return None
 
 
 def _flat_yaml(doc: list, rep: Report, max_rows: int) -> list[_Row] | None:
     if len(doc) > max_rows:
-        rep.add(None, None, f"the file has {len(doc):,} rows; the limit is {max_rows:,}")
+        rep.add(None, None, Msg("des.yaml_rows", n=len(doc), max=max_rows))
         return None
     rows = []
     extras: list[str] = []
     for n, item in enumerate(doc, start=1):
         if not isinstance(item, dict):
-            rep.add(n, None, f"expected a mapping of column: value, got {type(item).__name__}")
+            rep.add(n, None, Msg("des.yaml_row_type", kind=type(item).__name__))
             continue
         values: dict[str, object] = {}
         other: dict[str, object] = {}
@@ -350,7 +344,7 @@ def _flat_yaml(doc: list, rep: Report, max_rows: int) -> list[_Row] | None:
             key = name.lower()
             if key in COLUMNS:
                 if key in values:
-                    rep.add(n, key, "the column is given twice")
+                    rep.add(n, key, Msg("des.yaml_key_twice"))
                 values[key] = v
             else:
                 other[name] = v
@@ -358,28 +352,28 @@ def _flat_yaml(doc: list, rep: Report, max_rows: int) -> list[_Row] | None:
                     extras.append(name)
         if all(_blank(v) for v in values.values()) and all(_blank(v) for v in other.values()):
             continue
-        rows.append(_Row(n, f"row {n}", values, {c: c for c in COLUMNS}, frozenset(COLUMNS), other))
+        rows.append(_Row(n, values, {c: c for c in COLUMNS}, frozenset(COLUMNS), other))
     if extras:
-        rep.notes.append(f"keys not in the schema were ignored: {', '.join(_show(e, 30) for e in extras)}")
+        rep.notes.append(Msg("des.keys_ignored", names=", ".join(_show(e, 30) for e in extras)))
     return rows
 
 
 def _nested_yaml(doc: dict, rep: Report, max_rows: int, base: Policy) -> list[_Row] | None:
     ignored = sorted(_str(k) for k in doc if k not in ("clusters", "role_categories"))
     if ignored:
-        rep.notes.append(f"top-level keys other than clusters were ignored: {', '.join(ignored)}")
+        rep.notes.append(Msg("des.top_keys_ignored", names=", ".join(ignored)))
     if "role_categories" in doc and doc["role_categories"] != base.role_categories:
-        rep.notes.append("role_categories in the file were ignored; the built-in categories apply")
+        rep.notes.append(Msg("des.role_categories_ignored"))
     clusters = doc["clusters"]
     if not isinstance(clusters, list):
-        rep.add(None, "clusters", "clusters: must be a list of clusters")
+        rep.add(None, "clusters", Msg("des.clusters_not_list"))
         return None
     rows: list[_Row] = []
     unknown_keys: set[str] = set()
     cluster_cols = {"cluster_id": "id", "cluster_zh": "name_zh", "cluster_en": "name_en", "tier": "tier"}
     for n, rc in enumerate(clusters, start=1):
         if not isinstance(rc, dict):
-            rep.add(n, None, f"expected a cluster mapping (id, tier, name_zh, ...), got {type(rc).__name__}")
+            rep.add(n, None, Msg("des.cluster_type", kind=type(rc).__name__))
             continue
         unknown_keys.update(_str(k) for k in rc if k not in _NESTED_CLUSTER_KEYS)
         cluster_values = {c: rc.get(k) for c, k in cluster_cols.items()}
@@ -395,26 +389,24 @@ def _nested_yaml(doc: dict, rep: Report, max_rows: int, base: Policy) -> list[_R
                 unplaced.append(text)
         designations = rc.get("designations") or []
         if not isinstance(designations, list):
-            rep.add(n, "designations", "designations: must be a list")
+            rep.add(n, "designations", Msg("des.designations_not_list"))
             continue
         made = 0
         for j, rd in enumerate(designations, start=1):
             pre = f"designations[{j}]"
             if not isinstance(rd, dict):
-                rep.add(n, pre, f"expected a designation mapping (basis, places, role, quote, ...), "
-                                f"got {type(rd).__name__}")
+                rep.add(n, pre, Msg("des.designation_type", kind=type(rd).__name__))
                 continue
             unknown_keys.update(f"{pre}.{_str(k)}" for k in rd if k not in _NESTED_DESIGNATION_KEYS)
             places, place_col, default_place = _nested_places(rd, n, pre, rep, base)
             if places is None:
                 continue
             if not places:
-                rep.add(n, f"{pre}.places", "the designation names no city; list the cities in places")
+                rep.add(n, f"{pre}.places", Msg("des.no_places"))
                 continue
             for k, place in enumerate(places, start=1):
                 if len(rows) >= max_rows:
-                    rep.add(None, None, f"the file expands to more than {max_rows:,} (designation, city) rows; "
-                                        f"the limit is {max_rows:,}")
+                    rep.add(None, None, Msg("des.yaml_expands", max=max_rows))
                     return None
                 values = dict(cluster_values)
                 values.update(
@@ -429,16 +421,16 @@ def _nested_yaml(doc: dict, rep: Report, max_rows: int, base: Policy) -> list[_R
                 columns.update({c: f"{pre}.{c}" for c in ("place_zh", "role_zh", "role", "basis", "quote")})
                 columns["city_zh"] = place_col(k)
                 present = frozenset(COLUMNS) - {"adcode"}
-                rows.append(_Row(n, f"row {n} {place_col(k)}", values, columns, present,
+                rows.append(_Row(n, values, columns, present,
                                  unplaced=tuple(unplaced), where=place_col(k)))
                 made += 1
         if made == 0:
             # Still a cluster (the built-in data has one without any place), and its
             # own fields get checked even when every designation was unusable.
-            rows.append(_Row(n, f"row {n}", dict(cluster_values), dict(cluster_cols), frozenset(cluster_cols),
+            rows.append(_Row(n, dict(cluster_values), dict(cluster_cols), frozenset(cluster_cols),
                              cluster_only=True, unplaced=tuple(unplaced)))
     if unknown_keys:
-        rep.notes.append(f"keys not in the layout were ignored: {', '.join(sorted(unknown_keys)[:10])}")
+        rep.notes.append(Msg("des.layout_keys_ignored", names=", ".join(sorted(unknown_keys)[:10])))
     return rows
 
 
@@ -450,18 +442,17 @@ def _nested_places(rd: dict, n: int, pre: str, rep: Report, base: Policy):
     if places is None and region is not None and (basis or "").lower() == "region":
         rid, err = _cell(region)
         if err or rid not in base.regions:
-            rep.add(n, f"{pre}.region", err or f"unknown region {_show(region)}; accepted: "
-                                                f"{', '.join(base.regions)}")
+            rep.add(n, f"{pre}.region", err or Msg("des.unknown_region", region=_show(region),
+                                                   accepted=", ".join(base.regions)))
             return None, None, None
         r = base.regions[rid]
         names = [base.cities[a].name_zh for a in r.members]
         return names, (lambda k: f"{pre}.region"), r.term_zh
     if region is not None and (basis or "").lower() != "region":
-        rep.add(n, f"{pre}.region", "region is only used with basis: region; list the cities in places")
+        rep.add(n, f"{pre}.region", Msg("des.region_not_region_basis"))
         return None, None, None
     if places is None:
-        rep.add(n, f"{pre}.places", "required: the cities of the designation (places: [广州, 深圳]), or "
-                                    "region: ID with basis: region")
+        rep.add(n, f"{pre}.places", Msg("des.places_required"))
         return None, None, None
     if not isinstance(places, list):
         places = [places]

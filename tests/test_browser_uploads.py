@@ -144,3 +144,31 @@ def test_sessions_never_see_each_others_uploads(browser, server, tmp_path):
     assert "alpha" not in b.url and "beta" not in a.url
     for ctx in (ctx_a, ctx_b, ctx_c):
         ctx.close()
+
+
+def test_switching_language_shows_the_same_judgement_in_the_other_language(browser, server, tmp_path):
+    """The browser sends a choice back as its label; after a switch of language every
+    labelled choice (basis, city, the upload mode) is kept, and the upload's problems
+    are shown in the new language without an error."""
+    path = write_csv(tmp_path / "bad.csv", [row("ok", "甲集群"), row("bad", "乙集群", city="Atlantis", adcode="",
+                                                                      tier="gold")])
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    page.goto(server.url + "?coverage=0&zoning=0&basis=all&city=440300")
+    wait_for_painted(map_frame(page), 0)
+    page.get_by_text("自有数据").first.click()
+    page.locator("[data-testid='stSidebar'] label", has_text="与内置并列").first.click()
+    settle(page)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path))
+    page.locator("code", has_text="bad.csv：第 3 行 city_zh：未知城市 'Atlantis'").first.wait_for(timeout=60_000)
+    page.locator("[data-testid='stSidebar'] label", has_text="English").first.click()
+    page.locator("code", has_text="bad.csv: row 3:city_zh: unknown city 'Atlantis'").first.wait_for(timeout=60_000)
+    settle(page)
+    text = page.locator("section").first.inner_text()
+    assert "bad.csv: row 3:tier: tier 'gold' is not accepted" in page.locator("code").first.inner_text()
+    assert "未知城市" not in text and "Error" not in page.locator("body").inner_text()
+    assert "The file is invalid; the map keeps the built-in data." in text
+    url = page.url
+    assert "lang=en" in url and "basis=all" in url and "city=440300" in url
+    assert page.locator("[data-testid='stSidebar'] label:has(input:checked)", has_text="beside built-in").count() == 1
+    ctx.close()

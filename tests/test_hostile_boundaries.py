@@ -250,3 +250,60 @@ def test_traditional_and_fullwidth_feature_names_match(cities, policy):
     assert "廣州" in feature_names and "韶關" in feature_names
     res = load(doc, policy)
     assert res.ok, res.problems
+
+
+# ---------------------------------------------------------------- bidi controls in attributes
+
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e",
+        "\u200f", "\u061c"]
+
+
+@pytest.mark.parametrize("ch", BIDI)
+def test_bidi_control_in_a_name_is_refused_naming_feature_and_character(cities, policy, ch):
+    doc = doc_of(cities)
+    feature(doc, "深圳")["properties"]["name_zh"] = f"深{ch}圳"
+    res = load(doc, policy)  # the adcodes alone would match every city
+    assert not res.ok and res.cities is None
+    (p,) = [p for p in res.problems if "bidirectional" in p]
+    code = f"U+{ord(ch):04X}"
+    assert p.startswith("feature #") and "adcode=440300" in p and "'name_zh'" in p
+    assert f"{code} at character 2" in p
+    assert p.render("zh").startswith("要素 #") and f"双向控制字符 {code}（第 2 个字符）" in p.render("zh")
+    assert ch not in p and ch not in p.render("zh")  # the message itself cannot be spoofed
+
+
+def test_bidi_control_in_an_adcode_and_in_a_column_name_is_refused(cities, policy):
+    doc = doc_of(cities)
+    feature(doc, "广州")["properties"]["adcode"] = "\u2066440100\u2069"
+    for f in doc["features"]:
+        f["properties"]["note\u202e"] = "x"
+    res = load(doc, policy)
+    assert not res.ok
+    text = "\n".join(res.problems)
+    assert "the column name 'note\\u202e' contains the bidirectional control character U+202E at character 5" in text
+    assert "'adcode' contains the bidirectional control character U+2066 at character 1" in text
+    assert "列名 'note\\u202e' 含有双向控制字符 U+202E" in "\n".join(p.render("zh") for p in res.problems)
+
+
+@pytest.mark.parametrize("kind", ["shapefile", "geopackage"])
+def test_bidi_control_refused_in_every_format(tmp_path, cities, policy, kind):
+    spoofed = cities.copy()
+    spoofed.loc[spoofed["adcode"] == "440100", "name_zh"] = "广\u202e州"
+    if kind == "shapefile":
+        data, name = shapefile_zip(tmp_path, spoofed, None), "s.zip"
+    else:
+        path = tmp_path / "b.gpkg"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            spoofed.to_file(path, layer="cities", driver="GPKG")
+        data, name = path.read_bytes(), "b.gpkg"
+    res = load_user_boundaries(data, name, policy)
+    assert not res.ok
+    assert any("adcode=440100" in p and "U+202E" in p for p in res.problems), res.problems
+
+
+def test_other_text_in_attributes_is_still_accepted(cities, policy):
+    doc = doc_of(cities)
+    feature(doc, "广州")["properties"]["remark"] = "含\t制表符和\n换行 – em dash — and 'quotes'"
+    res = load(doc, policy)
+    assert res.ok, res.problems

@@ -91,9 +91,9 @@ def test_pathological_geometry_is_refused_within_the_budget(policy, hostile_geoj
     res = judge_boundaries(hostile_geojson, "zigzag.geojson", policy, seconds=3)
     took = time.perf_counter() - t
     assert res.cities is None
-    assert res.problems == [
-        "文件未能在 3 秒的处理时限内检查完毕，已拒绝；请简化或拆分文件后再试。 The file could not be checked within "
-        "the 3 s time limit and was refused; simplify or split it and try again."]
+    assert res.problems == ["The file could not be checked within the 3 s time limit and was refused; "
+                            "simplify or split it and try again."]
+    assert res.problems[0].render("zh") == "文件未能在 3 秒的处理时限内检查完毕，已拒绝；请简化或拆分文件后再试。"
     assert took < 3 + 3, took
 
 
@@ -134,7 +134,7 @@ def test_time_budget_and_crash_are_reported():
 
 def test_over_budget_message_for_designations(policy):
     res = judge_designations(VALID_CSV, "d.csv", policy, seconds=0.001)
-    assert res.policy is None and "time limit" in str(res.problems[0]) and "时限" in str(res.problems[0])
+    assert res.policy is None and "time limit" in str(res.problems[0]) and "时限" in res.problems[0].render("zh")
 
 
 @pytest.mark.slow
@@ -235,3 +235,34 @@ def test_random_structured_rows_to_both_loaders(policy, rows, fmt):
     if res.policy is not None:
         for d in res.policy.designations:
             assert "\u202e" not in d.quote + d.place_zh + d.role_zh
+
+
+def test_cli_judges_the_designations_file_under_the_budget(tmp_path, monkeypatch, capsys, policy):
+    """The CLI uses the app's worker: a file over the budget is one line and status 2, in time."""
+    import cli
+    from ingest import caps
+
+    ok = tmp_path / "ok.csv"
+    ok.write_bytes(VALID_CSV)
+    assert cli.main(["coverage", "--designations", str(ok)]) == 0  # and the judge is warm
+    assert "广州" in capsys.readouterr().out
+    bad = tmp_path / "every-row-wrong.csv"
+    bad.write_bytes((",".join(DESIGNATION_FIELDS) + "\n" + "".join(
+        f"c{i % 150},名{i},,gold,,无此城{i},,,core,explicit,q{i}\n" for i in range(5000))).encode())
+    # Within the caps, and it does take time to judge: every row has three problems.
+    assert len(judge_designations(bad.read_bytes(), "x.csv", policy).problems) == 201
+    monkeypatch.setattr(caps, "BUDGET_SECONDS", 0.2)
+    t = time.perf_counter()
+    status = cli.main(["coverage", "--designations", str(bad)])
+    took = time.perf_counter() - t
+    captured = capsys.readouterr()
+    assert status == 2 and captured.out == ""
+    assert captured.err.splitlines() == [
+        f"{bad}: The file could not be checked within the 0.2 s time limit and was refused; simplify or split it "
+        "and try again."]
+    assert took < 0.2 + 2, took
+    monkeypatch.setattr(caps, "BUDGET_SECONDS", 0.2)
+    assert cli.main(["export-map", "--lang", "zh", "--out", str(tmp_path / "m.png"), "--designations", str(bad)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{bad}: 文件未能在 0.2 秒的处理时限内检查完毕，已拒绝；请简化或拆分文件后再试。"]
+    assert not (tmp_path / "m.png").exists()

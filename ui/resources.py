@@ -66,7 +66,9 @@ def user_resources(des: bytes | None, des_name: str, mode: str, bnd: bytes | Non
                    _base: Resources):
     """Validate a session's uploads once per distinct content. Returns the data to
     use (None if a file is invalid: then nothing from it reaches the map) and
-    (level, message) lines to show as plain text."""
+    (level, message) lines to show as plain text: each message an
+    `ingest.messages.Msg`, rendered in the UI language when shown (the language
+    is not part of the cache key, so switching it does not judge the file again)."""
     # Parsed and checked in a worker process with a time and memory budget, so no file
     # can stall the server or another session.
     from ingest.judge import judge_uploads

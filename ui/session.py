@@ -17,6 +17,21 @@ from views.state import LANGS, PANELS, ViewState, expand_clusters, parse_query, 
 
 _PANEL_IDS = {t(f"tab_{p}", lang): p for p in PANELS for lang in LANGS}
 
+# Widgets whose option labels follow the language. The browser sends a choice back
+# as its label, so on the run after a language switch the old label matches no
+# option: the choice was lost (basis, city …) or, for the upload mode, the label
+# itself reached the loader. The language radio's callback runs before that run,
+# while the old labels still apply, and pins every such choice to its value.
+LANGUAGE_LABELLED = ("basis", "tier", "city", "basemap", "up_mode", "msort", "exp_size", "poster_size",
+                     "cmp_a", "cmp_b")
+
+
+def keep_choices_across_language() -> None:
+    ss = st.session_state
+    for key in LANGUAGE_LABELLED:
+        if key in ss:
+            ss[key] = ss[key]
+
 
 def cluster_key(cid: str) -> str:
     return f"cl_{cid}"

@@ -6,7 +6,7 @@ from html import escape
 
 import streamlit as st
 
-from ui.session import cluster_key, set_clusters_spec
+from ui.session import cluster_key, keep_choices_across_language, set_clusters_spec
 from views import i18n
 from views.i18n import t
 from views.state import BASEMAPS, BASIS, LANGS, TIER
@@ -30,7 +30,7 @@ def _checklist_css(res) -> str:
 def sidebar(res) -> None:
     sb = st.sidebar
     sb.radio("语言 / Language", LANGS, key="lang", horizontal=True, label_visibility="collapsed",
-             format_func={"zh": "中文", "en": "English"}.__getitem__)
+             format_func={"zh": "中文", "en": "English"}.__getitem__, on_change=keep_choices_across_language)
     lang = st.session_state["lang"]
     policy = res.policy
     sb.html(_checklist_css(res))
