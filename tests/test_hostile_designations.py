@@ -54,9 +54,11 @@ def test_a_problem_in_every_row_of_5000_validates_fast(policy, fmt):
             for i in range(5000)]
     data = {"csv": csv_of, "xlsx": xlsx_of,
             "yaml": lambda rs: yaml.safe_dump(rs, allow_unicode=True).encode()}[fmt](rows)
-    t = time.perf_counter()
+    # CPU seconds of this process: the cost of the checks, not how busy the machine is
+    # (wall time doubled when the suite's other worker loaded the second core).
+    t = time.process_time()
     res = load_designations(data, "bad." + fmt, policy)
-    took = time.perf_counter() - t
+    took = time.process_time() - t
     assert took <= 5.0, took
     assert res.policy is None
     # capped: 200 listed, the rest counted in one last line
@@ -69,9 +71,9 @@ def test_a_problem_in_every_row_of_5000_validates_fast(policy, fmt):
 @pytest.mark.parametrize("cells", [16_000, 100_000])
 def test_a_row_of_headerless_cells_is_linear(policy, cells):
     data = (",".join(DESIGNATION_FIELDS) + "\n" + ",".join(["x"] * cells) + "\n").encode()
-    t = time.perf_counter()
+    t = time.process_time()
     res = load_designations(data, "wide.csv", policy)
-    assert time.perf_counter() - t < 2.0
+    assert time.process_time() - t < 2.0
     assert res.policy is None
     text = " ".join(map(str, res.problems))
     assert f"the row has {cells - 256:,} values beyond column IV" in text
