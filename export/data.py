@@ -93,12 +93,15 @@ class StaticData:
         with cls._lock:
             if cls._cache is None or refresh:
                 from geo.boundaries import load_cities, load_context
+                from policy.model import load_policy
 
-                cls._cache = cls.build(load_cities(), load_context())
+                cls._cache = cls.build(load_cities(), load_context(), load_policy())
             return cls._cache
 
     @classmethod
-    def build(cls, cities, context) -> StaticData:
+    def build(cls, cities, context, policy=None) -> StaticData:
+        """`policy` gives zone membership (the policy model owns it, as for the
+        interactive map); without one, the boundary file's `zone` column is used."""
         import geopandas as gpd
 
         from geo.crs import GUANGDONG_CRS
@@ -106,6 +109,8 @@ class StaticData:
         from views.style import ZONE_INSET_M
 
         crs = GUANGDONG_CRS
+        if policy is not None:
+            cities = cities.assign(zone=[policy.cities[a].zone for a in cities["adcode"]])
         labels_ll = {r.adcode: label_point(r.geometry) for r in cities.itertuples()}
         pc = cities.to_crs(crs)
         label_pts = gpd.GeoSeries(shapely.points([labels_ll[a] for a in pc["adcode"]]),

@@ -695,3 +695,21 @@ def test_clusters_by_key_number(policy):
     for bad in ("0", "21", "１", "-1", "1.0"):
         with pytest.raises(ExportError, match=r"key numbers 1-20"):
             parse_clusters(policy, bad)
+
+
+def test_static_zones_come_from_the_policy(policy):
+    """Zone membership is the policy model's, as on the interactive map: boundaries
+    without a `zone` column (an upload) still get the zones, each the union of its cities."""
+    import shapely
+
+    from export import StaticData
+    from geo.boundaries import load_cities, load_context
+
+    cities = load_cities().drop(columns=["zone"])
+    data = StaticData.build(cities, load_context(), policy)
+    assert set(data.zone_paths) == set(policy.zones)
+    for zid, zone in policy.zones.items():
+        members = shapely.union_all([data.city_geoms[a] for a in zone.members])
+        verts = data.zone_paths[zid].vertices
+        inside = shapely.contains_xy(members.buffer(1.0), verts[:, 0], verts[:, 1])
+        assert inside.mean() > 0.99, zid

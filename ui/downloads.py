@@ -36,7 +36,7 @@ def static_data(data_key: str, _res):
     """Projected boundaries for the static renderer, for a session's own boundaries."""
     from export import StaticData
 
-    return StaticData.build(_res.cities, _res.context)
+    return StaticData.build(_res.cities, _res.context, _res.policy)
 
 
 def export_panel(state: ViewState, res) -> None:
