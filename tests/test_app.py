@@ -242,6 +242,13 @@ def test_a_comparison_link_opens_the_tab_with_its_choices(policy, rows):
     assert list(matrix.iloc[:1, 1]) == matrix_first_rows(policy, rows, "total")
     assert any({"佛山", "珠三角核心区"} <= set(df.value.columns) for df in at.dataframe)
     assert "仅 A · 佛山" in [m.label for m in at.metric]
+    # The matrix has no column groups: a line names each zone with its city columns, in their order.
+    (line,) = [c.value for c in at.caption if c.value.startswith("城市列按区域排列")]
+    cities = list(matrix.columns[4:])
+    assert [c for c in cities if c in line] == cities
+    for z in policy.zones.values():
+        members = [policy.cities[a].name_zh for a in z.members]
+        assert f"{z.name_zh}（" in line and all(m in line for m in members)
     # the link is written back in its canonical form
     q = qp(at)
     assert (q["tab"], q["a"], q["b"], q["sort"]) == ("compare", "440600", "prd_core", "total")

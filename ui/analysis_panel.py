@@ -16,6 +16,7 @@ import streamlit as st
 from policy import analysis as an
 from policy import analysis_tables as at
 from ui.session import cluster_key, open_panel
+from views import i18n
 from views.i18n import t
 from views.state import MATRIX_SORTS, ViewState
 
@@ -50,7 +51,7 @@ def matrix_table(data_key: str, basis: str, tier: str, sort: str, lang: str, _re
     """The matrix as shown, once per (data, basis, tier, order, language): the rows without the
     totals row (a row is picked to show its cluster), short tier words and each cluster's
     total before the cities, so the names and totals stay in view; the city of each city
-    column; the line of per-city totals."""
+    column; the line of per-city totals; the line naming the zones of the city columns."""
     m = an.sort_matrix(analyses(data_key, basis, tier, _res)[0], by=sort)
     grid = at.matrix_grid(_res.policy, m, lang)
     names = dict(zip(grid.columns[3:3 + len(m.cities)], m.cities["adcode"]))
@@ -58,11 +59,19 @@ def matrix_table(data_key: str, basis: str, tier: str, sort: str, lang: str, _re
     key, cluster, tier_col, total = (at.lbl(k, lang) for k in ("key", "cluster", "tier", "total"))
     body = body[[key, cluster, tier_col, total, *names]].copy()
     body[tier_col] = [t(f"{x}_short", lang) for x in m.clusters.set_index("cluster_id").loc[body.index, "tier"]]
+    # st.dataframe has no column groups: the zones of the city columns are said in a line above.
+    groups: dict[str, list[str]] = {}
+    for col, a in names.items():
+        groups.setdefault(_res.policy.cities[a].zone, []).append(col)
+    sep = "、" if lang == "zh" else ", "
+    zones = t("matrix_columns", lang) + ("；" if lang == "zh" else "; ").join(
+        f"{i18n.zone_name(_res.policy, z, lang)}（{sep.join(cols)}）" if lang == "zh"
+        else f"{i18n.zone_name(_res.policy, z, lang)} ({sep.join(cols)})" for z, cols in groups.items())
     totals = None
     if "total" in grid.index:
         totals = t("matrix_totals", lang) + " " + "  ".join(
             f"{c} {v}" for c, v in grid.loc["total"].items() if c in names and v not in ("", None))
-    return body, names, totals
+    return body, names, totals, zones
 
 
 def matrix_section(state: ViewState, res) -> None:
@@ -72,7 +81,8 @@ def matrix_section(state: ViewState, res) -> None:
     # The order starts from the link (session.init_from_url) and is in the URL.
     st.segmented_control(t("matrix_sort", lang), SORTS, key="msort", required=True, persist_state="page",
                          format_func=lambda s: t(f"matrix_sort_{s}", lang))
-    body, names, totals = matrix_table(res.key, state.basis, state.tier, state.msort, lang, res)
+    body, names, totals, zones = matrix_table(res.key, state.basis, state.tier, state.msort, lang, res)
+    st.caption(zones)
     zh = lang == "zh"
     key, cluster, tier_col, total = body.columns[:4]
     # Narrow city columns: in Chinese all 21 nearly fit; number and name stay pinned while scrolling.

@@ -154,6 +154,7 @@ LABELS = {
     "matrix_help": ("实心符号：文件明确点名；空心：仅区域性提及；形状表示定位（同地图）。勾选行首的方框即在地图上显示该集群，点击表头的城市名即查看该城市。",
                     "Filled glyph: named in the document; hollow: only through a region term; the shape is the role "
                     "(as on the map). Tick a row's box to show that cluster on the map; click a city's name in the header to open that city."),
+    "matrix_columns": ("城市列按区域排列：", "City columns by zone: "),
     "matrix_sort": ("排序", "Order"),
     "matrix_sort_policy": ("按文件顺序", "as in the document"),
     "matrix_sort_total": ("按合计", "by totals"),
