@@ -208,12 +208,15 @@ def chromium_version() -> str:
 
 def map_frame(page, timeout: float = 60.0):
     """The streamlit-folium component frame of `page` (waits for its iframe)."""
-    handle = page.wait_for_selector(MAP_IFRAME_SELECTOR, state="attached", timeout=timeout * 1000)
+    page.wait_for_selector(MAP_IFRAME_SELECTOR, state="attached", timeout=timeout * 1000)
     deadline = time.monotonic() + timeout
     while True:
-        frame = handle.content_frame()
-        if frame is not None and MAP_FRAME in frame.url:
-            return frame
+        # The iframe is looked up afresh each time: when a rerun mounts a new one, a handle
+        # kept from before points at a detached element whose frame never loads.
+        for handle in page.query_selector_all(MAP_IFRAME_SELECTOR):
+            frame = handle.content_frame()
+            if frame is not None and MAP_FRAME in frame.url:
+                return frame
         if time.monotonic() > deadline:
             raise TimeoutError("the map iframe never loaded its document")
         page.wait_for_timeout(100)

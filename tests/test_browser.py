@@ -358,7 +358,7 @@ def test_empty_cluster_explains_itself_and_one_click_shows_regions(page, server,
     deadline = time.monotonic() + 30
     while True:  # the basis changes the base map, so its frame is mounted afresh
         try:
-            if "basis=all" in page.url and map_frame(page).evaluate(GLYPHS_JS) == want:
+            if "basis=all" in page.url and map_frame(page, timeout=5).evaluate(GLYPHS_JS) == want:
                 break
         except Exception:
             pass
