@@ -9,9 +9,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
-from testing.browser import MAP_FRAME, PAINTED_JS, WsActivity, rss_mb, wait_for_map
-
-VIEWPORT = {"width": 1400, "height": 1000}
+from testing.browser import MAP_FRAME, PAINTED_JS, VIEWPORT, WsActivity, rss_mb, wait_for_map
 
 # Runs in every frame from document start. In the map frame it watches, once per
 # animation frame, for `want` painted polygons and keeps the wall-clock time (ms since

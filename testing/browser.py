@@ -45,6 +45,7 @@ CHROMIUM_ARGS = [
 ]
 
 # The streamlit-folium component iframe.
+VIEWPORT = {"width": 1400, "height": 1000}  # the desktop size every browser test and benchmark uses
 MAP_FRAME = "/component/streamlit_folium.st_folium/"
 MAP_IFRAME_SELECTOR = f'iframe[src*="{MAP_FRAME}"]'
 

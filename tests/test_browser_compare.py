@@ -12,14 +12,12 @@ import time
 import pytest
 
 from testing.browser import (
-    CHROMIUM,
     ROOT,
     StreamlitServer,
     WsActivity,
     click_grid_header,
     click_grid_row,
     grid_cells,
-    launch_chromium,
     map_bounds,
     map_frame,
     wait_for_map,
@@ -28,7 +26,6 @@ from testing.browser import (
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-VIEWPORT = {"width": 1400, "height": 1000}
 GLYPHS_JS = "() => document.querySelectorAll('.gd-glyphs .gd-glyph').length"
 
 
@@ -36,34 +33,6 @@ GLYPHS_JS = "() => document.querySelectorAll('.gd-glyphs .gd-glyph').length"
 def server():
     with StreamlitServer(ROOT / "app.py", cwd=ROOT) as srv:
         yield srv
-
-
-@pytest.fixture(scope="module")
-def browser():
-    import os
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make browser` (installs Debian's chromium)")
-    with playwright_api.sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    d = tmp_path_factory.mktemp("screens")
-    print(f"\nscreenshots: {d}")
-    return d
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-    pg = ctx.new_page()
-    pg.set_default_timeout(30_000)
-    yield pg
-    ctx.close()
 
 
 def wait_for_url(page, *parts: str, absent: tuple[str, ...] = (), timeout: float = 20.0) -> None:

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from testing.browser import StreamlitServer, launch_chromium, map_frame, wait_for_painted
+from testing.browser import StreamlitServer, map_frame, wait_for_painted
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -24,14 +24,6 @@ HEADER = ["cluster_id", "cluster_zh", "cluster_en", "tier", "place_zh", "city_zh
 def server():
     with StreamlitServer("app.py", static=True) as s:
         yield s
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 def test_hostile_upload_leaves_health_and_other_sessions_responsive(browser, server, tmp_path):

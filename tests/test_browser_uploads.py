@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from testing.browser import StreamlitServer, launch_chromium, map_frame, wait_for_painted
+from testing.browser import StreamlitServer, map_frame, wait_for_painted
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -39,14 +39,6 @@ def row(cid, name, city="广州", adcode="440100", **extra):
 def server():
     with StreamlitServer("app.py", static=True) as s:
         yield s
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 def open_app(browser, server, dialogs):
