@@ -18,6 +18,7 @@ from ui.downloads import export_panel
 from ui.mapview import PAGE_CSS, current_scene, map_tab
 from ui.panels import about_panel, comparison_panel, designations_panel
 from ui.sidebar import sidebar
+from ui.text import caption
 from ui.uploads import uploads_panel
 from views.i18n import t
 from views.state import PANELS
@@ -50,7 +51,7 @@ def main() -> None:
     scene = current_scene(state, res)
     st.html(PAGE_CSS)
     st.title(t("app_title", lang))
-    st.caption(f"{scene.title} · {scene.subtitle}")
+    caption(f"{scene.title} · {scene.subtitle}")
     link_warnings(lang)
     # The map tab always runs (its frame stays mounted); the others only while open.
     session.show_panel(state)

@@ -44,11 +44,11 @@ def to_counties(m, gcj02: bool = False):
     shared = cities = 0
     for el in _walk(m):
         if isinstance(el, elements.SharedGeometry):
-            el.data = elements._js(geoms)
+            el.data = elements.js_data(geoms)
             shared += 1
         elif isinstance(el, elements.CityLayer):
             items = json.loads(el.items_js)
-            el.items_js = elements._js([[c, *it[1:]] for it in items for c in by_city[it[0]]])
+            el.items_js = elements.js_data([[c, *it[1:]] for it in items for c in by_city[it[0]]])
             cities += 1
     if not shared or not cities:
         raise RuntimeError("the map has no SharedGeometry/CityLayer: the county harness needs updating")

@@ -9,23 +9,102 @@ adcodes, a style index and pre-escaped tooltip/popup HTML.
 from __future__ import annotations
 
 import json
+import re
 
 from branca.element import Element, MacroElement
+from folium import LayerControl
 from folium.map import Layer
 from folium.template import Template
 
+# Every text from data reaches the page through these two tables, so that it comes out
+# exactly as written whatever reads the page on the way:
+# - branca compiles each element's rendered script AGAIN as a Jinja template (SafeMacro
+#   stops that for every element that carries data; a folium element added later would
+#   not), so no "{" may survive to open "{{", "{%" or "{#";
+# - streamlit-folium rewrites the finished script with regular expressions: "alert(coords);"
+#   is deleted and "{{'name'}}" unwrapped (it also renames "_<id>" of the map's elements, ids
+#   drawn at random for each render, which no uploaded text can know in advance);
+# - an HTML parser ends a script element at "</script" and a CDATA section at "]]>".
+# JSON strings take \\uXXXX escapes, HTML text takes character references: both are read
+# back as the very characters, and neither contains what the readers above look for.
+# ("#" stays: with every "{" escaped, "{#" cannot form, and colours keep their usual form.)
+_JS_STRING = {ord(c): f"\\u{ord(c):04x}" for c in "<>&{}%()'\u2028\u2029"}
+_HTML_TEXT = {ord(c): f"&#{ord(c)};" for c in "<>&\"'{}%()"}
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
-def _js(value) -> str:
-    # JSON is valid JavaScript; escaping <, > and & keeps "</script>" in a data
-    # string from ending the script element.
+
+def js_data(value) -> str:
+    """`value` as a JavaScript literal (JSON) that is safe inside a script element, a
+    Jinja template and streamlit-folium's rewriting: every string's risky characters are
+    \\u-escaped (structural braces of JSON objects never form a Jinja delimiter)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _JSON_STRING.sub(lambda m: m.group(0).translate(_JS_STRING), text)
+
+
+def html_text(value) -> str:
+    """Plain text (a name, a clause) as HTML that shows it as written: markup characters
+    and everything a template engine or a script rewriter could read become references."""
+    return str(value).translate(_HTML_TEXT)
+
+
+class Verbatim(Element):
+    """Rendered text that goes into the page as it is, never compiled as a template."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class SafeMacro:
+    """Mixin for MacroElements: their macros' output is added to the page as Verbatim.
+
+    branca's MacroElement.render wraps each macro's output in an `Element`, which
+    compiles it as a Jinja template a second time, so data inside it would be evaluated
+    (`{{7*7}}` became 49; worse ran code). Our elements render once."""
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        module = self._template.module
+        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            macro = getattr(module, part, None)
+            if macro is not None:
+                target.add_child(Verbatim(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class SafeLayer(SafeMacro, Layer):
+    """A folium Layer rendered once (see SafeMacro); adds itself to its parent when shown."""
+
+    def render(self, **kwargs):
+        if self.show:
+            from folium.map import ElementAddToElement
+
+            self.add_child(ElementAddToElement(element_name=self.get_name(),
+                                               element_parent_name=self._parent.get_name()),
+                           name=self.get_name() + "_add")
+        SafeMacro.render(self, **kwargs)
+
+
+class SafeLayerControl(SafeMacro, LayerControl):
+    """folium's LayerControl (its items are our layers' names, which hold data) rendered once."""
+
+    def render(self, **kwargs):
+        self.reset()
+        for item in self._parent._children.values():
+            if not isinstance(item, Layer) or not item.control:
+                continue
+            (self.overlays if item.overlay else self.base_layers)[item.layer_name] = item.get_name()
+        SafeMacro.render(self, **kwargs)
 
 
 GEOMETRY_DIGITS = 4
 
 
-class GeometryCodec(MacroElement):
+class GeometryCodec(SafeMacro, MacroElement):
     """`gdDecode`: turns geo.derive.encode_geometry output back into GeoJSON.
     Added to the map before any layer that carries encoded geometry."""
 
@@ -54,7 +133,7 @@ class GeometryCodec(MacroElement):
         self._name = "GeometryCodec"
 
 
-class SharedGeometry(MacroElement):
+class SharedGeometry(SafeMacro, MacroElement):
     """`var <name> = {id: GeoJSON geometry}` — defined once, used by many layers.
 
     geometries: id -> encode_geometry(...) output."""
@@ -75,11 +154,11 @@ class SharedGeometry(MacroElement):
         super().__init__()
         self._name = "SharedGeometry"
         self.ids = list(geometries)
-        self.data = _js(geometries)
+        self.data = js_data(geometries)
         self.digits = digits
 
 
-class CityLayer(Layer):
+class CityLayer(SafeLayer):
     """A toggleable GeoJSON layer built in the browser from shared geometry.
 
     items: [geometry id, style index, ...] (extra fields are ignored); each feature
@@ -110,12 +189,12 @@ class CityLayer(Layer):
         super().__init__(name=name, overlay=overlay, control=control, show=show)
         self._name = "CityLayer"
         self.geometry = geometry
-        self.items_js = _js([it[:2] for it in items])
-        self.styles_js = _js(styles)
+        self.items_js = js_data([it[:2] for it in items])
+        self.styles_js = js_data(styles)
         self.interactive = interactive
 
 
-class GeoJsonLayer(Layer):
+class GeoJsonLayer(SafeLayer):
     """Non-interactive polygons (context, zones) from encoded geometry.
 
     features: [style index, encode_geometry(...) output]."""
@@ -140,12 +219,12 @@ class GeoJsonLayer(Layer):
                  overlay: bool = True, control: bool = True, digits: int = GEOMETRY_DIGITS):
         super().__init__(name=name, overlay=overlay, control=control, show=show)
         self._name = "GeoJsonLayer"
-        self.data = _js(features)
-        self.style_js = _js(styles)
+        self.data = js_data(features)
+        self.style_js = js_data(styles)
         self.digits = digits
 
 
-class ZoningLayer(Layer):
+class ZoningLayer(SafeLayer):
     """The 一核一带一区 overlay: zone fills and, over a white casing, outlines drawn
     just inside each zone. Each part carries `gdPart` so SceneSync can show the
     look the scene asks for. fills: [style index, city id of the shared geometry];
@@ -175,12 +254,12 @@ class ZoningLayer(Layer):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "ZoningLayer"
         self.geometry = geometry
-        self.fills = _js(fills)
-        self.insets = _js(insets)
+        self.fills = js_data(fills)
+        self.insets = js_data(insets)
         self.digits = digits
 
 
-class MapFurniture(MacroElement):
+class MapFurniture(SafeMacro, MacroElement):
     """A metric-only scale bar and the plain Leaflet attribution (no flag)."""
 
     _template = Template(
@@ -197,10 +276,10 @@ class MapFurniture(MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "MapFurniture"
-        self.prefix = _js('<a href="https://leafletjs.com" title="Leaflet">Leaflet</a>')
+        self.prefix = js_data('<a href="https://leafletjs.com" title="Leaflet">Leaflet</a>')
 
 
-class Heading(MacroElement):
+class Heading(SafeMacro, MacroElement):
     """Title, subtitle and source line of a standalone map file (pre-escaped HTML)."""
 
     _template = Template(
@@ -222,10 +301,10 @@ class Heading(MacroElement):
     def __init__(self, title: str, subtitle: str, source: str):
         super().__init__()
         self._name = "Heading"
-        self.html = _js(f"<h1>{title}</h1><div class='gd-sub'>{subtitle}</div><div class='gd-src'>{source}</div>")
+        self.html = js_data(f"<h1>{title}</h1><div class='gd-sub'>{subtitle}</div><div class='gd-src'>{source}</div>")
 
 
-class LabelLayer(Layer):
+class LabelLayer(SafeLayer):
     """City names as non-interactive text at label points: [lat, lon, escaped HTML]."""
 
     _template = Template(
@@ -248,7 +327,7 @@ class LabelLayer(Layer):
     def __init__(self, items: list, name: str, show: bool = True):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "LabelLayer"
-        self.items_js = _js(items)
+        self.items_js = js_data(items)
 
 
 MAP_CSS = """
@@ -308,7 +387,7 @@ def add_css(m) -> None:
     m.get_root().header.add_child(Element(MAP_CSS), name="gd_css")
 
 
-class LayerGroupHeaders(MacroElement):
+class LayerGroupHeaders(SafeMacro, MacroElement):
     """Show pillar/emerging group headings in Leaflet's layer control.
 
     The control has no groups; a layer's name may carry a `.gd-group` heading,
@@ -341,7 +420,7 @@ class LayerGroupHeaders(MacroElement):
         self.control = control
 
 
-class InitialView(MacroElement):
+class InitialView(SafeMacro, MacroElement):
     """Runs a view script once the map and its ViewSync exist (standalone pages)."""
 
     _template = Template(
@@ -361,4 +440,4 @@ class InitialView(MacroElement):
 def view_script(ids, focus: str | None = None) -> str:
     """JavaScript that shows exactly the overlays `ids` on a map carrying ViewSync,
     and outlines the city `focus` (an adcode) if given."""
-    return f"window.gdApplyView && window.gdApplyView({_js(list(ids))}, {_js(focus)});"
+    return f"window.gdApplyView && window.gdApplyView({js_data(list(ids))}, {js_data(focus)});"

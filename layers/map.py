@@ -8,7 +8,6 @@ layers for a `ViewState`, so a rerun never touches a file or a polygon.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
 import folium
 import geopandas as gpd
@@ -26,9 +25,11 @@ from layers.elements import (
     LabelLayer,
     LayerGroupHeaders,
     MapFurniture,
+    SafeLayerControl,
     SharedGeometry,
     ZoningLayer,
     add_css,
+    html_text,
     view_script,
 )
 from layers.scene_layer import SceneSync, city_texts, glyph_svg, legend_html
@@ -112,7 +113,7 @@ def _coverage(scene: Scene, geometry: SharedGeometry, state: ViewState, lang: st
         scene.coverage_counts, key=scene.coverage_counts.get)))
     styles = [{"fillColor": c, "fillOpacity": 0.85, "color": CITY_BORDER, "weight": 1} for c in colors]
     items = [[a, colors.index(scene.coverage_colors[a]), -1, -1, ""] for a in geometry.ids]
-    layer = CityLayer(geometry, items, styles, name=escape(t("coverage_layer", lang)), show=state.coverage,
+    layer = CityLayer(geometry, items, styles, name=html_text(t("coverage_layer", lang)), show=state.coverage,
                       interactive=False)
     return layer, styles
 
@@ -136,7 +137,7 @@ def _zoning(policy: Policy, scene: Scene, frame: Frame, geometry: SharedGeometry
         geometry,
         [[ids.index(policy.cities[a].zone), a] for a in geometry.ids],
         [[ids.index(z), enc] for z, enc in frame.zone_insets.items()],
-        name=escape(t("zoning_layer", state.lang)), show=state.zoning, digits=CONTEXT_DIGITS)
+        name=html_text(t("zoning_layer", state.lang)), show=state.zoning, digits=CONTEXT_DIGITS)
     return layer, {"fill": fill, "casing": casing, "line": line}
 
 
@@ -151,9 +152,9 @@ def _cluster_layers(scene: Scene, geometry: SharedGeometry, state: ViewState):
         header = ""
         if c.tier not in seen_tier:
             seen_tier.add(c.tier)
-            header = f'<div class="gd-group">{escape(t(c.tier, state.lang))}</div>'
+            header = f'<div class="gd-group">{html_text(t(c.tier, state.lang))}</div>'
         chip = f'<span class="gd-chip" style="background:{c.color};color:{c.text_color}">{c.key}</span>'
-        label = f"{header}{chip}{escape(c.label[len(str(c.key)) + 1:])}"
+        label = f"{header}{chip}{html_text(c.label[len(str(c.key)) + 1:])}"
         layers.append(CityLayer(geometry, items, [{"opacity": 0, "fillOpacity": 0}] * 2, name=label,
                                 show=c.id in state.clusters, interactive=False))
     return layers
@@ -185,14 +186,14 @@ def scene_data(policy: Policy, scene: Scene, frame: Frame, coverage_styles: list
         "glyphs": glyphs, "svg": svg, "items": items, "texts": texts,
         "labels": frame.labels,
         "bounds": frame.bounds,
-        "cities": {a: escape(n) for a, n in scene.city_names.items()},
-        "zoneOf": {a: escape(i18n.zone_name(policy, c.zone, lang)) for a, c in policy.cities.items()},
+        "cities": {a: html_text(n) for a, n in scene.city_names.items()},
+        "zoneOf": {a: html_text(i18n.zone_name(policy, c.zone, lang)) for a, c in policy.cities.items()},
         "counts": scene.coverage_counts,
-        "countLabel": escape(t("legend_coverage", lang)),
-        "noneHere": escape(t("none_here", lang)),
+        "countLabel": html_text(t("legend_coverage", lang)),
+        "noneHere": html_text(t("none_here", lang)),
         "legendWord": t("legend", lang),
         "legend": legend_html(scene),
-        "notes": [[list(n.layers), n.when, escape(n.interactive_text)] for n in scene.all_notes],
+        "notes": [[list(n.layers), n.when, html_text(n.interactive_text)] for n in scene.all_notes],
         "coverageStyles": coverage_styles,
         "zoneStyles": zone_styles,
         "tintStyles": _tint_styles(scene),
@@ -242,7 +243,7 @@ def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewStat
     GeoJsonLayer(frame.context, [
         {"color": "#777", "weight": 1.2, "fillColor": "#fff", "fillOpacity": 0.0},
         {"color": CONTEXT_BORDER, "weight": 0.8, "fillColor": CONTEXT_FILL, "fillOpacity": 1.0},
-    ], name=escape(t("context_layer", lang)), control=False, digits=CONTEXT_DIGITS).add_to(m)
+    ], name=html_text(t("context_layer", lang)), control=False, digits=CONTEXT_DIGITS).add_to(m)
 
     scene = build_scene(policy, rows, state)
     geometry = SharedGeometry(frame.cities)
@@ -262,19 +263,19 @@ def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewStat
               [{"color": CITY_BORDER, "weight": 0.8, "fill": False}],
               name="outline", interactive=False, control=False).add_to(m)
     LabelLayer(
-        [[*frame.labels[a], escape(scene.city_names[a])] for a in frame.cities],
-        name=escape(t("labels_layer", lang)),
+        [[*frame.labels[a], html_text(scene.city_names[a])] for a in frame.cities],
+        name=html_text(t("labels_layer", lang)),
     ).add_to(m)
     overlay_ids = [("coverage", cov), ("zoning", zoning), *zip((c.id for c in scene.clusters), clusters)]
     SceneSync(overlay_ids, zoning, geometry, scene_data(policy, scene, frame, cov_styles, zone_styles)).add_to(m)
     MapFurniture().add_to(m)
     if assets == "inline":
         # A standalone file says what it shows: its title, a heading and the source line.
-        m.get_root().title = escape(scene.title)
-        Heading(escape(scene.title), escape(scene.subtitle), escape(scene.source)).add_to(m)
+        m.get_root().title = html_text(scene.title)
+        Heading(html_text(scene.title), html_text(scene.subtitle), html_text(scene.source)).add_to(m)
     if state.city:
         InitialView(state_script(state)).add_to(m)
-    control = folium.LayerControl(collapsed=True, position="topright")
+    control = SafeLayerControl(collapsed=True, position="topright")
     control.add_to(m)
     LayerGroupHeaders(control).add_to(m)
     # SceneSync fits Guangdong once its legend exists, beside the legend where there is room.

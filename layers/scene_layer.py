@@ -12,13 +12,11 @@ piece of HTML (escaped); the script only shows, hides and concatenates them.
 
 from __future__ import annotations
 
-from html import escape
-
 from branca.element import MacroElement
 from folium.map import Layer
 from folium.template import Template
 
-from layers.elements import _js
+from layers.elements import SafeMacro, html_text, js_data
 from views.scene import Scene
 from views.style import ink
 
@@ -46,7 +44,7 @@ def glyph_svg(marker: str, color: str, text: str = "", text_color: str = "#000",
         paint = f'fill="{color}" stroke="#333" stroke-width="1"'
     y = "14.2" if marker == "^" else "13.6"
     label = (f'<text x="10" y="{y}" text-anchor="middle" font-size="{9.5 if len(text) < 2 else 8.6}" '
-             f'font-weight="700" fill="{text_color}">{escape(text)}</text>') if text else ""
+             f'font-weight="700" fill="{text_color}">{html_text(text)}</text>') if text else ""
     return (f'<svg class="gd-glyph" width="{px}" height="{px}" viewBox="0 0 20 20" aria-hidden="true">'
             f'<g {paint}>{shape}</g>{label}</svg>')
 
@@ -80,9 +78,9 @@ def legend_html(scene: Scene) -> list:
     """[[when, title HTML, note HTML, [[layers, entry HTML], ...]], ...] for the script."""
     out = []
     for s in scene.catalogue:
-        entries = [[list(e.layers), f'<div class="gd-entry">{_sample(e)}<span>{escape(e.label)}</span></div>']
+        entries = [[list(e.layers), f'<div class="gd-entry">{_sample(e)}<span>{html_text(e.label)}</span></div>']
                    for e in s.entries]
-        out.append([s.when, escape(s.title), escape(s.note or ""), entries])
+        out.append([s.when, html_text(s.title), html_text(s.note or ""), entries])
     return out
 
 
@@ -115,14 +113,14 @@ def city_texts(scene: Scene) -> tuple[dict, dict]:
                                            else f"{cl.role_label} ({cl.basis_label})" for cl in clauses))
             places = "、".join(dict.fromkeys(cl.place_zh for cl in clauses))
             role_zh = "、".join(dict.fromkeys(cl.role_zh for cl in clauses))
-            quotes = [ref(f"<blockquote>{escape(cl.quote)}</blockquote>")
+            quotes = [ref(f"<blockquote>{html_text(cl.quote)}</blockquote>")
                       for cl in {cl.designation_id: cl for cl in clauses}.values()]
-            items.setdefault(a, []).append([c.id, ref(escape(roles)), ref(escape(f"{role_zh} · {places}")), quotes])
-    heads = {c.id: f"{_chip(c)}<b>{escape(c.name)}</b>" for c in scene.clusters}
+            items.setdefault(a, []).append([c.id, ref(html_text(roles)), ref(html_text(f"{role_zh} · {places}")), quotes])
+    heads = {c.id: f"{_chip(c)}<b>{html_text(c.name)}</b>" for c in scene.clusters}
     return items, {"texts": texts, "heads": heads}
 
 
-class SceneSync(MacroElement):
+class SceneSync(SafeMacro, MacroElement):
     """The scene's rules in the browser, and the bridge to the host page.
 
     `window.gdApplyView(ids, city)` shows exactly the overlays `ids` ("coverage",
@@ -342,6 +340,6 @@ class SceneSync(MacroElement):
         self.overlays = overlays
         self.zoning = zoning
         self.geometry = geometry
-        self.data = _js(data)
-        self.js = _js
+        self.data = js_data(data)
+        self.js = js_data
         self.px = GLYPH_PX

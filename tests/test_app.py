@@ -3,6 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from testing.apptest import captions
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -78,7 +79,7 @@ def test_each_control_change(key, action, param, expected):
 def test_english_labels_follow():
     at = run({"lang": "en", "city": "440100", "clusters": "automotive"})
     assert at.title[0].value == "Guangdong strategic industrial clusters"
-    assert at.caption[0].value.startswith("Automobiles: designated bases")
+    assert captions(at)[0].startswith("Automobiles: designated bases")
     assert "Guangzhou" in " ".join(m.value for m in at.markdown)
     assert "Automobiles" in html_text(at)
     # English UI: no Chinese-first labels (the clause and the place as written stay Chinese)
@@ -243,7 +244,7 @@ def test_a_comparison_link_opens_the_tab_with_its_choices(policy, rows):
     assert any({"佛山", "珠三角核心区"} <= set(df.value.columns) for df in at.dataframe)
     assert "仅 A · 佛山" in [m.label for m in at.metric]
     # The matrix has no column groups: a line names each zone with its city columns, in their order.
-    (line,) = [c.value for c in at.caption if c.value.startswith("城市列按区域排列")]
+    (line,) = [c for c in captions(at) if c.startswith("城市列按区域排列")]
     cities = list(matrix.columns[4:])
     assert [c for c in cities if c in line] == cities
     for z in policy.zones.values():

@@ -16,6 +16,7 @@ import streamlit as st
 from policy import analysis as an
 from policy import analysis_tables as at
 from ui.session import cluster_key, open_panel
+from ui.text import caption
 from views import i18n
 from views.i18n import t
 from views.state import MATRIX_SORTS, ViewState
@@ -82,7 +83,7 @@ def matrix_section(state: ViewState, res) -> None:
     st.segmented_control(t("matrix_sort", lang), SORTS, key="msort", required=True, persist_state="page",
                          format_func=lambda s: t(f"matrix_sort_{s}", lang))
     body, names, totals, zones = matrix_table(res.key, state.basis, state.tier, state.msort, lang, res)
-    st.caption(zones)
+    caption(zones)
     zh = lang == "zh"
     key, cluster, tier_col, total = body.columns[:4]
     # Narrow city columns: in Chinese all 21 nearly fit; number and name stay pinned while scrolling.
@@ -95,7 +96,7 @@ def matrix_section(state: ViewState, res) -> None:
                  column_config=config, on_select=partial(_on_pick, tuple(body.index), names),
                  selection_mode=["single-row", "single-column"])
     if totals:
-        st.caption(totals)
+        caption(totals)
 
 
 def concentration_section(state: ViewState, res) -> None:

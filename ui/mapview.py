@@ -10,13 +10,14 @@ import streamlit as st
 from ui.bridge import show_map
 from ui.panels import coverage_tables
 from ui.session import show_region_level
+from ui.text import CAPTION_CSS, caption
 from views import i18n
 from views.i18n import t
 from views.scene import Scene, build_scene
 from views.state import ViewState
 
 # The map's frame follows the window: the page's header and tab bar take ~170 px.
-PAGE_CSS = """<style>
+_PAGE_RULES = """
 .block-container { padding: 2.2rem 1.2rem 1rem 1.6rem !important; max-width: none !important; }
 h1 { font-size: 1.45rem !important; padding: 0 0 .1rem !important; }
 .st-key-mapbox iframe { height: max(420px, calc(100vh - 190px)) !important; }
@@ -42,7 +43,8 @@ section[data-testid="stSidebar"] [class*="st-key-btn_"] button p { font-size: .8
 .gd-detail .gd-meta { color: #555; }
 .gd-detail blockquote { margin: .2rem 0 0; padding: .2rem .5rem; border-left: 3px solid #999; background: #f6f6f6;
   white-space: normal; overflow-wrap: anywhere; font-size: .84rem; }
-</style>"""
+"""
+PAGE_CSS = f"<style>{_PAGE_RULES}{CAPTION_CSS}\n</style>"
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -60,7 +62,7 @@ def map_tab(state: ViewState, scene: Scene, res) -> None:
     with left:
         with st.container(key="mapbox"):
             show_map(state, res)
-        st.caption(scene.source)
+        caption(scene.source)
     with right:
         notes_panel(scene)
         city_panel(state, res)
@@ -75,7 +77,7 @@ def notes_panel(scene: Scene) -> None:
                        type="primary")
     for note in scene.notes:
         if note.action is None and note.layers != ("coverage",):
-            st.caption(note.text)
+            caption(note.text)
 
 
 def _chip(color: str, text_color: str, key: int) -> str:

@@ -7,6 +7,7 @@ from html import escape
 import streamlit as st
 
 from ui.session import cluster_key, keep_choices_across_language, set_clusters_spec
+from ui.text import md_plain
 from views import i18n
 from views.i18n import t
 from views.state import BASEMAPS, BASIS, LANGS, TIER
@@ -44,7 +45,7 @@ def sidebar(res) -> None:
             for cid, cl in policy.clusters.items():
                 if cl.tier == tier:
                     name = i18n.cluster_name(policy, cid, lang)
-                    st.checkbox(name, key=cluster_key(cid))
+                    st.checkbox(md_plain(name), key=cluster_key(cid))
     sb.divider()
     sb.radio(t("basis", lang), BASIS, key="basis", format_func=lambda b: t(f"basis_{b}", lang), horizontal=True)
     sb.toggle(t("coverage_layer", lang), key="coverage")
