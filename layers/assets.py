@@ -1,39 +1,57 @@
-"""The map's JavaScript and CSS, from pip-installed packages, declared once.
+"""The map's JavaScript and CSS, declared once: Leaflet and the map's own script.
 
 Folium points every map at public CDNs; our users are often where those are
-slow or blocked. Leaflet comes from the XStatic-Leaflet package instead and is
-either served by the app (Streamlit static serving of ./static) or inlined into
-a standalone HTML file.
+slow or blocked. Leaflet comes from the XStatic-Leaflet package instead, the
+map's own script and styles from layers/js/; both are either served by the app
+(Streamlit static serving of ./static) or inlined into a standalone HTML file.
 """
 
 from __future__ import annotations
 
 import base64
 import filecmp
+import hashlib
 import re
 import shutil
 from functools import cache
 from pathlib import Path
 
 import xstatic.pkg.leaflet as xs_leaflet
-from branca.element import Element
+
+from layers.elements import Verbatim
 
 LEAFLET_DIR = Path(xs_leaflet.BASE_DIR)
 LEAFLET_VERSION = xs_leaflet.VERSION
 JS_FILES = ("leaflet.js",)
 CSS_FILES = ("leaflet.css",)
+OWN_DIR = Path(__file__).resolve().parent / "js"
+OWN_JS, OWN_CSS = "gd.js", "gd.css"
 # Where Streamlit serves them: <app>/static/vendor/leaflet -> /app/static/vendor/leaflet.
 STATIC_SUBDIR = Path("static") / "vendor" / "leaflet"
+OWN_SUBDIR = Path("static") / "vendor" / "gd"
 # Relative to the streamlit-folium component iframe (/component/<name>/index.html),
 # so the URLs survive a server.baseUrlPath.
 SERVED_PREFIX = "../../app/static/vendor/leaflet"
+OWN_PREFIX = "../../app/static/vendor/gd"
+
+
+@cache
+def own_version() -> str:
+    """A digest of the map's own script: a new version gets a new URL, so a browser
+    never runs a cached script against a newer page."""
+    h = hashlib.sha256()
+    h.update((OWN_DIR / OWN_JS).read_bytes())
+    return h.hexdigest()[:12]
 
 
 def install_static(app_dir: Path) -> Path:
-    """Copy Leaflet's files under app_dir/static for Streamlit to serve; idempotent."""
+    """Copy Leaflet's files and the map's own under app_dir/static for Streamlit to serve;
+    idempotent. Returns Leaflet's folder."""
     dest = app_dir / STATIC_SUBDIR
-    for rel in (*JS_FILES, *CSS_FILES, *(f"images/{p.name}" for p in (LEAFLET_DIR / "images").iterdir())):
-        src, dst = LEAFLET_DIR / rel, dest / rel
+    files = [(LEAFLET_DIR / rel, dest / rel)
+             for rel in (*JS_FILES, *CSS_FILES, *(f"images/{p.name}" for p in (LEAFLET_DIR / "images").iterdir()))]
+    files.append((OWN_DIR / OWN_JS, app_dir / OWN_SUBDIR / OWN_JS))
+    for src, dst in files:
         if dst.exists() and filecmp.cmp(src, dst, shallow=False):
             continue
         dst.parent.mkdir(parents=True, exist_ok=True)
@@ -44,8 +62,8 @@ def install_static(app_dir: Path) -> Path:
 
 
 @cache
-def _read(name: str) -> str:
-    return (LEAFLET_DIR / name).read_text(encoding="utf-8")
+def _read(name: str, folder: Path = LEAFLET_DIR) -> str:
+    return (folder / name).read_text(encoding="utf-8")
 
 
 def _inline_images(css: str) -> str:
@@ -63,8 +81,16 @@ def _inline_images(css: str) -> str:
 
 def use_served_assets(m) -> None:
     """Point the map's JS/CSS at the copies the app serves itself."""
-    m.default_js = [(f.replace(".", "_"), f"{SERVED_PREFIX}/{f}") for f in JS_FILES]
+    m.default_js = [*((f.replace(".", "_"), f"{SERVED_PREFIX}/{f}") for f in JS_FILES),
+                    ("gd_js", f"{OWN_PREFIX}/{OWN_JS}?v={own_version()}")]
     m.default_css = [(f.replace(".", "_"), f"{SERVED_PREFIX}/{f}") for f in CSS_FILES]
+    _own_css(m)
+
+
+def _own_css(m) -> None:
+    # Inline in both modes: a linked sheet can arrive after the map's script has measured
+    # its frame (which the sheet sizes), and the map would start at no size.
+    m.get_root().header.add_child(Verbatim(f"<style>{_read(OWN_CSS, OWN_DIR)}</style>"), name="gd_css")
 
 
 def use_inline_assets(m) -> None:
@@ -72,8 +98,13 @@ def use_inline_assets(m) -> None:
     m.default_js, m.default_css = [], []
     header = m.get_root().header
     for f in CSS_FILES:
-        header.add_child(Element(f"<style>{_inline_images(_read(f))}</style>"), name=f"inline_{f}")
-    for f in JS_FILES:
-        # "</script" cannot occur inside an inline script element.
-        code = _read(f).replace("</script", "<\\/script")
-        header.add_child(Element(f"<script>{code}</script>"), name=f"inline_{f}")
+        header.add_child(Verbatim(f"<style>{_inline_images(_read(f))}</style>"), name=f"inline_{f}")
+    _own_css(m)
+    for name, folder in ((f, LEAFLET_DIR) for f in JS_FILES):
+        header.add_child(Verbatim(_script(_read(name, folder))), name=f"inline_{name}")
+    header.add_child(Verbatim(_script(_read(OWN_JS, OWN_DIR))), name="inline_gd_js")
+
+
+def _script(code: str) -> str:
+    # "</script" cannot occur inside an inline script element.
+    return "<script>" + code.replace("</script", "<\\/script") + "</script>"

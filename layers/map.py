@@ -19,7 +19,6 @@ from layers.assets import use_inline_assets, use_served_assets
 from layers.elements import (
     CityLayer,
     GeoJsonLayer,
-    GeometryCodec,
     Heading,
     InitialView,
     LabelLayer,
@@ -27,27 +26,18 @@ from layers.elements import (
     MapFurniture,
     SafeLayerControl,
     SharedGeometry,
+    Verbatim,
     ZoningLayer,
-    add_css,
     html_text,
     view_script,
 )
-from layers.scene_layer import SceneSync, city_texts, glyph_svg, legend_html
+from layers.marks import OFF, leaflet_area, leaflet_casing, leaflet_stroke
+from layers.scene_layer import SceneSync, chip_html, scene_data
 from policy.model import Policy
-from views import i18n
 from views.i18n import t
 from views.scene import Scene, build_scene
 from views.state import ViewState
-from views.style import (
-    CITY_BORDER,
-    CONTEXT_BORDER,
-    CONTEXT_FILL,
-    LAND_COLOR,
-    SEA_COLOR,
-    TINT_ALPHA,
-    ZONE_INSET_M,
-    tint_color,
-)
+from views.style import COAST, CONTEXT, LAND, SEA_COLOR, ZONE_INSET_M, coverage_look
 
 # Basemaps for users who are online, all named through xyzservices. 高德 tiles are in
 # GCJ-02, so with them the vector layers switch to their GCJ-02 copies.
@@ -108,96 +98,45 @@ class MapData:
 
 
 def _coverage(scene: Scene, geometry: SharedGeometry, state: ViewState, lang: str):
-    """The choropleth: one style per class; the scene's rule hides it while clusters are on."""
-    colors = list(dict.fromkeys(scene.coverage_colors[a] for a in sorted(
-        scene.coverage_counts, key=scene.coverage_counts.get)))
-    styles = [{"fillColor": c, "fillOpacity": 0.85, "color": CITY_BORDER, "weight": 1} for c in colors]
-    items = [[a, colors.index(scene.coverage_colors[a]), -1, -1, ""] for a in geometry.ids]
+    """The choropleth: one style per class; the scene's mode hides it while clusters are on."""
+    colors = list(scene.classes.colors)
+    styles = [leaflet_area(coverage_look(c)) for c in colors]
+    items = [[a, colors.index(scene.coverage_colors[a])] for a in geometry.ids]
     layer = CityLayer(geometry, items, styles, name=html_text(t("coverage_layer", lang)), show=state.coverage,
                       interactive=False)
     return layer, styles
 
 
 def _zoning(policy: Policy, scene: Scene, frame: Frame, geometry: SharedGeometry, state: ViewState):
-    """One overlay with both looks of the zones: fills, and inset outlines over a white casing."""
+    """One overlay with both looks of the zones: fills, and inset outlines over a casing."""
     ids = list(policy.zones)
-    off = {"opacity": 0, "fillOpacity": 0}
-    fill, casing, line = [], [], []
-    for zid in ids:
-        zs = scene.zone_styles[zid]
-        fill.append({"on": {"stroke": False, "fillColor": zs["fill"], "fillOpacity": 0.45}, "off": off})
-        dash = zs["dash"]
-        dots = bool(dash) and dash[0] < 0.1
-        line.append({"on": {"color": zs["color"], "weight": zs["width"], "fill": False, "opacity": 0.95,
-                            "dashArray": " ".join(f"{d * zs['width']:g}" for d in dash) if dash else None,
-                            "lineCap": "round" if dots else "butt"}, "off": off})
-        casing.append({"on": {"color": "#ffffff", "weight": zs["width"] + 2.5, "fill": False, "opacity": 0.85},
-                       "off": off})
+    styles = {"fill": [leaflet_area(scene.zone_fills[z]) for z in ids],
+              "casing": [leaflet_casing(scene.zone_lines[z]) for z in ids],
+              "line": [leaflet_stroke(scene.zone_lines[z]) for z in ids]}
     layer = ZoningLayer(
         geometry,
         [[ids.index(policy.cities[a].zone), a] for a in geometry.ids],
         [[ids.index(z), enc] for z, enc in frame.zone_insets.items()],
         name=html_text(t("zoning_layer", state.lang)), show=state.zoning, digits=CONTEXT_DIGITS)
-    return layer, {"fill": fill, "casing": casing, "line": line}
+    return layer, styles
 
 
 def _cluster_layers(scene: Scene, geometry: SharedGeometry, state: ViewState):
-    """One overlay per cluster (all of them): its tint polygons, shown by the scene's rule.
-    Its glyphs, tooltips and legend entries come from SceneSync."""
+    """One overlay per cluster (all of them): its tint shapes (0 named, 1 region only),
+    shown by the scene's mode. Its glyphs, tooltips and legend entries come from gd.scene."""
     layers = []
     seen_tier = set()
     for c in scene.clusters:
-        region_only = set(c.region_cities)
-        items = [[a, 1 if a in region_only else 0, -1, -1, ""] for a in c.drawn_cities]
+        region_only = set(c.drawn_cities) - set(c.explicit_cities)
+        items = [[a, 1 if a in region_only else 0] for a in c.drawn_cities]
         header = ""
         if c.tier not in seen_tier:
             seen_tier.add(c.tier)
             header = f'<div class="gd-group">{html_text(t(c.tier, state.lang))}</div>'
-        chip = f'<span class="gd-chip" style="background:{c.color};color:{c.text_color}">{c.key}</span>'
-        label = f"{header}{chip}{html_text(c.label[len(str(c.key)) + 1:])}"
-        layers.append(CityLayer(geometry, items, [{"opacity": 0, "fillOpacity": 0}] * 2, name=label,
-                                show=c.id in state.clusters, interactive=False))
+        label = f"{header}{chip_html(c)}{html_text(c.label[len(str(c.key)) + 1:])}"
+        layers.append(CityLayer(geometry, items, [OFF, OFF], name=label, show=c.id in state.clusters,
+                                interactive=False))
     return layers
-
-
-def _tint_styles(scene: Scene) -> list:
-    """[off, on] per tint class (0 named, 1 region only); the colour is the cluster's own."""
-    out = []
-    for alpha, dash in ((TINT_ALPHA["explicit"], None), (TINT_ALPHA["region"], "5 4")):
-        out.append([{"opacity": 0, "fillOpacity": 0},
-                    {"fillOpacity": alpha, "opacity": 0.9, "weight": 1.6 if alpha else 2.4, "dashArray": dash,
-                     "fill": alpha > 0}])
-    return out
-
-
-def scene_data(policy: Policy, scene: Scene, frame: Frame, coverage_styles: list, zone_styles: dict) -> dict:
-    """Everything SceneSync needs, as plain JSON (HTML pieces escaped here)."""
-    svg, index, glyphs = [], {}, []
-    for g in scene.glyphs:
-        k = (g.marker, g.color, g.key, g.basis)
-        if k not in index:
-            index[k] = len(svg)
-            svg.append(glyph_svg(g.marker, g.color, str(g.key), g.text_color, g.basis == "region"))
-        glyphs.append([g.cluster_id, g.adcode, index[k]])
-    items, texts = city_texts(scene)
-    lang = scene.lang
-    return {
-        "clusters": [[c.id, c.key, tint_color(c.color)] for c in scene.clusters],
-        "glyphs": glyphs, "svg": svg, "items": items, "texts": texts,
-        "labels": frame.labels,
-        "bounds": frame.bounds,
-        "cities": {a: html_text(n) for a, n in scene.city_names.items()},
-        "zoneOf": {a: html_text(i18n.zone_name(policy, c.zone, lang)) for a, c in policy.cities.items()},
-        "counts": scene.coverage_counts,
-        "countLabel": html_text(t("legend_coverage", lang)),
-        "noneHere": html_text(t("none_here", lang)),
-        "legendWord": t("legend", lang),
-        "legend": legend_html(scene),
-        "notes": [[list(n.layers), n.when, html_text(n.interactive_text)] for n in scene.all_notes],
-        "coverageStyles": coverage_styles,
-        "zoneStyles": zone_styles,
-        "tintStyles": _tint_styles(scene),
-    }
 
 
 def visible_overlays(state: ViewState) -> list[str]:
@@ -230,27 +169,22 @@ def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewStat
         use_inline_assets(m)
     else:
         use_served_assets(m)
-    add_css(m)
     # No tiles by default: the map must work with no network. A plain sea colour instead.
     m.get_root().header.add_child(
-        folium.Element(f"<style>.leaflet-container {{ background: {SEA_COLOR}; }}</style>"), name="gd_sea")
+        Verbatim(f"<style>.leaflet-container {{ background: {SEA_COLOR}; }}</style>"), name="gd_sea")
     if state.basemap in BASEMAPS:
         p = BASEMAPS[state.basemap]
         folium.TileLayer(tiles=p.build_url(), attr=p.get("attribution", p.name), name=p.name,
                          max_zoom=18, overlay=False, control=False).add_to(m)
 
-    GeometryCodec().add_to(m)
-    GeoJsonLayer(frame.context, [
-        {"color": "#777", "weight": 1.2, "fillColor": "#fff", "fillOpacity": 0.0},
-        {"color": CONTEXT_BORDER, "weight": 0.8, "fillColor": CONTEXT_FILL, "fillOpacity": 1.0},
-    ], name=html_text(t("context_layer", lang)), control=False, digits=CONTEXT_DIGITS).add_to(m)
+    GeoJsonLayer(frame.context, [leaflet_stroke(COAST), leaflet_area(CONTEXT)],
+                 name=html_text(t("context_layer", lang)), control=False, digits=CONTEXT_DIGITS).add_to(m)
 
     scene = build_scene(policy, rows, state)
     geometry = SharedGeometry(frame.cities)
     geometry.add_to(m)
     # Land is never the sea colour: a plain fill under every other layer.
-    CityLayer(geometry, [[a, 0, -1, -1, ""] for a in frame.cities],
-              [{"color": CITY_BORDER, "weight": 0.8, "fillColor": LAND_COLOR, "fillOpacity": 1}],
+    CityLayer(geometry, [[a, 0] for a in frame.cities], [leaflet_area(LAND)],
               name="land", interactive=False, control=False).add_to(m)
     cov, cov_styles = _coverage(scene, geometry, state, lang)
     cov.add_to(m)
@@ -259,15 +193,15 @@ def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewStat
     clusters = _cluster_layers(scene, geometry, state)
     for layer in clusters:
         layer.add_to(m)
-    CityLayer(geometry, [[a, 0, -1, -1, ""] for a in frame.cities],
-              [{"color": CITY_BORDER, "weight": 0.8, "fill": False}],
+    CityLayer(geometry, [[a, 0] for a in frame.cities], [leaflet_stroke(LAND.stroke)],
               name="outline", interactive=False, control=False).add_to(m)
     LabelLayer(
         [[*frame.labels[a], html_text(scene.city_names[a])] for a in frame.cities],
         name=html_text(t("labels_layer", lang)),
     ).add_to(m)
     overlay_ids = [("coverage", cov), ("zoning", zoning), *zip((c.id for c in scene.clusters), clusters)]
-    SceneSync(overlay_ids, zoning, geometry, scene_data(policy, scene, frame, cov_styles, zone_styles)).add_to(m)
+    data = scene_data(policy, scene, frame.labels, frame.bounds, cov_styles, zone_styles)
+    SceneSync(overlay_ids, zoning, geometry, data).add_to(m)
     MapFurniture().add_to(m)
     if assets == "inline":
         # A standalone file says what it shows: its title, a heading and the source line.

@@ -207,3 +207,23 @@ def compare_rows(policy: Policy, result: dict) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["cluster_id", "cluster_zh", "cluster_en", "tier", "in_a", "in_b", "status"])
+
+
+def class_breaks(counts, k: int = 4) -> tuple[int, ...]:
+    """Upper bounds of the clusters-per-city classes: zero alone, then up to `k`
+    Fisher–Jenks classes of the positive counts (each distinct count its own class when
+    there are no more than `k`)."""
+    import warnings
+
+    import mapclassify
+    import numpy as np
+
+    values = np.asarray([int(v) for v in counts])
+    positive = np.unique(values[values > 0])
+    if positive.size <= k:
+        return (0, *(int(v) for v in positive))
+    with warnings.catch_warnings():
+        # mapclassify falls back to pure Python without numba; for 21 values that is fine.
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        fj = mapclassify.FisherJenks(values[values > 0], k=k)
+    return (0, *(int(round(b)) for b in fj.bins))

@@ -221,21 +221,21 @@ def test_every_layer_checkbox_can_be_clicked(page, server, shots):
 def test_zone_outlines_show_over_the_choropleth(page, server, shots, policy):
     """Default view: choropleth and 一核一带一区 both on; each zone's closed outline is drawn
     in its own line style, above the choropleth."""
-    from views.style import ZONE_LINES
+    from views.style import COVERAGE_ALPHA, ZONE_LINES
 
     page.goto(server.url)
     frame = wait_for_map(page, 21)
     page.wait_for_timeout(300)
     shot(page, shots, "zones-over-choropleth")
     lines = frame.evaluate(
-        """(color) => {
+        """([color, covAlpha]) => {
           const all = [...document.querySelectorAll('.leaflet-overlay-pane path')];
-          const cov = all.findIndex(p => (p.getAttribute('fill-opacity') || '') === '0.85');
+          const cov = all.findIndex(p => (p.getAttribute('fill-opacity') || '') === String(covAlpha));
           return all.map((p, i) => ({i, stroke: p.getAttribute('stroke'), op: p.getAttribute('stroke-opacity'),
                                      dash: p.getAttribute('stroke-dasharray'), w: p.getBoundingClientRect().width,
                                      d: (p.getAttribute('d') || '').length, cov}))
                     .filter(p => p.stroke === color && p.op !== '0');
-        }""", ZONE_LINES[0]["color"])
+        }""", [ZONE_LINES[0].color, COVERAGE_ALPHA])
     assert len(lines) == len(policy.zones), lines
     assert len({ln["dash"] for ln in lines}) == len(policy.zones), "zones share a line style"
     assert all(ln["w"] > 50 and ln["d"] > 100 for ln in lines), lines

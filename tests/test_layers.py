@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from layers.assets import SERVED_PREFIX, install_static
+from layers.assets import OWN_DIR, OWN_SUBDIR, SERVED_PREFIX, install_static
 from layers.map import MapData, build_map
-from policy.coverage import city_coverage
+from policy.coverage import city_coverage, class_breaks
 from views.state import ViewState
 from views.style import coverage_classes
 
@@ -60,8 +60,19 @@ def test_shown_layers_follow_the_state(policy, rows, map_data):
     assert auto in added and robots not in added and zoning not in added
 
 
+def call_args(html: str, fn: str, n: int = 1) -> list:
+    """The first n arguments after the map of the page's call to gd.<fn>(<map>, ...), as JSON."""
+    i = re.search(rf"gd\.{fn}\(\w+, ", html).end()
+    dec, out = json.JSONDecoder(), []
+    for _ in range(n):
+        value, i = dec.raw_decode(html, i)
+        out.append(value)
+        i += 2
+    return out
+
+
 def scene_json(html: str) -> dict:
-    return json.loads(re.search(r"var S = (\{.*?\});\n", html).group(1))
+    return call_args(html, "scene")[0]
 
 
 def test_map_carries_the_scene(policy, rows, map_data):
@@ -74,11 +85,13 @@ def test_map_carries_the_scene(policy, rows, map_data):
         sc = build_scene(policy, rows, state)
         data = scene_json(html)
         assert [(g[0], g[1]) for g in data["glyphs"]] == [(g.cluster_id, g.adcode) for g in sc.glyphs]
-        legend_labels = re.findall(r"<span>([^<]*)</span></div>", "".join(e[1] for s in data["legend"] for e in s[3]))
+        legend_labels = re.findall(r"<span>([^<]*)</span></div>",
+                                   "".join(e[1] for s in data["legend"] for e in s["entries"]))
         from html import unescape
 
         assert [unescape(x) for x in legend_labels] == [e.label for s in sc.catalogue for e in s.entries]
-        assert [unescape(n[2]) for n in data["notes"]] == [n.interactive_text for n in sc.all_notes]
+        assert [unescape(re.sub("<[^>]+>", "", n[2])) for n in data["notes"]] == [n.interactive_text
+                                                                                   for n in sc.all_notes]
         # every (cluster, city) pair of the data has a tooltip line at that city
         pairs = {(it[0], a) for a, items in data["items"].items() for it in items}
         assert pairs == {(g.cluster_id, g.adcode) for g in sc.glyphs}
@@ -98,8 +111,7 @@ def test_offline_html_has_title_heading_and_source(policy, rows, map_data):
 @pytest.mark.parametrize("lang, city, other", [("zh", "广州", "Guangzhou"), ("en", "Guangzhou", "广州")])
 def test_labels_follow_language(policy, rows, map_data, lang, city, other):
     _, html = render(policy, rows, map_data, lang=lang)
-    labels = re.search(r"L\.layerGroup\((\[.*?\])\.map", html, re.S).group(1)
-    names = [it[2] for it in json.loads(labels)]
+    names = [it[2] for it in call_args(html, "labelLayer")[0]]
     assert city in names and other not in names and len(names) == 21
 
 
@@ -107,7 +119,7 @@ def test_choropleth_uses_shared_classes(policy, rows, map_data):
     for basis in ("explicit", "all"):
         m, html = render(policy, rows, map_data, basis=basis)
         counts = city_coverage(policy, rows, basis)["clusters"]
-        classes = coverage_classes(counts)
+        classes = coverage_classes(class_breaks(counts))
         for color in classes.colors:
             assert color in html
         for label in classes.labels():
@@ -119,7 +131,7 @@ def test_geometry_written_once(policy, rows, map_data):
     # the first ring of a city, as encoded, occurs once however many layers draw the city
     first = json.dumps(map_data.wgs84.cities["440100"][0][0][:12], separators=(",", ":"))
     assert html.count(first[1:-1]) == 1
-    assert html.count("gdDecode = function") == 1
+    assert html.count("gd.decode = function") == 1
 
 
 def test_encoded_geometry_round_trips(map_data):
@@ -181,6 +193,7 @@ def test_text_is_escaped(policy, rows, map_data):
 def test_install_static(tmp_path):
     dest = install_static(tmp_path)
     assert (dest / "leaflet.js").stat().st_size > 100_000
+    assert (tmp_path / OWN_SUBDIR / "gd.js").read_bytes() == (OWN_DIR / "gd.js").read_bytes()
     assert (dest / "leaflet.css").exists() and (dest / "images" / "layers.png").exists()
     install_static(tmp_path)  # idempotent
 
@@ -196,7 +209,7 @@ def test_overlay_switching_without_rebuild(policy, rows, map_data):
     # the base map does not depend on which overlays are on
     assert base_state(s.with_(clusters=(), coverage=True)) == b
     _, html = render(policy, rows, map_data, **vars(b))
-    overlay_block = re.search(r"var overlays = \{(.*?)\};", html, re.S).group(1)
+    overlay_block = re.search(r"gd\.scene\(\w+, \{.*?\}, \{(.*?)\}, \w+, \w+\);", html, re.S).group(1)
     ids = re.findall(r'"([a-z_]+)":', overlay_block)
     assert ids == ["coverage", "zoning", *policy.clusters]
     assert "tag_filter_button_gd_view" in html

@@ -62,6 +62,7 @@ LABELS = {
     "region_glyph": ("空心虚线：仅区域性提及（如珠三角）", "Hollow, dashed: only through a region term (e.g. PRD)"),
     "tint_explicit": ("浅色填充：该集群点名的城市", "Tinted: cities the cluster names"),
     "tint_region": ("虚线框：仅区域性提及的城市", "Dashed outline: cities only through a region term"),
+    "focus_entry": ("所选城市", "City in focus"),
     "zoning_lines": ("一核一带一区（边界线）", "Core, belt and area (outlines)"),
     "title_one": ("{name}布局", "{name}: designated bases"),
     "title_few": ("{names}布局", "Designated bases: {names}"),

@@ -35,42 +35,83 @@ from math import ceil, sqrt
 
 import pandas as pd
 
-from policy.coverage import city_coverage, select
+from policy.coverage import city_coverage, class_breaks, select
 from policy.model import Policy
 from views import i18n
 from views.i18n import t
 from views.state import ViewState
 from views.style import (
-    CITY_BORDER,
-    LAND_COLOR,
+    FOCUS,
+    LAND,
+    NEUTRAL_GLYPH,
     ROLE_MARKERS,
-    TINT_ALPHA,
-    ZONE_LINES,
+    ROLE_ORDER,
+    Area,
+    Classes,
+    GlyphLook,
+    Stroke,
     cluster_color,
     coverage_classes,
-    text_color_on,
-    tint_color,
+    coverage_look,
+    glyph_look,
+    tint_look,
+    zone_fill,
+    zone_line,
 )
 
-ROLE_ORDER = tuple(ROLE_MARKERS)
-
-# Conditions under which a legend section or note is shown, evaluated by both
-# renderers against the overlays on screen (see `Scene.condition`).
+# Conditions under which a legend section or note is shown. Which of them hold depends
+# only on three facts about the overlays on screen (`mode_key`); `MODES` lists them for
+# every combination the layer control can produce, and both renderers look them up.
 WHEN = ("always", "coverage", "zoning_fill", "zoning_outline", "clusters", "single_cluster")
+FOCUS_LAYER = "focus"  # a pseudo-overlay, on while a city is in focus
+
+
+def _holds(coverage_on: bool, zoning_on: bool, n: int) -> frozenset[str]:
+    """The rule behind every conditional element: the coverage shading only with no
+    cluster on, zones filled only when nothing else colours the map (else outlined), the
+    one-cluster tint only with exactly one cluster."""
+    coverage = coverage_on and n == 0
+    out = {"always"}
+    if coverage:
+        out.add("coverage")
+    if zoning_on and not coverage and n == 0:
+        out.add("zoning_fill")
+    if zoning_on and (coverage or n > 0):
+        out.add("zoning_outline")
+    if n > 0:
+        out.add("clusters")
+    if n == 1:
+        out.add("single_cluster")
+    return frozenset(out)
+
+
+def mode_key(coverage_on: bool, zoning_on: bool, n_clusters: int) -> str:
+    """"<coverage 0/1><zoning 0/1><clusters on: 0, 1 or 2 for two or more>"."""
+    return f"{int(coverage_on)}{int(zoning_on)}{min(n_clusters, 2)}"
+
+
+MODES = {mode_key(c, z, n): _holds(c, z, n) for c in (False, True) for z in (False, True) for n in (0, 1, 2)}
 
 
 @dataclass(frozen=True)
 class Glyph:
-    """One role of one cluster at one city."""
+    """One role of one cluster at one city, with its look."""
 
     cluster_id: str
     key: int  # the cluster's key number, printed in the glyph
     adcode: str
     role: str  # role category, see ROLE_MARKERS
     basis: str  # "explicit" or "region" (the city only through a region term)
-    color: str
-    text_color: str
-    marker: str  # matplotlib marker code of the role
+    color: str  # the cluster's colour
+    look: GlyphLook
+
+    @property
+    def marker(self) -> str:
+        return self.look.marker
+
+    @property
+    def text_color(self) -> str:
+        return self.look.text_color
 
 
 @dataclass(frozen=True)
@@ -105,20 +146,32 @@ class ClusterKey:
     label: str  # "4 汽车产业（5 市）"
     empty_note: str | None  # why nothing is drawn, or None
 
+    @property
+    def chip(self) -> GlyphLook:
+        """The cluster's key: a circle in its colour with its number."""
+        return glyph_look(self.color, "o", str(self.key))
+
+    def tint(self, adcode: str) -> Area | None:
+        """How the cluster marks `adcode` when it is the only one on."""
+        if adcode in self.explicit_cities and adcode in self.drawn_cities:
+            return tint_look(self.color, "explicit")
+        if adcode in self.drawn_cities:
+            return tint_look(self.color, "region")
+        return None
+
 
 @dataclass(frozen=True)
 class LegendEntry:
+    """One line of the legend: its words, and the very look it explains (the same
+    object the map draws with)."""
+
     label: str
-    kind: str  # "fill", "tint", "line", "glyph"
-    color: str | None = None
-    edge: str | None = None
-    marker: str | None = None  # glyph shape
-    hollow: bool = False  # glyph drawn as an outline (region-level)
-    text: str = ""  # printed in the glyph
-    dash: tuple[float, ...] | None = None  # line dash pattern, in line widths
-    width: float = 1.0  # line width, relative
-    alpha: float = 1.0
+    look: Area | Stroke | GlyphLook
     layers: tuple[str, ...] = ()  # shown while any of these overlays is on (empty: always)
+
+    @property
+    def kind(self) -> str:
+        return {GlyphLook: "glyph", Stroke: "line", Area: "area"}[type(self.look)]
 
 
 @dataclass(frozen=True)
@@ -128,6 +181,11 @@ class LegendSection:
     entries: tuple[LegendEntry, ...]
     when: str = "always"
     note: str | None = None
+
+    @property
+    def keep_empty(self) -> bool:
+        """Shown for its note even when none of its entries is (both renderers)."""
+        return bool(self.note)
 
 
 @dataclass(frozen=True)
@@ -162,7 +220,10 @@ class Scene:
     clauses: dict[tuple[str, str], tuple[Clause, ...]]  # (cluster id, adcode) -> its clauses
     catalogue: tuple[LegendSection, ...]  # every legend section, with the overlays it needs
     all_notes: tuple[Note, ...]
-    zone_styles: dict[str, dict] = field(default_factory=dict)  # zone id -> fill colour, line style
+    zone_fills: dict[str, Area] = field(default_factory=dict)  # zone id -> look when filled
+    zone_lines: dict[str, Stroke] = field(default_factory=dict)  # zone id -> look when outlined
+    classes: Classes | None = None  # the clusters-per-city classes
+    focus: str | None = None  # adcode of the city in focus (highlighted with style.FOCUS)
 
     # --- what the current view shows ------------------------------------------------
 
@@ -170,25 +231,16 @@ class Scene:
     def visible_clusters(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.clusters if c.id in self.visible)
 
-    def condition(self, when: str, visible: frozenset[str] | None = None) -> bool:
-        """The rule behind every conditional element (the Leaflet map repeats it in
-        JavaScript, see layers/elements.py `gdScene`)."""
+    def mode(self, visible: frozenset[str] | None = None) -> str:
         vis = self.visible if visible is None else visible
-        n = sum(1 for c in self.clusters if c.id in vis)
-        coverage = "coverage" in vis and n == 0
-        if when == "always":
-            return True
-        if when == "coverage":
-            return coverage
-        if when == "zoning_fill":
-            return "zoning" in vis and not coverage and n == 0
-        if when == "zoning_outline":
-            return "zoning" in vis and (coverage or n > 0)
-        if when == "clusters":
-            return n > 0
-        if when == "single_cluster":
-            return n == 1
-        raise ValueError(f"unknown condition {when!r}; known: {', '.join(WHEN)}")
+        return mode_key("coverage" in vis, "zoning" in vis, sum(1 for c in self.clusters if c.id in vis))
+
+    def condition(self, when: str, visible: frozenset[str] | None = None) -> bool:
+        """Whether `when` holds for the overlays on screen (looked up in MODES, as the
+        Leaflet map does)."""
+        if when not in WHEN:
+            raise ValueError(f"unknown condition {when!r}; known: {', '.join(WHEN)}")
+        return when in MODES[self.mode(visible)]
 
     @property
     def coverage_drawn(self) -> bool:
@@ -209,8 +261,17 @@ class Scene:
         vc = self.visible_clusters
         return vc[0] if len(vc) == 1 else None
 
+    def city_area(self, adcode: str) -> Area:
+        """The city's own fill: its clusters-per-city class while the shading is drawn, else land."""
+        return coverage_look(self.coverage_colors[adcode]) if self.coverage_drawn else LAND
+
     def city_fill(self, adcode: str) -> str:
-        return self.coverage_colors[adcode] if self.coverage_drawn else LAND_COLOR
+        return self.city_area(adcode).fill
+
+    def tint_area(self, adcode: str) -> Area | None:
+        """The one cluster's mark on the city (None: no tint, or the cluster skips it)."""
+        cid = self.tint_cluster
+        return self.cluster(cid).tint(adcode) if cid else None
 
     def visible_glyphs(self) -> tuple[Glyph, ...]:
         vis = set(self.visible_clusters)
@@ -219,8 +280,9 @@ class Scene:
     def glyphs_at(self, adcode: str) -> tuple[Glyph, ...]:
         return tuple(g for g in self.visible_glyphs() if g.adcode == adcode)
 
-    def _shown(self, layers: tuple[str, ...], when: str) -> bool:
-        return self.condition(when) and (not layers or any(lay in self.visible for lay in layers))
+    def _on(self, layers: tuple[str, ...]) -> bool:
+        on = self.visible | ({FOCUS_LAYER} if self.focus else set())
+        return not layers or any(lay in on for lay in layers)
 
     @property
     def legend(self) -> tuple[LegendSection, ...]:
@@ -229,14 +291,14 @@ class Scene:
         for s in self.catalogue:
             if not self.condition(s.when):
                 continue
-            entries = tuple(e for e in s.entries if not e.layers or any(lay in self.visible for lay in e.layers))
-            if entries or s.note:
+            entries = tuple(e for e in s.entries if self._on(e.layers))
+            if entries or s.keep_empty:
                 out.append(LegendSection(s.id, s.title, entries, s.when, s.note))
         return tuple(out)
 
     @property
     def notes(self) -> tuple[Note, ...]:
-        return tuple(n for n in self.all_notes if self._shown(n.layers, n.when))
+        return tuple(n for n in self.all_notes if self.condition(n.when) and self._on(n.layers))
 
     def cluster(self, cid: str) -> ClusterKey:
         return next(c for c in self.clusters if c.id == cid)
@@ -246,9 +308,22 @@ class Scene:
         return [(c, self.clauses[(c.id, adcode)]) for c in self.clusters
                 if c.id in self.visible and (c.id, adcode) in self.clauses]
 
+    @property
+    def zone_styles(self) -> dict[str, dict]:
+        """zone id -> {"fill": colour, "color", "width", "dash"} (for renderers not yet on looks)."""
+        return {z: {"fill": self.zone_fills[z].fill, "color": ln.color, "width": ln.width, "dash": ln.dash}
+                for z, ln in self.zone_lines.items()}
+
+    def columns_table(self) -> list[int]:
+        """glyph_columns(n) for every n up to the most glyphs any city can have."""
+        counts: dict[str, int] = {}
+        for g in self.glyphs:
+            counts[g.adcode] = counts.get(g.adcode, 0) + 1
+        return [glyph_columns(n) for n in range(max(counts.values(), default=0) + 1)]
+
 
 def glyph_columns(n: int) -> int:
-    """Glyphs at one city are packed in rows of this many (the Leaflet map uses the same rule)."""
+    """Glyphs at one city are packed in rows of this many (compact, wider than tall)."""
     if n <= 3:
         return max(n, 1)
     return min(n, ceil(sqrt(2 * n)))
@@ -329,7 +404,8 @@ def _glyphs_and_clauses(policy: Policy, rows: pd.DataFrame, basis: str, lang: st
     glyphs = []
     for (cid, adcode, role), b in sorted(roles.items(), key=lambda kv: (order[kv[0][0]], kv[0][1], rank[kv[0][2]])):
         color = cluster_color(order[cid])
-        glyphs.append(Glyph(cid, order[cid] + 1, adcode, role, b, color, text_color_on(color), ROLE_MARKERS[role]))
+        look = glyph_look(color, ROLE_MARKERS[role], str(order[cid] + 1), hollow=b == "region")
+        glyphs.append(Glyph(cid, order[cid] + 1, adcode, role, b, color, look))
     return tuple(glyphs), {k: tuple(v) for k, v in clauses.items()}
 
 
@@ -353,19 +429,20 @@ def _cluster_keys(policy: Policy, rows: pd.DataFrame, glyphs, basis: str, lang: 
         if basis == "explicit" and drawn and region:
             count += ("，" if lang == "zh" else "; ") + st_("region_only_n", lang, n=len(region))
         label = f"{i + 1} {name}（{count}）" if lang == "zh" else f"{i + 1} {name} ({count})"
-        out.append(ClusterKey(cid, i + 1, cl.tier, cl.number, name, color, text_color_on(color), explicit, region,
+        out.append(ClusterKey(cid, i + 1, cl.tier, cl.number, name, color, glyph_look(color, "o").text_color,
+                              explicit, region,
                               drawn, terms, label, note))
     return tuple(out)
 
 
-def _catalogue(policy, state, clusters, glyphs, classes, counts) -> tuple[LegendSection, ...]:
+def _catalogue(policy, state, clusters, glyphs, classes: Classes, counts) -> tuple[LegendSection, ...]:
     lang = state.lang
     sections = []
     n_in = [sum(1 for c in counts.values() if classes.index(c) == i) for i in range(len(classes.colors))]
     sections.append(LegendSection(
         "coverage", t("legend_coverage", lang),
         tuple(LegendEntry(f"{label}（{_cities_n(n, lang)}）" if lang == "zh" else f"{label} ({_cities_n(n, lang)})",
-                          "fill", color, CITY_BORDER)
+                          coverage_look(color))
               for color, label, n in zip(classes.colors, classes.labels(), n_in)),
         when="coverage"))
     zones = list(policy.zones.values())
@@ -375,35 +452,31 @@ def _catalogue(policy, state, clusters, glyphs, classes, counts) -> tuple[Legend
         return f"{name}（{len(z.members)} 市）" if lang == "zh" else f"{name} ({_cities_n(len(z.members), lang)})"
 
     sections.append(LegendSection("zoning_fill", t("zoning_layer", lang), tuple(
-        LegendEntry(zone_label(z), "fill", z.color, z.color, alpha=0.45) for z in zones), when="zoning_fill"))
+        LegendEntry(zone_label(z), zone_fill(i)) for i, z in enumerate(zones)), when="zoning_fill"))
     sections.append(LegendSection("zoning_outline", t("zoning_layer", lang), tuple(
-        LegendEntry(zone_label(z), "line", ZONE_LINES[i % len(ZONE_LINES)]["color"],
-                    dash=ZONE_LINES[i % len(ZONE_LINES)]["dash"], width=ZONE_LINES[i % len(ZONE_LINES)]["width"])
-        for i, z in enumerate(zones)), when="zoning_outline"))
+        LegendEntry(zone_label(z), zone_line(i)) for i, z in enumerate(zones)), when="zoning_outline"))
     sections.append(LegendSection(
         "clusters", st_("clusters_title", lang),
-        tuple(LegendEntry(c.label, "glyph", c.color, marker="o", text=str(c.key), layers=(c.id,)) for c in clusters),
+        tuple(LegendEntry(c.label, c.chip, layers=(c.id,)) for c in clusters),
         when="clusters", note=st_("no_glyph", lang)))
     roles_used = {r: tuple(dict.fromkeys(g.cluster_id for g in glyphs if g.role == r)) for r in ROLE_ORDER}
     sections.append(LegendSection("roles", st_("roles_title", lang), tuple(
-        LegendEntry(i18n.role_name(policy, r, lang), "glyph", "#555555", marker=ROLE_MARKERS[r], layers=ids)
+        LegendEntry(i18n.role_name(policy, r, lang), glyph_look(NEUTRAL_GLYPH, ROLE_MARKERS[r]), layers=ids)
         for r, ids in roles_used.items() if ids), when="clusters"))
     region_ids = tuple(dict.fromkeys(g.cluster_id for g in glyphs if g.basis == "region"))
     if region_ids:
         sections.append(LegendSection("basis", st_("basis_title", lang), (
-            LegendEntry(st_("explicit_glyph", lang), "glyph", "#555555", marker="o", layers=region_ids),
-            LegendEntry(st_("region_glyph", lang), "glyph", "#555555", marker="o", hollow=True, layers=region_ids),
+            LegendEntry(st_("explicit_glyph", lang), glyph_look(NEUTRAL_GLYPH, "o"), layers=region_ids),
+            LegendEntry(st_("region_glyph", lang), glyph_look(NEUTRAL_GLYPH, "o", hollow=True), layers=region_ids),
         ), when="clusters"))
     tint = []
     for c in clusters:
         if c.drawn_cities:
-            tint.append(LegendEntry(st_("tint_explicit", lang), "tint", tint_color(c.color),
-                                    alpha=TINT_ALPHA["explicit"], layers=(c.id,)))
+            tint.append(LegendEntry(st_("tint_explicit", lang), tint_look(c.color, "explicit"), layers=(c.id,)))
             if any(g.basis == "region" for g in glyphs if g.cluster_id == c.id):
-                tint.append(LegendEntry(st_("tint_region", lang), "tint", tint_color(c.color),
-                                        edge=tint_color(c.color), alpha=TINT_ALPHA["region"], dash=(3.0, 2.0),
-                                        layers=(c.id,)))
+                tint.append(LegendEntry(st_("tint_region", lang), tint_look(c.color, "region"), layers=(c.id,)))
     sections.append(LegendSection("tint", "", tuple(tint), when="single_cluster"))
+    sections.append(LegendSection("focus", "", (LegendEntry(st_("focus_entry", lang), FOCUS, layers=(FOCUS_LAYER,)),)))
     return tuple(sections)
 
 
@@ -413,7 +486,7 @@ def build_scene(policy: Policy, rows: pd.DataFrame, state: ViewState) -> Scene:
     glyphs, clauses = _glyphs_and_clauses(policy, rows, state.basis, lang)
     clusters = _cluster_keys(policy, rows, glyphs, state.basis, lang)
     cov = city_coverage(policy, rows, state.basis, state.tier)
-    classes = coverage_classes(cov["clusters"])
+    classes = coverage_classes(class_breaks(cov["clusters"]))
     counts = dict(zip(cov["adcode"], (int(v) for v in cov["clusters"])))
     visible = frozenset([*(["coverage"] if state.coverage else []), *(["zoning"] if state.zoning else []),
                          *(c for c in state.clusters if c in policy.clusters)])
@@ -428,9 +501,7 @@ def build_scene(policy: Policy, rows: pd.DataFrame, state: ViewState) -> Scene:
                               hint=st_("empty_hint", lang) if fixable else ""))
     if state.coverage:
         notes.append(Note(st_("coverage_hidden", lang), layers=("coverage",), when="clusters"))
-    zone_styles = {}
-    for i, z in enumerate(policy.zones.values()):
-        zone_styles[z.id] = {"fill": z.color, **ZONE_LINES[i % len(ZONE_LINES)]}
+    zones = list(policy.zones)
     return Scene(
         lang=lang, basis=state.basis, tier=state.tier, visible=visible,
         title=_title(policy, state, vis_clusters, coverage),
@@ -440,6 +511,8 @@ def build_scene(policy: Policy, rows: pd.DataFrame, state: ViewState) -> Scene:
         coverage_counts=counts,
         coverage_colors={a: classes.color(n) for a, n in counts.items()},
         clusters=clusters, glyphs=glyphs, clauses=clauses, catalogue=catalogue, all_notes=tuple(notes),
-        zone_styles=zone_styles,
+        zone_fills={z: zone_fill(i) for i, z in enumerate(zones)},
+        zone_lines={z: zone_line(i) for i, z in enumerate(zones)},
+        classes=classes,
+        focus=state.city if state.city in policy.cities else None,
     )
-
