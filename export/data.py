@@ -83,9 +83,17 @@ class StaticData:
     dongsha: object | None  # 东沙群岛 (shapely, projected)
     prd_box: tuple[float, float, float, float]  # the enlargement's extent, projected
     bounds: tuple[float, float, float, float]  # Guangdong, projected
+    city_tree: shapely.STRtree | None = field(default=None, repr=False)  # the cities in `adcodes` order
     _anchors: dict = field(default_factory=dict, repr=False)
 
     _lock: ClassVar[threading.Lock] = threading.Lock()
+    _anchors_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __post_init__(self):
+        # Built once, then only queried: an STRtree is immutable once built, so every
+        # export in the process can share it (its geometries are never prepared).
+        if self.city_tree is None:
+            self.city_tree = shapely.STRtree([self.city_geoms[a] for a in self.adcodes])
     _cache: ClassVar[StaticData | None] = None
 
     @classmethod
@@ -156,23 +164,25 @@ class StaticData:
         The anchor is the pole of inaccessibility of the visible part, so a label
         never lands outside the frame; cached per view box."""
         key = tuple(round(v) for v in view)
-        if key not in self._anchors:
-            x0, y0, x1, y1 = view
-            inset = 0.04 * min(x1 - x0, y1 - y0)
-            box = shapely.box(x0 + inset, y0 + inset, x1 - inset, y1 - inset)
-            out = {}
-            for adcode, kind, zh, en, geom, _ in self.context:
-                g = shapely.intersection(geom, box)
-                if g.is_empty:
-                    continue
-                largest = max(getattr(g, "geoms", [g]), key=lambda p: p.area)
-                if kind == "sar":
-                    p = largest.centroid
-                else:
-                    p = polylabel(largest, tolerance=max(x1 - x0, y1 - y0) / 500)
-                out[adcode] = (kind, zh, en, (p.x, p.y), float(g.area))
-            self._anchors[key] = out
-        return self._anchors[key]
+        with self._anchors_lock:
+            if key in self._anchors:
+                return self._anchors[key]
+        x0, y0, x1, y1 = view
+        inset = 0.04 * min(x1 - x0, y1 - y0)
+        box = shapely.box(x0 + inset, y0 + inset, x1 - inset, y1 - inset)
+        out = {}
+        for adcode, kind, zh, en, geom, _ in self.context:
+            g = shapely.intersection(geom, box)
+            if g.is_empty:
+                continue
+            largest = max(getattr(g, "geoms", [g]), key=lambda p: p.area)
+            if kind == "sar":
+                p = largest.centroid
+            else:
+                p = polylabel(largest, tolerance=max(x1 - x0, y1 - y0) / 500)
+            out[adcode] = (kind, zh, en, (p.x, p.y), float(g.area))
+        with self._anchors_lock:
+            return self._anchors.setdefault(key, out)
 
 
 # ------------------------------------------------------------------ rows cache

@@ -25,6 +25,9 @@ import io
 import os
 import tempfile
 import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -240,22 +243,65 @@ def extra_family(text: str) -> str | None:
         return family
 
 
-def rc_params(text: str = "") -> dict:
-    """matplotlib rc settings that make the static maps use only this font (plus,
-    for characters of `text` outside it, a fallback cut from the same source)."""
-    register()
-    extra = extra_family(text) if text else None
-    families = [FAMILY, extra] if extra else [FAMILY]
-    return {
-        "font.family": families,
-        "font.sans-serif": families,
-        "axes.unicode_minus": False,
-        "svg.fonttype": "none",
-        "pdf.fonttype": 42,
-        "ps.fonttype": 42,
-        "mathtext.fontset": "custom",
-        "mathtext.rm": FAMILY,
+@dataclass(frozen=True)
+class Typeface:
+    """The font of one render, given to every text artist it makes (`text_kw`) and
+    to every measurement (`props`): nothing goes through matplotlib's process-wide
+    rcParams, which concurrent exports in other threads would see and change."""
+
+    families: tuple[str, ...] = (FAMILY,)
+
+    def props(self, size: float, weight: str = "normal"):
+        from matplotlib.font_manager import FontProperties
+
+        return FontProperties(family=list(self.families), size=size, weight=weight)
+
+    def text_kw(self) -> dict:
         # Names and titles can come from a user's file: a "$" must print as a
         # dollar sign, never start mathtext.
-        "text.parse_math": False,
-    }
+        return {"fontfamily": list(self.families), "parse_math": False}
+
+
+def typeface(text: str = "") -> Typeface:
+    """The bundled font, plus, for characters of `text` outside it, a fallback cut
+    from the same source."""
+    register()
+    extra = extra_family(text) if text else None
+    return Typeface((FAMILY, extra) if extra else (FAMILY,))
+
+
+# The typeface of the render running in this thread (a context variable: each
+# thread, hence each session's export, has its own value).
+_current: ContextVar[Typeface | None] = ContextVar("gd_typeface", default=None)
+
+
+@contextmanager
+def using(text: str = ""):
+    """Make the figure built inside this block use `typeface(text)`."""
+    token = _current.set(typeface(text))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+def current() -> Typeface:
+    tf = _current.get()
+    return tf if tf is not None else typeface()
+
+
+def text_kw() -> dict:
+    """Keyword arguments for every text artist: this render's font, no mathtext."""
+    return current().text_kw()
+
+
+def props(size: float, weight: str = "normal"):
+    """FontProperties for measuring text in this render's font."""
+    return current().props(size, weight)
+
+
+def save_params(svg_text: str = "embed") -> dict:
+    """The rc settings matplotlib's vector backends read while saving (they take
+    no argument for them): TrueType embedded in PDF, SVG text kept as text (or
+    drawn as paths)."""
+    return {"svg.fonttype": "path" if svg_text == "paths" else "none", "pdf.fonttype": 42, "ps.fonttype": 42}

@@ -14,6 +14,8 @@ import numpy as np
 import shapely
 from matplotlib.patches import Polygon, Rectangle
 
+from export import fonts
+
 TEXT = {
     "made": ("制图日期：{date}", "Map made {date}"),
     "crs": ("投影：CGCS2000 高斯–克吕格 3° 带 114°E", "Projection: CGCS2000 Gauss–Krüger 3° zone, CM 114°E"),
@@ -38,7 +40,7 @@ def title(fig, renderer, text: str, subtitle: str, layout) -> None:
     max_w = (W - 2 * m) * fig.dpi
     y = 1 - m / H
     t = fig.text(m / W, y, text, fontsize=ty.title, fontweight="bold", color="#111111", ha="left", va="top",
-                 gid="title")
+                 gid="title", **fonts.text_kw())
     fs = ty.title
     # Shrink a long title to fit the width (down to 75 %), then wrap at a space or 、.
     while t.get_window_extent(renderer).width > max_w and fs > ty.title * 0.75:
@@ -49,7 +51,7 @@ def title(fig, renderer, text: str, subtitle: str, layout) -> None:
         t.set_text(textwrap.fill(text, n) if " " in text else text.replace("、", "、\n", 1))
     th = t.get_window_extent(renderer).height / fig.dpi
     fig.text(m / W, y - (th + 0.05) / H, subtitle, fontsize=ty.subtitle, color="#555555", ha="left", va="top",
-             gid="subtitle")
+             gid="subtitle", **fonts.text_kw())
 
 
 def footer(fig, layout, source: str, lang: str, made) -> None:
@@ -62,7 +64,7 @@ def footer(fig, layout, source: str, lang: str, made) -> None:
     avail = (W - 2 * m) * fig.dpi
     text = tx("schematic", lang)
     note = fig.text(m / W, m / H, text, fontsize=ty.foot * 0.95, color="#444444", ha="left", va="bottom",
-                    gid="schematic")
+                    gid="schematic", **fonts.text_kw())
     lines = 1
     if note.get_window_extent(renderer).width > avail:
         cuts = [i + 1 for i, ch in enumerate(text) if ch in "；;，,"]
@@ -73,9 +75,10 @@ def footer(fig, layout, source: str, lang: str, made) -> None:
     while note.get_window_extent(renderer).width > avail and note.get_fontsize() > ty.foot * 0.75:
         note.set_fontsize(note.get_fontsize() * 0.95)
     y = m + lines * line
-    fig.text(m / W, y / H, source, fontsize=ty.foot, color="#444444", ha="left", va="bottom", gid="source")
+    fig.text(m / W, y / H, source, fontsize=ty.foot, color="#444444", ha="left", va="bottom", gid="source",
+             **fonts.text_kw())
     fig.text(1 - m / W, y / H, f"{tx('crs', lang)}    {tx('made', lang, date=made.isoformat())}",
-             fontsize=ty.foot, color="#444444", ha="right", va="bottom", gid="made")
+             fontsize=ty.foot, color="#444444", ha="right", va="bottom", gid="made", **fonts.text_kw())
 
 
 def _corners(extent, w, h, pad):
@@ -133,7 +136,7 @@ def scalebar(ax, avoid, taken, m_per_pt: float, fs: float, k: float, prefer=(0, 
         ax.plot([sx + i * seg] * 2, [sy + bar_h, sy + bar_h + 1.5 * m_per_pt], color="#222222", lw=0.5 * k,
                 zorder=41)
         ax.text(sx + i * seg, sy + bar_h + 2 * m_per_pt, f"{km}" + (" km" if i == n else ""), fontsize=fs,
-                ha="center", va="bottom", color="#222222", zorder=42, gid="scalebar-tick")
+                ha="center", va="bottom", color="#222222", zorder=42, gid="scalebar-tick", **fonts.text_kw())
     return box
 
 
@@ -169,7 +172,7 @@ def north_arrow(ax, avoid, taken, crs: str, m_per_pt: float, fs: float, k: float
                          linewidth=0.6 * k, zorder=41))
     lx, ly = pts((0, 0.62 * size + fs * 0.9 * m_per_pt))[0]
     ax.text(lx, ly, tx("north", lang), fontsize=fs, fontweight="bold", ha="center", va="center", color="#222222",
-            zorder=42)
+            zorder=42, **fonts.text_kw())
     return box
 
 
@@ -180,4 +183,4 @@ def inset_frame(ax, box, k: float, label: str, fs: float, m_per_pt: float) -> No
                            linestyle=(0, (4, 2)), zorder=35, gid="inset-frame"))
     ax.text(x0 + 2 * m_per_pt, y1 - 2 * m_per_pt, label, fontsize=fs, color="#333333", ha="left", va="top",
             zorder=35, gid="inset-mark",
-            bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.0))
+            bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.0), **fonts.text_kw())

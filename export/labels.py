@@ -18,11 +18,11 @@ from math import ceil
 import matplotlib.patheffects as pe
 import numpy as np
 import shapely
-from matplotlib.font_manager import FontProperties
 from matplotlib.markers import MarkerStyle
 from matplotlib.patches import PathPatch
 from matplotlib.transforms import Affine2D
 
+from export import fonts
 from views.scene import Glyph, Scene, glyph_columns
 from views.style import ink
 
@@ -75,15 +75,18 @@ class Placer:
         self.out = Placed()
         self.taken = [b for b in obstacles]
         self._measure: dict = {}
-        self.city_ids = np.array(list(data.city_geoms))
-        self.city_arr = np.array(list(data.city_geoms.values()), dtype=object)
-        shapely.prepare(self.city_arr)
+        # The city geometries belong to StaticData, shared by every export in the
+        # process: they are only read, through its tree, never prepared here (a GEOS
+        # prepared geometry is a cache inside the geometry, and two threads filling or
+        # using it at once crash the process).
+        self.city_tree = data.city_tree
+        self.city_ids = np.asarray(data.adcodes)
 
     # --- measuring -------------------------------------------------------------------
     def measure(self, text: str, size: float, weight: str = "normal") -> tuple[float, float]:
         key = (text, size, weight)
         if key not in self._measure:
-            fp = FontProperties(size=size, weight=weight)
+            fp = fonts.props(size, weight)
             w, h, _ = self.renderer.get_text_width_height_descent(text, fp, ismath=False)
             scale = 72 / self.ax.figure.dpi * self.m_per_pt
             self._measure[key] = (w * scale, max(h * scale, size * 1.1 * self.m_per_pt))
@@ -97,9 +100,11 @@ class Placer:
         area = box.area
         other = 0.0
         if not land_ok:
-            hits = shapely.intersects(self.city_arr, box) & (self.city_ids != own)
-            if hits.any():
-                other = float(shapely.area(shapely.intersection(self.city_arr[hits], box)).sum())
+            # Sorted: the areas are summed in the same order whatever the tree's.
+            hits = np.sort(self.city_tree.query(box, predicate="intersects"))
+            hits = hits[self.city_ids[hits] != own]
+            if hits.size:
+                other = float(shapely.area(shapely.intersection(self.city_tree.geometries[hits], box)).sum())
         cost = 100 * hit / area
         if not land_ok:
             cost += other / area * self.city_weight
@@ -132,9 +137,10 @@ class Placer:
         if halo:
             self.ax.text(x, y, s, fontsize=size, fontweight=weight, color=halo, zorder=z - 0.5, alpha=0.9,
                          ha="center", va="center",
-                         path_effects=[pe.Stroke(linewidth=halo_w * self.k, foreground=halo)], **kw)
+                         path_effects=[pe.Stroke(linewidth=halo_w * self.k, foreground=halo)], **fonts.text_kw(),
+                         **kw)
         t = self.ax.text(x, y, s, fontsize=size, fontweight=weight, color=color, zorder=z, ha="center",
-                         va="center", gid=gid, **kw)
+                         va="center", gid=gid, **fonts.text_kw(), **kw)
         self.out.texts.append(s)
         return t
 
@@ -161,7 +167,8 @@ class Placer:
                                     gid=f"glyph-{g.cluster_id}-{g.adcode}-{g.role}"))
         ty = y - (0.08 * d if g.marker == "^" else 0)
         self.ax.text(x, ty, str(g.key), fontsize=num_pt, fontweight="bold",
-                     color=edge if hollow else g.text_color, ha="center", va="center_baseline", zorder=32)
+                     color=edge if hollow else g.text_color, ha="center", va="center_baseline", zorder=32,
+                     **fonts.text_kw())
         self.out.glyphs.append((g.cluster_id, g.adcode, g.role, g.basis))
 
 
@@ -359,4 +366,5 @@ def map_notice(pl: Placer, lines: list[str], lang: str, fs: float, land) -> None
     pl.out.boxes.append(("notice", box))
     pl.ax.text(cx, cy, text, fontsize=fs, color="#333333", ha="center", va="center", linespacing=1.35,
                zorder=44, gid="notice", bbox=dict(facecolor="white", edgecolor="#9a9a9a", alpha=0.95,
-                                                  linewidth=0.6 * pl.k, boxstyle="round,pad=0.5"))
+                                                  linewidth=0.6 * pl.k, boxstyle="round,pad=0.5"),
+               **fonts.text_kw())

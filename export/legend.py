@@ -10,8 +10,9 @@ into its panel: smaller type first, then two columns.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 
-from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, HPacker, TextArea, VPacker
@@ -19,6 +20,7 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D
 
+from export import fonts
 from export.labels import MARKER_SCALE, ink
 from views.scene import LegendEntry, Scene
 from views.style import CITY_BORDER, LAND_COLOR
@@ -48,18 +50,27 @@ def tokens(text: str, lang: str) -> list[str]:
     return out
 
 
-_widths: dict[tuple[str, float, str], float] = {}
+# Shared by every export in the process (measuring CJK text is slow, and legends
+# repeat), so keyed by the font too, bounded, and locked: renders run in threads.
+_WIDTHS_MAX = 20000
+_widths: OrderedDict[tuple, float] = OrderedDict()
+_widths_lock = threading.Lock()
 
 
 def text_width_pt(s: str, size: float, renderer, dpi: float, weight: str = "normal") -> float:
-    """Width of `s` in points (cached: measuring CJK text is slow, and legends repeat)."""
-    key = (s, size, weight)
-    if key not in _widths:
-        if len(_widths) > 20000:
-            _widths.clear()
-        px = renderer.get_text_width_height_descent(s, FontProperties(size=size, weight=weight), ismath=False)[0]
-        _widths[key] = px * 72 / dpi
-    return _widths[key]
+    """Width of `s` in points in this render's font."""
+    tf = fonts.current()
+    key = (s, size, weight, tf.families)
+    with _widths_lock:
+        if key in _widths:
+            return _widths[key]
+    px = renderer.get_text_width_height_descent(s, tf.props(size, weight), ismath=False)[0]
+    width = px * 72 / dpi
+    with _widths_lock:
+        _widths[key] = width
+        while len(_widths) > _WIDTHS_MAX:
+            _widths.popitem(last=False)
+    return width
 
 
 def wrap(text: str, lang: str, width_pt: float, size: float, renderer, dpi: float, weight: str = "normal") -> str:
@@ -115,7 +126,7 @@ def sample(e: LegendEntry, w: float, h: float, k: float, glyph_pt: float, num_pt
 
             da.add_artist(Text(w / 2, h / 2, e.text, fontsize=num_pt, fontweight="bold",
                                color=edge if hollow else text_color_on(e.color), ha="center",
-                               va="center_baseline"))
+                               va="center_baseline", **fonts.text_kw()))
     return da
 
 
@@ -132,16 +143,18 @@ def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: f
         rows = []
         if sec.title:
             rows.append(TextArea(wrap(sec.title, lang, col_w, fs * 1.05, renderer, dpi),
-                                 textprops=dict(fontsize=fs * 1.05, fontweight="bold", color=TEXT_COLOR)))
+                                 textprops=dict(fontsize=fs * 1.05, fontweight="bold", color=TEXT_COLOR,
+                                                **fonts.text_kw())))
         for e in sec.entries:
             da = sample(e, sw_w, sw_h, k, glyph_pt, num_pt)
             txt = TextArea(wrap(e.label, lang, label_w, fs, renderer, dpi),
-                           textprops=dict(fontsize=fs, color=TEXT_COLOR, linespacing=1.15))
+                           textprops=dict(fontsize=fs, color=TEXT_COLOR, linespacing=1.15, **fonts.text_kw()))
             rows.append(HPacker(children=[da, txt], align="center", pad=0, sep=5))
             labels.append(e.label)
         if sec.note:
             rows.append(TextArea(wrap(sec.note, lang, col_w, fs * 0.88, renderer, dpi),
-                                 textprops=dict(fontsize=fs * 0.88, color=NOTE_COLOR, linespacing=1.2)))
+                                 textprops=dict(fontsize=fs * 0.88, color=NOTE_COLOR, linespacing=1.2,
+                                                **fonts.text_kw())))
         # In two columns a long section (all 20 clusters) may continue in the next one:
         # it is packed in short runs, so the columns can be balanced.
         step = 4 if columns > 1 and len(sec.entries) > 8 else len(rows)
@@ -149,7 +162,8 @@ def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: f
             blocks.append(VPacker(children=rows[i:i + step], align="left", pad=0, sep=2.6 * fs / 7.6))
     for text in [n.text for n in scene.notes] if notes else []:
         blocks.append(TextArea(wrap(text, lang, col_w, fs * 0.9, renderer, dpi),
-                               textprops=dict(fontsize=fs * 0.9, color=NOTE_COLOR, linespacing=1.2)))
+                               textprops=dict(fontsize=fs * 0.9, color=NOTE_COLOR, linespacing=1.2,
+                                              **fonts.text_kw())))
     if not blocks:
         return None, labels
     sep = 8 * fs / 7.6
@@ -272,4 +286,4 @@ def place_notes(fig, ax, scene: Scene, fs: float) -> None:
     texts = [wrap(n.text, scene.lang, width_pt, fs, renderer, fig.dpi) for n in scene.notes]
     if texts:
         ax.text(0, 1, "\n".join(texts), transform=ax.transAxes, fontsize=fs, color=NOTE_COLOR, ha="left", va="top",
-                linespacing=1.3, gid="notes")
+                linespacing=1.3, gid="notes", **fonts.text_kw())

@@ -23,7 +23,6 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex, to_rgb
@@ -138,10 +137,9 @@ def _today() -> _dt.date:
     return _dt.date.today()
 
 
-def _rc(policy: Policy) -> dict:
+def _text(policy: Policy) -> str:
     # Names from a user's file may need the fallback family, as in export.render.
-    parts = [t for c in policy.clusters.values() for t in (c.name_zh, c.name_en)]
-    return fonts.rc_params("".join(parts))
+    return "".join(t for c in policy.clusters.values() for t in (c.name_zh, c.name_en))
 
 
 def build_matrix_figure(policy: Policy, m: Matrix, *, lang: str = "zh", size: str = "a4-landscape", dpi: int = 100,
@@ -149,7 +147,7 @@ def build_matrix_figure(policy: Policy, m: Matrix, *, lang: str = "zh", size: st
     """The matrix as a matplotlib Figure (no pyplot) and what was drawn."""
     check_matrix_args(size, lang)
     page = SIZES[size]
-    with matplotlib.rc_context(_rc(policy)):
+    with fonts.using(_text(policy)):
         # A whole number of pixels, as export.render does (matplotlib truncates).
         size_in = ((round(page.width * dpi) + 0.01) / dpi, (round(page.height * dpi) + 0.01) / dpi)
         fig = Figure(figsize=size_in, dpi=dpi, facecolor="white")
@@ -172,7 +170,7 @@ class _Page:
 
     def text(self, x, y, s, **kw):
         kw.setdefault("color", INK)
-        return self.ax.text(x, y, s, clip_on=False, **kw)
+        return self.ax.text(x, y, s, clip_on=False, **fonts.text_kw(), **kw)
 
     def width(self, artist) -> float:
         return artist.get_window_extent(self.renderer).width / self.fig.dpi

@@ -16,6 +16,7 @@ import io
 import os
 import re
 import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +27,12 @@ from export import fonts
 from export.options import ExportError
 
 SVG_TEXT = ("embed", "paths", "plain")
+# matplotlib's SVG and PDF backends read how to write text (as text or paths, which
+# font type to embed) from the process-wide rcParams while they save, with no
+# argument for it. So vector saves take turns, each setting those keys for its
+# own duration; nothing else in the project changes rcParams, and PNG output
+# (the Agg canvas) reads none of them, so it runs in parallel.
+_VECTOR_SAVE = threading.Lock()
 
 
 def _metadata(fmt: str, title: str) -> dict:
@@ -105,11 +112,8 @@ def figure_bytes(fig: Figure, fmt: str, dpi: int, title: str, *, svg_text: str =
         raise ExportError(f"svg_text {svg_text!r} is not accepted; choose one of: {', '.join(SVG_TEXT)}")
     if fmt == "png":
         return png_bytes(fig, dpi, title)
-    rc = dict(fonts.rc_params())
-    if fmt == "svg" and svg_text == "paths":
-        rc["svg.fonttype"] = "path"
     buf = io.BytesIO()
-    with matplotlib.rc_context(rc):
+    with _VECTOR_SAVE, matplotlib.rc_context(fonts.save_params(svg_text)):
         fig.savefig(buf, format=fmt, dpi=dpi, facecolor="white", metadata=_metadata(fmt, title))
     data = buf.getvalue()
     if fmt == "svg" and svg_text == "embed":

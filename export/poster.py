@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from math import ceil
 from pathlib import Path
 
-import matplotlib
 from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, HPacker, TextArea, VPacker
 from matplotlib.patches import Rectangle
 
+from export import fonts
 from export.data import StaticData, rows_for
 from export.draw import draw_layers, setup_axes
 from export.furniture import footer, title
@@ -42,7 +42,7 @@ from export.options import (
     resolve_format,
 )
 from export.output import atomic_save, figure_bytes
-from export.render import _rc, _today, new_figure
+from export.render import _today, new_figure, policy_text
 from policy.model import Policy
 from views import i18n
 from views.scene import build_scene
@@ -88,7 +88,7 @@ def build_poster(policy: Policy, *, lang: str = "zh", basis: str = "explicit", s
     rows = rows_for(policy)
     base = build_scene(policy, rows, ViewState(clusters=tuple(policy.clusters), coverage=False, zoning=False,
                                                basis=basis, lang=lang))
-    with matplotlib.rc_context(_rc(policy)):
+    with fonts.using(policy_text(policy)):
         fig = new_figure(page, dpi)
         info = _draw(fig, policy, rows, base, page, data, lang, basis, made or _today())
     return fig, info
@@ -123,7 +123,7 @@ def _draw(fig, policy, rows, base, page, data, lang, basis, made) -> PosterInfo:
     y = gy + gh
     for tier, cs in groups:
         fig.text(gx / page.width, (y - head * 0.15) / page.height, ptx(tier, lang), fontsize=ty.legend * 1.25,
-                 fontweight="bold", ha="left", va="top", color="#222222", gid=f"group-{tier}")
+                 fontweight="bold", ha="left", va="top", color="#222222", gid=f"group-{tier}", **fonts.text_kw())
         y -= head
         for i, c in enumerate(cs):
             r, col = divmod(i, cols)
@@ -157,7 +157,7 @@ def _panel(fig, lay, rect, top, policy, rows, c, data, ext, lang, basis, ty, k, 
         label = wrap(c.label, lang, rect[2] * 72 * 0.97, fs, renderer, fig.dpi, "bold")
     fig.text(rect[0] / W, top / H, label,
              fontsize=fs, fontweight="bold", color="#222222", ha="left", va="top",
-             linespacing=1.1, gid=f"panel-title-{c.id}")
+             linespacing=1.1, gid=f"panel-title-{c.id}", **fonts.text_kw())
     # The cluster's colour as a bar along the panel's top edge.
     ax.add_patch(Rectangle((0, 0.985), 1, 0.015, transform=ax.transAxes, facecolor=c.color, edgecolor="none",
                            zorder=50))
@@ -191,7 +191,7 @@ def _panel(fig, lay, rect, top, policy, rows, c, data, ext, lang, basis, ty, k, 
         ax.text(0.5, 0.5, text, transform=ax.transAxes, fontsize=ty.note, ha="center", va="center",
                 color="#333333", zorder=40, linespacing=1.25, gid=f"empty-{c.id}",
                 bbox=dict(facecolor="white", edgecolor="#9a9a9a", linewidth=0.5 * k, alpha=0.92,
-                          boxstyle="round,pad=0.4"))
+                          boxstyle="round,pad=0.4"), **fonts.text_kw())
         info.empty.append(c.id)
 
 
@@ -208,7 +208,8 @@ def _legend(fig, lay, base, data, lang, ty, k, info) -> None:
     def row(da, label):
         info.legend_labels.append(label)
         rows.append(HPacker(children=[da, TextArea(wrap(label, lang, width_pt - sw_w - 6, fs, renderer, fig.dpi),
-                                                   textprops=dict(fontsize=fs, color="#222222"))],
+                                                   textprops=dict(fontsize=fs, color="#222222",
+                                                                  **fonts.text_kw()))],
                             align="center", pad=0, sep=5))
 
     # The tint in several cluster colours at once: each panel uses its own.
@@ -226,7 +227,8 @@ def _legend(fig, lay, base, data, lang, ty, k, info) -> None:
         if sec.id in ("roles", "basis"):
             if sec.id == "basis":
                 split = len(rows)
-            rows.append(TextArea(sec.title, textprops=dict(fontsize=fs * 1.05, fontweight="bold", color="#222222")))
+            rows.append(TextArea(sec.title, textprops=dict(fontsize=fs * 1.05, fontweight="bold", color="#222222",
+                                                           **fonts.text_kw())))
             for e in sec.entries:
                 row(sample(e, sw_w, sw_h, k, ty.glyph * 0.75, ty.glyph_num), e.label)
     sep = 3 * fs / 7.6
@@ -258,7 +260,7 @@ def _legend(fig, lay, base, data, lang, ty, k, info) -> None:
         kax = setup_axes(fig, lay.frac(krect), fit_extent(data.bounds, krect, pad=0.02), "key-map", k)
         draw_layers(kax, base, data, k, light=True)
         kax.text(0.03, 0.97, ptx("key", lang), transform=kax.transAxes, fontsize=fs, fontweight="bold",
-                 ha="left", va="top", zorder=45)
+                 ha="left", va="top", zorder=45, **fonts.text_kw())
         pl = Placer(kax, renderer, data, base, k)
         fsn = ty.note * 0.9
         for a in sorted(data.adcodes, key=lambda a: data.city_area[a]):

@@ -18,7 +18,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import matplotlib
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -83,11 +82,12 @@ class RenderInfo:
     legend_bbox: tuple | None = None  # figure fraction x0, y0, x1, y1
 
 
-def _rc(policy: Policy) -> dict:
-    """Font settings; text from a user's data may need the fallback family."""
+def policy_text(policy: Policy) -> str:
+    """The text a map of `policy` can show that the bundled font may lack (a user's
+    names): its characters decide the fallback family."""
     parts = [t for c in policy.clusters.values() for t in (c.name_zh, c.name_en)]
     parts += [t for d in policy.designations for t in (d.place_zh, d.role_zh)]
-    return fonts.rc_params("".join(parts))
+    return "".join(parts)
 
 
 def _today() -> _dt.date:
@@ -112,11 +112,12 @@ def scene_for(policy: Policy, state: ViewState) -> Scene:
 def build_figure(policy: Policy, state: ViewState, *, size: str = DEFAULT_SIZE, dpi: int = 100,
                  data: StaticData | None = None, made: _dt.date | None = None,
                  scene: Scene | None = None) -> tuple[Figure, RenderInfo]:
-    """The map as a matplotlib Figure (no pyplot, no global state) and what was drawn."""
+    """The map as a matplotlib Figure (no pyplot, no global state: the font goes to
+    each text artist) and what was drawn."""
     page = check_size(size)
     data = data or StaticData.load()
     scene = scene or scene_for(policy, state)
-    with matplotlib.rc_context(_rc(policy)):
+    with fonts.using(policy_text(policy)):
         fig = new_figure(page, dpi)
         info = _draw(fig, scene, state, page, data, made or _today())
     return fig, info
@@ -252,7 +253,7 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
         sar_labels(ip, lang, ty.sar)
         inset_ax.text(0.02, 0.98, tx("inset_title", lang), transform=inset_ax.transAxes, fontsize=ty.note * 1.05,
                       fontweight="bold", ha="left", va="top", color="#222222", zorder=45, gid="inset-title",
-                      bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5))
+                      bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5), **fonts.text_kw())
         info.glyphs += ip.out.glyphs
         info.city_labels.update(ip.out.city_labels)
         info.city_boxes.update({a: ("inset", b) for a, b in ip.out.city_boxes.items()})

@@ -39,6 +39,9 @@ BND_MAX_VERTICES_FEATURE = 250_000
 BND_MAX_VERTICES_TOTAL = 2_000_000
 # A repair (make_valid) may change a city's area by at most this fraction.
 BND_REPAIR_AREA_TOLERANCE = 0.01
+# Edges of invalid outlines that cross (or touch) another edge, in all: a sloppy
+# digitisation has a handful; a repair of this many takes about a second.
+BND_MAX_CROSSINGS = 5_000
 
 # ---- zip archives (XLSX and zipped Shapefiles alike)
 ZIP_MAX_MEMBERS = 50

@@ -160,6 +160,20 @@ GEO = {
                            "{n} invalid geometr{n:?y|ies} could only be repaired by changing the area by more than "
                            "{tolerance:.0%}: {parts}; fix the geometry in your GIS (e.g. QGIS: Vector ▸ Geometry ▸ "
                            "Check Validity) and upload again"),
+    "bnd.crossings": ("无效几何图形的边界线相互交叉超过 {max:,} 处（例如 {features}，至少 {count:,} 处），这样缠绕的边界不予修复；"
+                      "请在 GIS 软件中修正几何图形（例如在 QGIS 中使用“矢量 ▸ 几何图形工具 ▸ 检查有效性”）后重新上传",
+                      "the invalid outlines cross themselves more than {max:,} times in all (e.g. {features}, with at "
+                      "least {count:,}); outlines this tangled are not repaired: fix the geometry in your GIS (e.g. "
+                      "QGIS: Vector ▸ Geometry ▸ Check Validity) and upload again"),
+    "bnd.zero_city": ("{city}，要素 {feature}：按所画的形状面积为 0，修复后将为 {after:.4g} 平方度",
+                      "{city}, feature {feature}: 0 deg² as drawn, {after:.4g} deg² if repaired"),
+    "bnd.zero_feature": ("要素 {feature}：按所画的形状面积为 0，修复后将为 {after:.4g} 平方度",
+                         "feature {feature}: 0 deg² as drawn, {after:.4g} deg² if repaired"),
+    "bnd.zero_area": ("{n} 个要素的边界线按所画的形状不围成任何面积（线条自相交叉，各部分相互抵消），修复只能猜测其形状，"
+                      "因此未予修复：{parts}；请在 GIS 软件中重画这条边界，使其不自相交叉，然后重新上传",
+                      "{n} feature{n:?|s} ha{n:?s|ve} an outline that encloses no area as drawn (it crosses itself so "
+                      "that its parts cancel out), so a repair could only guess the shape and it was not repaired: "
+                      "{parts}; redraw the outline in your GIS so that it does not cross itself, and upload again"),
     "bnd.some_not_finite": ("部分坐标不是有限数值", "some coordinates are not finite numbers"),
     "bnd.swapped": ("坐标（{span}）看起来是广东省一带的纬度和经度，但顺序颠倒；请以经度为 x、纬度为 y 重新导出",
                     "the coordinates ({span}) look like latitude and longitude around Guangdong in the wrong order; "

@@ -23,7 +23,7 @@ matplotlib = pytest.importorskip("matplotlib")
 from matplotlib.colors import to_hex  # noqa: E402
 
 from export import fonts  # noqa: E402
-from export.output import atomic_save  # noqa: E402
+from export.output import atomic_save, figure_bytes  # noqa: E402
 from export.render import (  # noqa: E402
     SIZES,
     StaticData,
@@ -50,8 +50,7 @@ def data():
 
 def png_pixels(fig) -> np.ndarray:
     buf = io.BytesIO()
-    with matplotlib.rc_context(fonts.rc_params()):
-        fig.savefig(buf, format="png", dpi=fig.dpi)
+    fig.savefig(buf, format="png", dpi=fig.dpi)
     from PIL import Image
 
     return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
@@ -278,15 +277,15 @@ def test_no_missing_glyphs_and_only_the_bundled_font(policy, data, lang, state):
         warnings.simplefilter("always")
         fig, _ = build_figure(policy, state, dpi=72, data=data)
         for fmt in ("png", "svg", "pdf"):
-            with matplotlib.rc_context(fonts.rc_params()):
-                fig.savefig(io.BytesIO(), format=fmt)
+            figure_bytes(fig, fmt, 72, "t")
     bad = [str(w.message) for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
     assert not bad, bad
     ours = {str(p) for p in fonts.register().values()}
-    with matplotlib.rc_context(fonts.rc_params()):
-        for text in _all_texts(fig):
-            found = font_manager.findfont(text.get_fontproperties(), fallback_to_default=False)
-            assert str(getattr(found, "path", found)) in ours, text.get_text()
+    # The font is each text's own, not the process-wide default: no rc settings needed to find it.
+    for text in _all_texts(fig):
+        found = font_manager.findfont(text.get_fontproperties(), fallback_to_default=False)
+        assert str(getattr(found, "path", found)) in ours, text.get_text()
+        assert text.get_parse_math() is False, text.get_text()
 
 
 def test_font_is_static_truetype_with_cjk(policy):

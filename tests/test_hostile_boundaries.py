@@ -117,6 +117,69 @@ def test_small_repair_is_accepted_with_a_note(cities, policy):
     assert any("repaired 1 invalid geometry" in n for n in res.notes)
 
 
+def star(n: int, x0=113.4, y0=23.2, r=0.15) -> Polygon:
+    """One ring through n points of a circle, each joined to the one nearly opposite:
+    every edge crosses almost every other, n(n-3)/2 crossings in all."""
+    idx = (np.arange(n + 1) * ((n - 1) // 2)) % n
+    a = 2 * np.pi * idx / n
+    return Polygon(np.c_[x0 + r * np.cos(a), y0 + r * np.sin(a)])
+
+
+NO_SIMPLIFY = ("simplif", "split", "简化", "拆分")
+
+
+@pytest.mark.parametrize("n", [301, 3001])
+def test_small_self_crossing_file_is_refused_for_its_crossings_not_held_to_the_time_limit(policy, n):
+    """A few KB, one star of a few hundred (or thousand) vertices: GEOS' default repair took
+    minutes on it and the worker refused it at the time limit, telling the user to simplify
+    or split a tiny file. Its crossings are counted first, and the count stops at the cap."""
+    from ingest.caps import BND_MAX_CROSSINGS
+    from ingest.judge import judge_boundaries
+
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"adcode": "440100"}, "geometry": mapping(star(n))}]}
+    data = json.dumps(doc).encode()
+    assert len(data) < 130_000
+    res = judge_boundaries(data, "star.geojson", policy, seconds=30)
+    assert res.cities is None
+    (p,) = res.problems
+    assert f"cross themselves more than {BND_MAX_CROSSINGS:,} times" in p and "adcode=440100" in p, p
+    count = int(re.search(r"with at least ([\d,]+)\)", p).group(1).replace(",", ""))
+    assert BND_MAX_CROSSINGS < count <= n * (n - 3) // 2
+    zh = p.render("zh")
+    assert f"超过 {BND_MAX_CROSSINGS:,} 处" in zh and "adcode=440100" in zh
+    assert not any(w in p.lower() or w in zh for w in NO_SIMPLIFY), (p, zh)
+
+
+def test_star_under_the_crossing_cap_is_repaired_and_judged_by_the_area_it_was_drawn_with(cities, policy):
+    """61 vertices, 1,769 crossings: repaired (the areas its ring encloses, united), and
+    refused because that area is not the one drawn (the shoelace sum, where the centre,
+    wound several times, counts several times)."""
+    doc = doc_of(cities)
+    g = star(61)
+    feature(doc, "广州")["geometry"] = mapping(g)
+    res = load(doc, policy)
+    assert not res.ok
+    (p,) = res.problems
+    assert "could only be repaired by changing the area by more than 1%" in p and "广州 (440100, Guangzhou)" in p
+    m = re.search(r"feature #\d+ \(adcode=440100[^)]*\): ([\d.]+) → ([\d.]+) deg²", p)
+    assert m and float(m.group(1)) == pytest.approx(g.area, rel=1e-3)
+    assert float(m.group(2)) < float(m.group(1))
+    assert not any(w in p.lower() for w in NO_SIMPLIFY)
+
+
+def test_a_ring_folded_onto_a_line_is_dropped_not_refused(cities, policy):
+    """Zero area as drawn and after repair: nothing is invented, so it is dropped as
+    before (a feature of 广州's adcode: kept, it would make 广州 appear twice)."""
+    doc = doc_of(cities)
+    line = Polygon([(113.0, 23.0), (113.25, 23.25), (113.5, 23.5), (113.0, 23.0)])
+    assert not line.is_valid and line.area == 0
+    doc["features"].append({"type": "Feature", "properties": {"adcode": "440100"}, "geometry": mapping(line)})
+    res = load(doc, policy)
+    assert res.ok, res.problems
+    assert any("dropped 1 feature(s) whose geometry had no area before or after repair" in n for n in res.notes)
+
+
 def gpkg(tmp_path, cities, name="b.gpkg") -> tuple:
     path = tmp_path / name
     with warnings.catch_warnings():

@@ -17,7 +17,6 @@ from tests.conftest import ROOT
 matplotlib = pytest.importorskip("matplotlib")
 pypdf = pytest.importorskip("pypdf")
 
-from export import fonts  # noqa: E402
 from export.matrix import MATRIX_SIZES, build_matrix_figure, matrix_bytes, render_matrix  # noqa: E402
 from policy.analysis import designation_matrix  # noqa: E402
 from policy.analysis_tables import MATRIX_FIELDS, read_matrix_csv  # noqa: E402
@@ -82,8 +81,7 @@ def test_explicit_glyphs_filled_region_glyphs_hollow(policy, matrices):
     dpi = 100
     fig, info = build_matrix_figure(policy, m, lang="zh", dpi=dpi)
     buf = io.BytesIO()
-    with matplotlib.rc_context(fonts.rc_params()):
-        fig.savefig(buf, format="png", dpi=dpi)
+    fig.savefig(buf, format="png", dpi=dpi)
     from PIL import Image
 
     px = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB")).astype(int)

@@ -38,7 +38,8 @@ def cities():
 
 
 def crossing_zigzag(n: int) -> Polygon:
-    """2n vertices whose two halves cross n times: make_valid needs ~20 s for n=10,000."""
+    """2n vertices whose two halves cross n times (GEOS' default make_valid needed ~20 s
+    for n=10,000; it is now refused for its crossings before any repair)."""
     i = np.arange(n)
     x1, y1 = 113 + i / n, 23 + 0.01 * (i % 2)
     x2, y2 = 113 + (n - 1 - i) / n + 0.5 / n, 23 + 0.01 * ((i + 1) % 2)
@@ -67,6 +68,13 @@ def _die() -> None:
     os._exit(3)
 
 
+def _spin(seconds: float) -> None:
+    """Busy in Python, as a worker deep in GEOS would be."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
 def test_valid_uploads_give_the_same_result_as_in_process(policy, cities):
     j = judge_uploads(VALID_CSV, "d.csv", "replace", cities.to_json().encode(), "b.geojson", policy, seconds=60)
     assert isinstance(j, Judgement) and j.ok, j.messages
@@ -85,16 +93,14 @@ def test_invalid_upload_gives_error_messages_naming_the_file(policy):
     assert ("error", "bad.csv: row 1:cluster_zh: required column cluster_zh is missing from the header") in messages
 
 
-@pytest.mark.slow
 def test_pathological_geometry_is_refused_within_the_budget(policy, hostile_geojson):
     t = time.perf_counter()
-    res = judge_boundaries(hostile_geojson, "zigzag.geojson", policy, seconds=3)
+    res = judge_boundaries(hostile_geojson, "zigzag.geojson", policy, seconds=10)
     took = time.perf_counter() - t
     assert res.cities is None
-    assert res.problems == ["The file could not be checked within the 3 s time limit and was refused; "
-                            "simplify or split it and try again."]
-    assert res.problems[0].render("zh") == "文件未能在 3 秒的处理时限内检查完毕，已拒绝；请简化或拆分文件后再试。"
-    assert took < 3 + 3, took
+    (p,) = res.problems
+    assert "cross themselves more than 5,000 times" in p and "time limit" not in p, p
+    assert took < 10, took
 
 
 def test_geopackage_view_over_a_recursive_query_is_refused_within_the_budget(tmp_path, policy, cities):
@@ -138,7 +144,7 @@ def test_over_budget_message_for_designations(policy):
 
 
 @pytest.mark.slow
-def test_parent_stays_responsive_while_a_hostile_upload_is_judged(policy, hostile_geojson):
+def test_parent_stays_responsive_while_a_worker_is_busy():
     class Health(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
             self.send_response(200)
@@ -160,13 +166,12 @@ def test_parent_stays_responsive_while_a_hostile_upload_is_judged(policy, hostil
             time.sleep(0.01)
 
     result = {}
-    judge = threading.Thread(target=lambda: result.update(
-        res=judge_boundaries(hostile_geojson, "z.geojson", policy, seconds=4)))
+    judge = threading.Thread(target=lambda: result.update(res=run_limited(_spin, 60, seconds=4)))
     tick = threading.Thread(target=ticker)
     tick.start()
     judge.start()
     try:
-        time.sleep(0.5)  # the worker is now deep in make_valid
+        time.sleep(0.5)  # the worker is now busy
         latencies = []
         while judge.is_alive() and len(latencies) < 20:
             t = time.perf_counter()
@@ -180,7 +185,7 @@ def test_parent_stays_responsive_while_a_hostile_upload_is_judged(policy, hostil
         tick.join()
         server.shutdown()
         server.server_close()
-    assert result["res"].cities is None and "time limit" in result["res"].problems[0]
+    assert result["res"].status == "time"
     assert len(latencies) >= 5 and max(latencies) < 1.0, latencies
     gaps = np.diff(ticks)
     assert gaps.max() < 0.5, gaps.max()  # the parent's threads never stalled

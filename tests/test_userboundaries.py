@@ -356,18 +356,23 @@ def test_gbk_shapefile_without_cpg(tmp_path, cities, policy):
 # --------------------------------------------------------------------------- #
 
 
-def test_bow_tie_is_repaired(tmp_path, cities, policy):
+def test_symmetric_bow_tie_is_refused_not_repaired(tmp_path, cities, policy):
+    """Its two triangles cancel out: 0 deg² as drawn, so the 1 % rule cannot weigh the
+    2·d² a repair would give it, and the repair is not made."""
     x, y = cities.geometry["440400"].representative_point().coords[0]
     d = 0.02
     bow_tie = Polygon([(x - d, y - d), (x + d, y + d), (x + d, y - d), (x - d, y + d), (x - d, y - d)])
-    assert not bow_tie.is_valid
+    assert not bow_tie.is_valid and bow_tie.area == pytest.approx(0, abs=1e-15)
     src = plain(cities).copy()
     src.loc[src["adcode"] == "440400", "geometry"] = bow_tie
     result = load_user_boundaries(write(src, tmp_path / "b.geojson"), "b.geojson", policy)
-    assert_usable(result, policy)
-    assert any("repaired 1 invalid geometry" in n and "440400" in n for n in result.notes)
-    fixed = result.cities.geometry["440400"]
-    assert len(fixed.geoms) == 2 and fixed.area == pytest.approx(2 * d * d, rel=1e-6)
+    assert result.cities is None and not result.ok
+    (p,) = result.problems
+    assert "encloses no area as drawn" in p and "it was not repaired" in p
+    assert "珠海 (440400, Zhuhai)" in p and f"{2 * d * d:.4g} deg² if repaired" in p
+    assert "area changed by at most" not in " ".join(result.notes)
+    zh = p.render("zh")
+    assert "不围成任何面积" in zh and "未予修复" in zh and "珠海 (440400, Zhuhai)" in zh
 
 
 def test_empty_geometries_are_dropped_with_a_note(tmp_path, cities, policy):
