@@ -10,16 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from matplotlib.collections import PathCollection
-from matplotlib.patches import PathPatch
+from matplotlib.colors import to_rgba
 
 from export.data import StaticData
+from export.marks import PT_PER_PX, draw_area, draw_line
 from views.scene import Scene
-from views.style import CITY_BORDER, CONTEXT_BORDER, CONTEXT_FILL, SEA_COLOR
+from views.style import COAST, CONTEXT, FOCUS, ISLETS, SEA_COLOR, Area
 
-GD_OUTLINE = "#5f5f5f"
-ISLET_EDGE = "#9a9a9a"
-ZONE_FILL_ALPHA = 0.45
-TINT_EXPLICIT, TINT_REGION = 0.35, 0.12
 FRAME_EDGE = "#444444"
 
 
@@ -29,7 +26,7 @@ class Drawn:
 
     fills: dict[str, str] = field(default_factory=dict)  # adcode -> fill colour
     zones: dict[str, str] = field(default_factory=dict)  # zone id -> "fill" | "outline"
-    tints: dict[str, float] = field(default_factory=dict)  # adcode -> alpha of the cluster tint
+    tints: dict[str, Area] = field(default_factory=dict)  # adcode -> the one cluster's mark on it
     meanings: dict[str, set] = field(default_factory=dict)  # colour -> what it stands for
 
     def mean(self, color: str, what: str) -> None:
@@ -53,21 +50,24 @@ def setup_axes(fig, rect, extent, gid: str, k: float):
 
 
 def draw_layers(ax, scene: Scene, data: StaticData, k: float, *, light: bool = False) -> Drawn:
-    """Context, city fills, zones, the single-cluster tint, coast and focus.
-
-    `light`: thinner lines for small poster panels."""
+    """Context, city fills, zones, the single-cluster tint, coast and focus, each in the
+    look the scene gives it. `light`: thinner lines for small poster panels."""
     out = Drawn()
     lw = 0.6 if light else 1.0
-    ax.add_collection(PathCollection([c[-1] for c in data.context], facecolors=CONTEXT_FILL,
-                                     edgecolors=CONTEXT_BORDER, linewidths=0.5 * k * lw, zorder=1,
-                                     gid="context"), autolim=False)
-    out.mean(CONTEXT_FILL, "context")
+    ctx = CONTEXT
+    ax.add_collection(PathCollection([c[-1] for c in data.context], facecolors=ctx.fill,
+                                     edgecolors=ctx.stroke.color, linewidths=ctx.stroke.width * PT_PER_PX * k * lw,
+                                     zorder=1, gid="context"), autolim=False)
+    out.mean(ctx.fill, "context")
     adcodes = data.adcodes
-    fills = [scene.city_fill(a) for a in adcodes]
+    areas = [scene.city_area(a) for a in adcodes]
+    fills = [ar.fill for ar in areas]
     gid = "coverage" if scene.coverage_drawn else "cities"
-    ax.add_collection(PathCollection([data.city_paths[a] for a in adcodes], facecolors=fills,
-                                     edgecolors=CITY_BORDER, linewidths=0.35 * k * lw, zorder=3, gid=gid),
-                      autolim=False)
+    edge = areas[0].stroke
+    ax.add_collection(PathCollection([data.city_paths[a] for a in adcodes],
+                                     facecolors=[to_rgba(ar.fill, ar.alpha) for ar in areas],
+                                     edgecolors=edge.color, linewidths=edge.width * PT_PER_PX * k * lw,
+                                     zorder=3, gid=gid), autolim=False)
     out.fills = dict(zip(adcodes, fills))
     for a, f in out.fills.items():
         out.mean(f, f"coverage:{scene.coverage_counts[a]}" if scene.coverage_drawn else "land")
@@ -77,49 +77,37 @@ def draw_layers(ax, scene: Scene, data: StaticData, k: float, *, light: bool = F
 
     mode = scene.zoning_mode
     if mode == "fill":
-        for z, st in scene.zone_styles.items():
+        for z, area in scene.zone_fills.items():
             if z in data.zone_paths:
-                ax.add_artist(PathPatch(data.zone_paths[z], facecolor=st["fill"], alpha=ZONE_FILL_ALPHA,
-                                       edgecolor="none", zorder=4, gid=f"zone-{z}"))
+                draw_area(ax, data.zone_paths[z], area, k * lw, 4, gid=f"zone-{z}")
                 out.zones[z] = "fill"
-                out.mean(st["fill"], f"zone:{z}")
+                out.mean(area.fill, f"zone:{z}")
 
     cid = scene.tint_cluster
     if cid:
-        c = scene.cluster(cid)
-        for a in c.drawn_cities:
-            if a not in data.city_paths:
+        for a in scene.cluster(cid).drawn_cities:
+            tint = scene.tint_area(a)
+            if a not in data.city_paths or tint is None:
                 continue
-            alpha = TINT_EXPLICIT if a in c.explicit_cities else TINT_REGION
-            ax.add_artist(PathPatch(data.city_paths[a], facecolor=c.color, alpha=alpha, edgecolor="none",
-                                   zorder=5, gid=f"tint-{a}"))
-            out.tints[a] = alpha
-        out.mean(c.color, f"cluster:{cid}")
+            draw_area(ax, data.city_paths[a], tint, k * lw, 5, gid=f"tint-{a}")
+            out.tints[a] = tint
+            out.mean(tint.fill or tint.stroke.color, f"cluster:{cid}")
 
     # Guangdong's coast, and small islands with a light edge so they do not turn into blobs.
-    ax.add_artist(PathPatch(data.coast_path, facecolor="none", edgecolor=GD_OUTLINE, linewidth=0.85 * k * lw,
-                           zorder=6, gid="guangdong"))
-    ax.add_artist(PathPatch(data.islets_path, facecolor="none", edgecolor=ISLET_EDGE, linewidth=0.3 * k * lw,
-                           zorder=6, gid="islets"))
+    draw_line(ax, data.coast_path, COAST, k * lw, 6, gid="guangdong")
+    draw_line(ax, data.islets_path, ISLETS, k * lw, 6, gid="islets")
 
     if mode == "outline":
-        for z, st in scene.zone_styles.items():
+        for z, line in scene.zone_lines.items():
             if z not in data.zone_inset:
                 continue
-            w = st["width"] * 0.55 * k * lw
-            # A white casing under the line so it reads over fills, tints and glyph-free land.
-            ax.add_artist(PathPatch(data.zone_inset[z], facecolor="none", edgecolor="white", linewidth=w + 1.4 * k,
-                                   alpha=0.9, zorder=7, joinstyle="round"))
-            ls = (0, st["dash"]) if st["dash"] else "-"
-            ax.add_artist(PathPatch(data.zone_inset[z], facecolor="none", edgecolor=st["color"], linewidth=w,
-                                   linestyle=ls, capstyle="round", joinstyle="round", zorder=7.5,
-                                   gid=f"zone-{z}"))
+            draw_line(ax, data.zone_inset[z], line, k * lw, 7.5, gid=f"zone-{z}")
             out.zones[z] = "outline"
-            out.mean(st["color"], "zoning")
+            out.mean(line.color, "zoning")
     return out
 
 
 def draw_focus(ax, data: StaticData, adcode: str | None, k: float) -> None:
+    """The city in focus, in the one look no zone or city line uses (views.style.FOCUS)."""
     if adcode and adcode in data.city_paths:
-        ax.add_artist(PathPatch(data.city_paths[adcode], facecolor="none", edgecolor="#111111",
-                               linewidth=2.2 * k, zorder=9, gid="focus"))
+        draw_line(ax, data.city_paths[adcode], FOCUS, k, 9, gid="focus")

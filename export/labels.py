@@ -18,20 +18,17 @@ from math import ceil
 import matplotlib.patheffects as pe
 import numpy as np
 import shapely
-from matplotlib.markers import MarkerStyle
-from matplotlib.patches import PathPatch
-from matplotlib.transforms import Affine2D
 
 from export import fonts
+from export.marks import draw_glyph
+from export.text import wrap
 from views.scene import Glyph, Scene, glyph_columns
-from views.style import ink
 
 LABEL_COLOR = "#1f1f1f"
 CONTEXT_LABEL = "#7d7d74"
 SAR_LABEL = "#4a4a44"
 SEA_LABEL = "#5f7f99"
 HALO = "white"
-MARKER_SCALE = {"o": 1.0, "s": 0.88, "D": 1.08, "h": 1.05, "^": 1.12}
 _DIRS = [(0, -1), (1, 0), (-1, 0), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1),
          (0.5, -1), (-0.5, -1), (1, -0.5), (-1, -0.5), (1, 0.5), (-1, 0.5), (0.5, 1), (-0.5, 1)]
 
@@ -152,23 +149,8 @@ class Placer:
         self.ax.plot(*anchor, marker="o", ms=2.0 * self.k, color=color, zorder=29)
 
     def glyph(self, g: Glyph, x, y, size_pt, num_pt):
-        d = size_pt * MARKER_SCALE.get(g.marker, 1.0) * self.m_per_pt
-        ms = MarkerStyle(g.marker)
-        path = ms.get_path().transformed(ms.get_transform())
-        ext = path.get_extents()
-        unit = Affine2D().translate(-(ext.x0 + ext.x1) / 2, -(ext.y0 + ext.y1) / 2).scale(
-            1 / max(ext.width, ext.height))
-        path = path.transformed(unit + Affine2D().scale(d).translate(x, y))
-        hollow = g.basis == "region"
-        edge = ink(g.color) if hollow else "#2b2b2b"
-        self.ax.add_artist(PathPatch(path, facecolor="white" if hollow else g.color, edgecolor=edge,
-                                    linewidth=(0.9 if hollow else 0.4) * self.k,
-                                    linestyle=(0, (2.2, 1.3)) if hollow else "-", zorder=31,
-                                    gid=f"glyph-{g.cluster_id}-{g.adcode}-{g.role}"))
-        ty = y - (0.08 * d if g.marker == "^" else 0)
-        self.ax.text(x, ty, str(g.key), fontsize=num_pt, fontweight="bold",
-                     color=edge if hollow else g.text_color, ha="center", va="center_baseline", zorder=32,
-                     **fonts.text_kw())
+        draw_glyph(self.ax, g.look, size_pt * self.m_per_pt, x, y, size_pt, num_pt,
+                   gid=f"glyph-{g.cluster_id}-{g.adcode}-{g.role}")
         self.out.glyphs.append((g.cluster_id, g.adcode, g.role, g.basis))
 
 
@@ -347,7 +329,6 @@ def sea_label(pl: Placer, lang: str, fs: float, land) -> None:
 def map_notice(pl: Placer, lines: list[str], lang: str, fs: float, land) -> None:
     """The scene's notes on the map itself when it draws no glyph for the selected
     clusters (e.g. a cluster that names no city), in a box over the sea."""
-    from export.legend import wrap
 
     x0, x1 = pl.ax.get_xlim()
     y0, y1 = pl.ax.get_ylim()

@@ -9,125 +9,15 @@ into its panel: smaller type first, then two columns.
 
 from __future__ import annotations
 
-import re
-import threading
-from collections import OrderedDict
-
-from matplotlib.lines import Line2D
-from matplotlib.markers import MarkerStyle
-from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, HPacker, TextArea, VPacker
-from matplotlib.patches import PathPatch, Rectangle
-from matplotlib.text import Text
-from matplotlib.transforms import Affine2D
+from matplotlib.offsetbox import AnchoredOffsetbox, HPacker, TextArea, VPacker
 
 from export import fonts
-from export.labels import MARKER_SCALE, ink
-from views.scene import LegendEntry, Scene
-from views.style import CITY_BORDER, LAND_COLOR
+from export.marks import sample
+from export.text import wrap
+from views.scene import Scene
 
 TEXT_COLOR = "#222222"
 NOTE_COLOR = "#555555"
-_BREAK_AFTER = "，。；：、）」』”"
-
-
-def tokens(text: str, lang: str) -> list[str]:
-    """Pieces a line may break between: after Chinese punctuation in Chinese text, at
-    spaces in English; a key number stays with the word after it."""
-    if re.search(r"[\u4e00-\u9fff]", text) and lang == "zh":
-        out, cur = [], ""
-        for ch in text:
-            cur += ch
-            if ch in _BREAK_AFTER:
-                out.append(cur)
-                cur = ""
-        return out + ([cur] if cur else [])
-    out = []
-    for w in text.split(" "):
-        if out and re.fullmatch(r"\d+ ", out[-1]):
-            out[-1] += w + " "
-        else:
-            out.append(w + " ")
-    return out
-
-
-# Shared by every export in the process (measuring CJK text is slow, and legends
-# repeat), so keyed by the font too, bounded, and locked: renders run in threads.
-_WIDTHS_MAX = 20000
-_widths: OrderedDict[tuple, float] = OrderedDict()
-_widths_lock = threading.Lock()
-
-
-def text_width_pt(s: str, size: float, renderer, dpi: float, weight: str = "normal") -> float:
-    """Width of `s` in points in this render's font."""
-    tf = fonts.current()
-    key = (s, size, weight, tf.families)
-    with _widths_lock:
-        if key in _widths:
-            return _widths[key]
-    px = renderer.get_text_width_height_descent(s, tf.props(size, weight), ismath=False)[0]
-    width = px * 72 / dpi
-    with _widths_lock:
-        _widths[key] = width
-        while len(_widths) > _WIDTHS_MAX:
-            _widths.popitem(last=False)
-    return width
-
-
-def wrap(text: str, lang: str, width_pt: float, size: float, renderer, dpi: float, weight: str = "normal") -> str:
-    def width(s):
-        return text_width_pt(s.strip(), size, renderer, dpi, weight)
-
-    lines, cur = [], ""
-    for tok in tokens(text, lang):
-        if cur and width(cur + tok) > width_pt:
-            lines.append(cur.rstrip())
-            cur = tok
-        else:
-            cur += tok
-    if cur.strip():
-        lines.append(cur.rstrip())
-    return "\n".join(lines)
-
-
-def marker_patch(marker: str, d: float, x: float, y: float, **kw) -> PathPatch:
-    ms = MarkerStyle(marker)
-    path = ms.get_path().transformed(ms.get_transform())
-    ext = path.get_extents()
-    unit = Affine2D().translate(-(ext.x0 + ext.x1) / 2, -(ext.y0 + ext.y1) / 2).scale(1 / max(ext.width, ext.height))
-    d *= MARKER_SCALE.get(marker, 1.0)
-    return PathPatch(path.transformed(unit + Affine2D().scale(d).translate(x, y)), **kw)
-
-
-def sample(e: LegendEntry, w: float, h: float, k: float, glyph_pt: float, num_pt: float) -> DrawingArea:
-    """A sample of the mark `e` stands for, in a w×h point box."""
-    da = DrawingArea(w, h, 0, 0)
-    if e.kind in ("fill", "tint"):
-        if e.kind == "tint":
-            da.add_artist(Rectangle((1, 1), w - 2, h - 2, facecolor=LAND_COLOR, edgecolor="none"))
-        da.add_artist(Rectangle((1, 1), w - 2, h - 2, facecolor=e.color, alpha=e.alpha,
-                                edgecolor="none"))
-        da.add_artist(Rectangle((1, 1), w - 2, h - 2, facecolor="none", edgecolor=e.edge or CITY_BORDER,
-                                linewidth=0.5 * k))
-    elif e.kind == "line":
-        lw = e.width * 0.55 * k
-        da.add_artist(Rectangle((1, 1), w - 2, h - 2, facecolor=LAND_COLOR, edgecolor="none"))
-        da.add_artist(Line2D([3, w - 3], [h / 2, h / 2], color="white", lw=lw + 1.4 * k))
-        da.add_artist(Line2D([3, w - 3], [h / 2, h / 2], color=e.color, lw=lw, solid_capstyle="round",
-                             dash_capstyle="round", linestyle=(0, e.dash) if e.dash else "-"))
-    elif e.kind == "glyph":
-        hollow = e.hollow
-        edge = ink(e.color) if hollow else "#2b2b2b"
-        da.add_artist(marker_patch(e.marker or "o", glyph_pt, w / 2, h / 2,
-                                   facecolor="white" if hollow else e.color, edgecolor=edge,
-                                   linewidth=(0.9 if hollow else 0.4) * k,
-                                   linestyle=(0, (2.2, 1.3)) if hollow else "-"))
-        if e.text:
-            from views.style import text_color_on
-
-            da.add_artist(Text(w / 2, h / 2, e.text, fontsize=num_pt, fontweight="bold",
-                               color=edge if hollow else text_color_on(e.color), ha="center",
-                               va="center_baseline", **fonts.text_kw()))
-    return da
 
 
 def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: float, num_pt: float,
@@ -146,7 +36,7 @@ def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: f
                                  textprops=dict(fontsize=fs * 1.05, fontweight="bold", color=TEXT_COLOR,
                                                 **fonts.text_kw())))
         for e in sec.entries:
-            da = sample(e, sw_w, sw_h, k, glyph_pt, num_pt)
+            da = sample(e.look, sw_w, sw_h, k, glyph_pt, num_pt)
             txt = TextArea(wrap(e.label, lang, label_w, fs, renderer, dpi),
                            textprops=dict(fontsize=fs, color=TEXT_COLOR, linespacing=1.15, **fonts.text_kw()))
             rows.append(HPacker(children=[da, txt], align="center", pad=0, sep=5))

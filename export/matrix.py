@@ -16,10 +16,7 @@ and glyphs keep their size on every page.
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
 import os
-import sys
-import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,38 +24,17 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyBboxPatch, Rectangle
+from matplotlib.patches import Rectangle
 
-
-class _Deferred(types.ModuleType):
-    """Stands in for a module until one of its attributes is first used."""
-
-    def __getattr__(self, attr):
-        if sys.modules.get(self.__name__) is self:
-            del sys.modules[self.__name__]
-        return getattr(importlib.import_module(self.__name__), attr)
-
-
-def _defer(name: str) -> None:
-    """Import `name` only when first used. views.style imports mapclassify (and with
-    it scipy.stats, about a second) for the choropleth's classes, which the matrix
-    never draws; `cli.py export-matrix` has a 3-second budget in a fresh process.
-    (importlib.util.LazyLoader does not do here: the `import` statement itself
-    reads the module's spec, which loads it.)"""
-    if name not in sys.modules:
-        sys.modules[name] = _Deferred(name)
-
-
-_defer("mapclassify")
-
-from export import fonts  # noqa: E402
-from export.options import SIZES, ExportError, check_dpi, check_format, resolve_format  # noqa: E402
-from export.output import atomic_save, figure_bytes  # noqa: E402
-from policy.analysis import Matrix  # noqa: E402
-from policy.model import Policy  # noqa: E402
-from views import i18n  # noqa: E402
-from views.i18n import role_name  # noqa: E402
-from views.style import ROLE_MARKERS, cluster_color, text_color_on  # noqa: E402
+from export import fonts
+from export.marks import draw_glyph
+from export.options import SIZES, ExportError, check_dpi, check_format, resolve_format
+from export.output import atomic_save, figure_bytes
+from policy.analysis import Matrix
+from policy.model import Policy
+from views import i18n
+from views.i18n import role_name
+from views.style import NEUTRAL_GLYPH, ROLE_MARKERS, cluster_color, glyph_look, zone_color
 
 MATRIX_SIZES = ("a4-landscape", "slide", "screen")  # the matrix is wide: landscape pages only
 LANGS = ("zh", "en")
@@ -84,9 +60,6 @@ GRID_BAND = "#f3f3f1"
 RULE = "#8c8c8c"
 INK = "#1f1f1f"
 MUTED = "#555555"
-LEGEND_GLYPH = "#6b6b6b"
-# matplotlib draws its marker shapes at unequal visual sizes; these even them out.
-MARKER_SCALE = {"o": 1.0, "D": 0.78, "s": 0.86, "h": 1.02, "^": 1.04}
 
 
 def tx(key: str, lang: str, **kw) -> str:
@@ -240,16 +213,18 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
     grid_right = x - pitch_x / 2
 
     # --- zone and city headings ----------------------------------------------------
+    zone_index = {z: i for i, z in enumerate(policy.zones)}
     for zid in zone_ids:
         zone = policy.zones[zid]
+        zcolor = zone_color(zone_index[zid])
         xs = [col_x[a] for a in cities.loc[cities["zone"] == zid, "adcode"]]
         x0, x1 = min(xs) - pitch_x / 2, max(xs) + pitch_x / 2
         y_bar = grid_top - city_h - 0.04 * s
-        p.ax.plot([x0 + 0.02, x1 - 0.02], [y_bar, y_bar], color=zone.color, lw=3.2 * s, solid_capstyle="butt")
+        p.ax.plot([x0 + 0.02, x1 - 0.02], [y_bar, y_bar], color=zcolor, lw=3.2 * s, solid_capstyle="butt")
         label = f"{zone.short_zh} {zone.name_zh}" if lang == "zh" else zone.name_en
         label += f" · {len(xs)}市" if lang == "zh" else f" · {len(xs)} cities"
         zt = p.text((x0 + x1) / 2, y_bar - 0.06 * s, label, fontsize=7.8 * s, fontweight="bold",
-                    color=_darker(zone.color, 0.8), ha="center", va="bottom", gid=f"zone-{zid}")
+                    color=_darker(zcolor, 0.8), ha="center", va="bottom", gid=f"zone-{zid}")
         room = x1 - x0 + 0.5 * gap * pitch_x
         p.fit(zt, room, 0.85)
         if p.width(zt) > room:  # too long for the zone's columns: two lines, then shrink if still needed
@@ -287,12 +262,10 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
                                          facecolor=GRID_BAND, edgecolor="none", zorder=0))
             band += 1
             color = cluster_color(int(r.index))
-            chip_h = min(pitch_y * 0.8, 0.22 * s)
-            p.ax.add_patch(FancyBboxPatch((margin + 0.02 * s, yc - chip_h / 2), chip_w - 0.04 * s, chip_h,
-                                          boxstyle=f"round,pad=0,rounding_size={0.04 * s}", facecolor=color,
-                                          edgecolor=_darker(color), linewidth=0.4 * s, zorder=2))
-            p.text(margin + chip_w / 2, yc, str(int(r.key)), fontsize=min(6.4 * s, fs_row * 0.9), fontweight="bold",
-                   color=text_color_on(color), ha="center", va="center", zorder=3)
+            # The cluster's key, as the map's legend shows it.
+            chip_in = min(pitch_y * 0.86, 0.24 * s)
+            draw_glyph(p.ax, glyph_look(color, "o", str(int(r.key))), chip_in, margin + chip_w / 2, yc,
+                       chip_in * 72, min(6.4 * s, fs_row * 0.9), zorder=2, y_down=True)
             name = r.name_zh if lang == "zh" else r.name_en
             nt = p.text(margin + chip_w + 0.06 * s, yc, name, fontsize=fs_row, va="center", gid=f"row-{r.cluster_id}")
             p.fit(nt, label_w - chip_w - 0.12 * s, 0.5)
@@ -323,7 +296,7 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
 
     # Just under the totals (the foot of the page is reserved for it, so a short
     # matrix, e.g. one tier, keeps its legend close instead of at the page's foot).
-    y_foot = min(H - margin, _legend(p, policy, lang, margin, yc + pitch_y / 2 + 0.28 * s, W - 2 * margin, s) + 0.34 * s)
+    y_foot = min(H - margin, _legend(p, policy, m, lang, margin, yc + pitch_y / 2 + 0.28 * s, W - 2 * margin, s) + 0.34 * s)
     p.text(margin, y_foot, i18n.source_line(policy, lang), fontsize=6.8 * s, color=MUTED, va="bottom",
            gid="source")
     p.text(W - margin, y_foot, tx("made", lang, date=made.isoformat()), fontsize=6.8 * s, color=MUTED,
@@ -338,13 +311,9 @@ def _draw_row(p: _Page, cid: str, color: str, yc: float, col_x: dict, cells: dic
         if c is None:
             continue
         marker = ROLE_MARKERS[c.role]
-        size = (ms * MARKER_SCALE.get(marker, 1.0)) ** 2
-        if c.basis == "explicit":
-            p.ax.scatter([x], [yc], s=size, marker=marker, facecolors=color, edgecolors=_darker(color),
-                         linewidths=0.5 * s, zorder=4)
-        else:
-            p.ax.scatter([x], [yc], s=size, marker=marker, facecolors="white", edgecolors=_darker(color, 0.85),
-                         linewidths=0.9 * s, linestyles=(0, (2, 1.2)), zorder=4)
+        # The map's glyph, without its number (the row says which cluster).
+        draw_glyph(p.ax, glyph_look(color, marker, hollow=c.basis == "region"), ms / 72, x, yc, ms, 0, zorder=4,
+                   y_down=True)
         if len(c.roles) > 1:
             p.text(x + ms / 72 * 0.55, yc - ms / 72 * 0.35, f"+{len(c.roles) - 1}", fontsize=max(4.0, ms * 0.42),
                    color=MUTED, ha="left", va="center", zorder=5)
@@ -352,22 +321,28 @@ def _draw_row(p: _Page, cid: str, color: str, yc: float, col_x: dict, cells: dic
         info.cell_xy[(cid, adcode)] = (x, yc)
 
 
-def _legend(p: _Page, policy: Policy, lang: str, x0: float, y_top: float, max_w: float, s: float) -> float:
-    """One or two lines: the five role shapes, filled vs hollow, +n, the chip.
-    Returns the centre line of its last line."""
+def _legend(p: _Page, policy: Policy, m: Matrix, lang: str, x0: float, y_top: float, max_w: float,
+            s: float) -> float:
+    """One or two lines: the role shapes drawn, filled vs hollow (hollow only where a cell
+    is), +n where a cell has more roles, the cluster's key. Returns the centre line of its
+    last line."""
     fs, ms = 7.2 * s, 8.5 * s
     gap = 0.22 * s
-    items = [("glyph", ROLE_MARKERS[r], "explicit", role_name(policy, r, lang)) for r in ROLE_MARKERS]
-    items += [("basis", "o", "explicit", tx("explicit", lang)), ("basis", "o", "region", tx("region", lang)),
-              ("text", "+n", None, tx("more", lang).split("：" if lang == "zh" else ": ", 1)[1]),
-              ("chip", "7", None, tx("chip", lang))]
+    cells = m.cells
+    roles = [r for r in ROLE_MARKERS if (cells["role"] == r).any()] if len(cells) else []
+    sample_color = cluster_color(4)
+    items = [(glyph_look(NEUTRAL_GLYPH, ROLE_MARKERS[r]), role_name(policy, r, lang)) for r in roles]
+    if len(cells) and (cells["basis"] == "region").any():
+        items += [(glyph_look(sample_color, "o"), tx("explicit", lang)),
+                  (glyph_look(sample_color, "o", hollow=True), tx("region", lang))]
+    if len(cells) and (cells["roles"].map(len) > 1).any():
+        items.append(("+n", tx("more", lang).split("：" if lang == "zh" else ": ", 1)[1]))
+    items.append((glyph_look(cluster_color(6), "o", "7"), tx("chip", lang)))
     head = i18n.t("legend_roles", lang) + ("：" if lang == "zh" else ": ")
     lines: list[list] = [[]]
     x = x0 + p.measure(head, fs, fontweight="bold") + 0.06 * s
-    widths = []
     for it in items:
-        w = ms / 72 + 0.05 * s + p.measure(it[3], fs)
-        widths.append(w)
+        w = ms / 72 + 0.05 * s + p.measure(it[1], fs)
         if x + w > x0 + max_w and lines[-1]:
             lines.append([])
             x = x0
@@ -376,28 +351,13 @@ def _legend(p: _Page, policy: Policy, lang: str, x0: float, y_top: float, max_w:
     y_line = y_top
     p.text(x0, y_line, head, fontsize=fs, fontweight="bold", va="center")
     for line in lines:
-        yc = y_line
-        for x, (kind, marker, basis, label) in line:
+        for x, (look, label) in line:
             gx = x + ms / 72 / 2
-            size = (ms * MARKER_SCALE.get(marker, 1.0)) ** 2
-            # Roles in neutral grey; filled vs hollow shown in a cluster's colour, as in the grid.
-            ink = LEGEND_GLYPH if kind == "glyph" else cluster_color(4)
-            if kind in ("glyph", "basis") and basis == "explicit":
-                p.ax.scatter([gx], [yc], s=size, marker=marker, facecolors=ink, edgecolors=_darker(ink),
-                             linewidths=0.4 * s)
-            elif kind == "basis":
-                p.ax.scatter([gx], [yc], s=size, marker=marker, facecolors="white", edgecolors=_darker(ink, 0.85),
-                             linewidths=0.9 * s, linestyles=(0, (2, 1.2)))
-            elif kind == "text":
-                p.text(gx, yc, marker, fontsize=fs * 0.9, color=MUTED, ha="center", va="center")
+            if isinstance(look, str):
+                p.text(gx, y_line, look, fontsize=fs * 0.9, color=MUTED, ha="center", va="center")
             else:
-                h = 0.16 * s
-                color = cluster_color(6)
-                p.ax.add_patch(FancyBboxPatch((gx - h / 2, yc - h / 2), h, h, boxstyle="round,pad=0,rounding_size=0.02",
-                                              facecolor=color, edgecolor=_darker(color), linewidth=0.4 * s))
-                p.text(gx, yc, marker, fontsize=fs * 0.75, fontweight="bold", color=text_color_on(color),
-                       ha="center", va="center")
-            p.text(x + ms / 72 + 0.05 * s, yc, label, fontsize=fs, va="center")
+                draw_glyph(p.ax, look, ms / 72, gx, y_line, ms, fs * 0.75, zorder=4, y_down=True)
+            p.text(x + ms / 72 + 0.05 * s, y_line, label, fontsize=fs, va="center")
         y_line += 0.2 * s
     return y_line - 0.2 * s
 

@@ -28,9 +28,9 @@ from export import fonts
 from export.data import StaticData, rows_for
 from export.draw import draw_layers, setup_axes
 from export.furniture import footer, title
-from export.labels import Placer, ink
+from export.labels import Placer
 from export.layout import fit_extent, make_layout
-from export.legend import marker_patch, sample, wrap
+from export.marks import draw_glyph, sample
 from export.options import (
     BASES,
     LANGS,
@@ -43,11 +43,12 @@ from export.options import (
 )
 from export.output import atomic_save, figure_bytes
 from export.render import _today, new_figure, policy_text
+from export.text import wrap
 from policy.model import Policy
 from views import i18n
 from views.scene import build_scene
 from views.state import ViewState
-from views.style import LAND_COLOR
+from views.style import LAND_COLOR, tint_look
 
 TEXT = {
     "title": ("广东省{n}个战略性产业集群布局总览", "All {n} strategic industrial clusters of Guangdong"),
@@ -134,14 +135,9 @@ def _draw(fig, policy, rows, base, page, data, lang, basis, made) -> PosterInfo:
         y -= ceil(len(cs) / cols) * (ph + ptitle + 0.06)
 
     _legend(fig, lay, base, data, lang, ty, k, info)
-    title(fig, renderer, info.title, _subtitle(lang, basis), lay)
+    title(fig, renderer, info.title, base.subtitle, lay)
     footer(fig, lay, base.source, lang, made)
     return info
-
-
-def _subtitle(lang: str, basis: str) -> str:
-    sep = "；" if lang == "zh" else "; "
-    return sep.join([i18n.t("subtitle", lang), i18n.t(f"basis_{basis}", lang)])
 
 
 def _panel(fig, lay, rect, top, policy, rows, c, data, ext, lang, basis, ty, k, renderer, info):
@@ -174,19 +170,13 @@ def _panel(fig, lay, rect, top, policy, rows, c, data, ext, lang, basis, ty, k, 
         x, yy = data.label_xy[a]
         for j, g in enumerate(gs):
             gxx = x + (j - (len(gs) - 1) / 2) * pitch
-            d = size * pl.m_per_pt
-            hollow = g.basis == "region"
-            ax.add_artist(marker_patch(g.marker, d, gxx, yy, facecolor="white" if hollow else g.color,
-                                      edgecolor=ink(g.color) if hollow else "#2b2b2b",
-                                      linewidth=(0.7 if hollow else 0.3) * k,
-                                      linestyle=(0, (2.0, 1.2)) if hollow else "-", zorder=31,
-                                      gid=f"glyph-{g.cluster_id}-{g.adcode}-{g.role}"))
+            # no number in a panel: the panel is one cluster, named in its title
+            draw_glyph(ax, dataclasses.replace(g.look, text=""), size * pl.m_per_pt, gxx, yy, size, 0,
+                       gid=f"glyph-{g.cluster_id}-{g.adcode}-{g.role}")
             info.glyphs += 1
     if not c.drawn_cities:
-        sep = "、" if lang == "zh" else ", "
-        # "No city named" and "no city or region" would say the same twice.
-        lines = [ptx("none", lang), ptx("regions", lang, terms=sep.join(c.region_terms))] if c.region_terms \
-            else [ptx("nothing", lang)]
+        # The scene's own note (as in print: what the document does, no instruction).
+        lines = [n.text for n in scene.notes if n.layers == (c.id,)]
         text = "\n".join(wrap(line, lang, rect[2] * 72 * 0.8, ty.note, renderer, fig.dpi) for line in lines)
         ax.text(0.5, 0.5, text, transform=ax.transAxes, fontsize=ty.note, ha="center", va="center",
                 color="#333333", zorder=40, linespacing=1.25, gid=f"empty-{c.id}",
@@ -212,16 +202,25 @@ def _legend(fig, lay, base, data, lang, ty, k, info) -> None:
                                                                   **fonts.text_kw()))],
                             align="center", pad=0, sep=5))
 
-    # The tint in several cluster colours at once: each panel uses its own.
-    for alpha, key in ((0.35, "tint_explicit"), (0.12, "tint_region")):
+    # The tint in several cluster colours at once (each panel uses its own), and the
+    # outline of cities reached only through a region term, where a panel draws one.
+    kinds = ["explicit"] + (["region"] if any(set(c.drawn_cities) - set(c.explicit_cities)
+                                              for c in base.clusters) else [])
+    for basis in kinds:
         da = DrawingArea(sw_w, sw_h, 0, 0)
         da.add_artist(Rectangle((1, 1), sw_w - 2, sw_h - 2, facecolor=LAND_COLOR, edgecolor="none"))
         colours = [c.color for c in base.clusters[:4]]
+        w = (sw_w - 2) / len(colours)
         for i, col in enumerate(colours):
-            w = (sw_w - 2) / len(colours)
-            da.add_artist(Rectangle((1 + i * w, 1), w, sw_h - 2, facecolor=col, alpha=alpha, edgecolor="none"))
-        da.add_artist(Rectangle((1, 1), sw_w - 2, sw_h - 2, facecolor="none", edgecolor="#5a5a5a", linewidth=0.5 * k))
-        row(da, ptx(key, lang))
+            look = tint_look(col, basis)
+            if look.fill:
+                da.add_artist(Rectangle((1 + i * w, 1), w, sw_h - 2, facecolor=look.fill, alpha=look.alpha,
+                                        edgecolor="none"))
+            else:
+                da.add_artist(Rectangle((1 + i * w + 1, 2), w - 2, sw_h - 4, facecolor="none",
+                                        edgecolor=look.stroke.color, linewidth=0.9 * k,
+                                        linestyle=(0, look.stroke.dash)))
+        row(da, i18n.t(f"tint_{basis}", lang))
     split = None
     for sec in base.legend:
         if sec.id in ("roles", "basis"):
@@ -230,7 +229,7 @@ def _legend(fig, lay, base, data, lang, ty, k, info) -> None:
             rows.append(TextArea(sec.title, textprops=dict(fontsize=fs * 1.05, fontweight="bold", color="#222222",
                                                            **fonts.text_kw())))
             for e in sec.entries:
-                row(sample(e, sw_w, sw_h, k, ty.glyph * 0.75, ty.glyph_num), e.label)
+                row(sample(e.look, sw_w, sw_h, k, ty.glyph * 0.75, ty.glyph_num), e.label)
     sep = 3 * fs / 7.6
     if lay.page.portrait and split:  # a low strip: the basis samples beside the roles
         box = HPacker(children=[VPacker(children=rows[:split], align="left", pad=0, sep=sep),

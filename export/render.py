@@ -192,7 +192,7 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     extent = fit_extent(data.bounds, lay.map_rect, pad=0.035)
     ax = setup_axes(fig, lay.frac(lay.map_rect), extent, "map", k)
     drawn = draw_layers(ax, scene, data, k)
-    draw_focus(ax, data, state.city, k)
+    draw_focus(ax, data, scene.focus, k)
     info.extent = extent
     info.fills = drawn.fills
     info.zones = dict(drawn.zones)
@@ -208,7 +208,7 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
         iext = fit_extent(data.prd_box, lay.inset_rect, pad=0.0)
         inset_ax = setup_axes(fig, lay.frac(lay.inset_rect), iext, "inset", k)
         d2 = draw_layers(inset_ax, scene, data, k)
-        draw_focus(inset_ax, data, state.city, k)
+        draw_focus(inset_ax, data, scene.focus, k)
         for c, m in d2.meanings.items():
             info.meanings.setdefault(c, set()).update(m)
         info.inset_extent = iext

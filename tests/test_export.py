@@ -30,7 +30,10 @@ from export.render import (  # noqa: E402
     build_figure,
     render_map,
 )
-from policy.coverage import city_coverage  # noqa: E402
+from policy.coverage import (
+    city_coverage,  # noqa: E402
+    class_breaks,  # noqa: E402
+)
 from views.scene import build_scene  # noqa: E402
 from views.state import ViewState  # noqa: E402
 from views.style import coverage_classes  # noqa: E402
@@ -106,7 +109,7 @@ def test_legend_is_drawn_beside_the_map_with_every_class(policy, data):
     assert x0 >= map_ax.get_position().x1  # in the panel, right of the map frame: it covers no land
     region = px[int((1 - y1) * h):int((1 - y0) * h), int(x0 * w):int(x1 * w)].reshape(-1, 3)
     present = set(map(tuple, region))
-    classes = coverage_classes(list(build_scene(policy, _rows(policy), COVERAGE).coverage_counts.values()))
+    classes = coverage_classes(class_breaks(list(build_scene(policy, _rows(policy), COVERAGE).coverage_counts.values())))
     for colour in classes.colors:  # every class sample is in the legend
         assert rgb(colour) in present
     assert (region.sum(axis=1) < 200).mean() > 0.005  # legend text
@@ -130,7 +133,7 @@ def test_choropleth_uses_coverage_classes(policy, rows, data):
         state = ViewState(coverage=True, zoning=False, basis=basis, tier=tier)
         fig, info = build_figure(policy, state, dpi=72, data=data)
         cov = city_coverage(policy, rows, basis, tier).set_index("adcode")
-        classes = coverage_classes(cov["clusters"])
+        classes = coverage_classes(class_breaks(cov["clusters"]))
         expected = {a: classes.color(int(cov.loc[a, "clusters"])) for a in cov.index}
         assert info.city_colors == expected
         # The drawn artist really has those fills, city by city.
@@ -189,7 +192,9 @@ def test_cluster_tint_and_glyphs_follow_the_scene(policy, data):
     fig, info = build_figure(policy, state, dpi=72, data=data)
     scene = build_scene(policy, _rows(policy), state)
     c = scene.cluster("new_energy")
-    assert info.tints == {a: (0.35 if a in c.explicit_cities else 0.12) for a in c.drawn_cities}
+    # each city drawn in the scene's own tint look: filled where named, outlined where a region term reaches
+    assert info.tints == {a: scene.tint_area(a) for a in c.drawn_cities}
+    assert {a for a, t in info.tints.items() if t.fill} == set(c.explicit_cities) & set(c.drawn_cities)
     drawn = [p.get_gid() for ax in fig.axes for p in ax.patches if (p.get_gid() or "").startswith("glyph-")]
     assert len(drawn) == len(scene.visible_glyphs()) == len(info.glyphs)
     assert {g[3] for g in info.glyphs} == {"explicit", "region"}

@@ -254,7 +254,7 @@ YLGNBU = {
     5: ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
     6: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"),
 }
-COVERAGE_ALPHA = 0.85
+COVERAGE_ALPHA = 1.0  # the classes exactly as in the legend, in print and on screen
 
 
 def coverage_ramp(n: int) -> tuple[str, ...]:

@@ -1,0 +1,77 @@
+"""Text on a page: where a line may break, how wide a string is in the page's font, wrapping.
+
+One module for the map, the legend, the poster and the matrix, so a line breaks
+by the same rule everywhere: after Chinese punctuation in Chinese text, at
+spaces in English, never inside a term, a key number kept with its word.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+
+from export import fonts
+
+_BREAK_AFTER = "，。；：、）」』”"
+
+
+def tokens(text: str, lang: str) -> list[str]:
+    """Pieces a line may break between: after Chinese punctuation in Chinese text, at
+    spaces in English; a key number stays with the word after it."""
+    if re.search(r"[\u4e00-\u9fff]", text) and lang == "zh":
+        out, cur = [], ""
+        for ch in text:
+            cur += ch
+            if ch in _BREAK_AFTER:
+                out.append(cur)
+                cur = ""
+        return out + ([cur] if cur else [])
+    out = []
+    for w in text.split(" "):
+        if out and re.fullmatch(r"\d+ ", out[-1]):
+            out[-1] += w + " "
+        else:
+            out.append(w + " ")
+    return out
+
+
+# Shared by every export in the process (measuring CJK text is slow, and legends
+# repeat), so keyed by the font too, bounded, and locked: renders run in threads.
+_WIDTHS_MAX = 20000
+_widths: OrderedDict[tuple, float] = OrderedDict()
+_widths_lock = threading.Lock()
+
+
+def text_width_pt(s: str, size: float, renderer, dpi: float, weight: str = "normal") -> float:
+    """Width of `s` in points in this render's font."""
+    tf = fonts.current()
+    key = (s, size, weight, tf.families)
+    with _widths_lock:
+        if key in _widths:
+            return _widths[key]
+    px = renderer.get_text_width_height_descent(s, tf.props(size, weight), ismath=False)[0]
+    width = px * 72 / dpi
+    with _widths_lock:
+        _widths[key] = width
+        while len(_widths) > _WIDTHS_MAX:
+            _widths.popitem(last=False)
+    return width
+
+
+def wrap(text: str, lang: str, width_pt: float, size: float, renderer, dpi: float, weight: str = "normal") -> str:
+    def width(s):
+        return text_width_pt(s.strip(), size, renderer, dpi, weight)
+
+    lines, cur = [], ""
+    for tok in tokens(text, lang):
+        if cur and width(cur + tok) > width_pt:
+            lines.append(cur.rstrip())
+            cur = tok
+        else:
+            cur += tok
+    if cur.strip():
+        lines.append(cur.rstrip())
+    return "\n".join(lines)
+
+
