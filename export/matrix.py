@@ -40,31 +40,10 @@ MATRIX_SIZES = ("a4-landscape", "slide", "screen")  # the matrix is wide: landsc
 LANGS = ("zh", "en")
 DEFAULT_DPI = 300
 
-TEXT = {
-    "title": ("{tier}产业集群布局矩阵：{n}个集群 × {m}个地市（{basis}）",
-              "Where the clusters are: {n} {tier}cluster{plural} × {m} cities ({basis})"),
-    "tier_all": ("战略性", "strategic industrial "),
-    "tier_pillar": ("战略性支柱", "pillar "),
-    "tier_emerging": ("战略性新兴", "emerging "),
-    "subtitle": ("每格为该市在该集群中的定位；行、列合计为集群覆盖的城市数和城市承担的集群数",
-                 "each cell is the city's role in the cluster; totals count cities per cluster and clusters per city"),
-    "total": ("合计", "Total"),
-    "explicit": ("实心：文件明确点名该市", "Filled: the city is named"),
-    "region": ("空心虚线：仅区域性提及（如珠三角）", "Hollow, dashed: region-level mention only (e.g. PRD)"),
-    "more": ("+n：另有 n 种定位", "+n: n more roles"),
-    "chip": ("色块与编号：产业集群（与地图一致）", "Colour and number: the cluster (as on the map)"),
-    "made": ("制表日期：{date}", "Made {date}"),
-    "empty": ("所选类别没有产业集群", "No cluster in this selection"),
-}
 GRID_BAND = "#f3f3f1"
 RULE = "#8c8c8c"
 INK = "#1f1f1f"
 MUTED = "#555555"
-
-
-def tx(key: str, lang: str, **kw) -> str:
-    zh, en = TEXT[key]
-    return (zh if lang == "zh" else en).format(**kw)
 
 
 @dataclass
@@ -89,7 +68,7 @@ def check_matrix_args(size: str, lang: str) -> None:
 def matrix_title(policy: Policy, m: Matrix, lang: str) -> str:
     basis = i18n.t(f"basis_{m.basis}", lang)
     n = len(m.clusters)
-    return tx("title", lang, tier=tx(f"tier_{m.tier}", lang), n=n, m=len(m.cities), basis=basis,
+    return i18n.t("matrix_image_title", lang, tier=i18n.t(f"matrix_tier_{m.tier}", lang), n=n, m=len(m.cities), basis=basis,
               plural="" if n == 1 else "s")
 
 
@@ -172,7 +151,7 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
     # --- title ----------------------------------------------------------------
     title = p.text(margin, margin, info.title, fontsize=15 * s, fontweight="bold", va="top", gid="title")
     p.fit(title, W - 2 * margin)
-    sub = tx("subtitle", lang)
+    sub = i18n.t("matrix_subtitle", lang)
     sub = sub[0].upper() + sub[1:]
     if not (policy.user_source and policy.user_mode == "replace"):  # a user's own file replaces the document
         sub = i18n.t("subtitle", lang) + ("；" if lang == "zh" else ". ") + sub
@@ -220,7 +199,8 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
         xs = [col_x[a] for a in cities.loc[cities["zone"] == zid, "adcode"]]
         x0, x1 = min(xs) - pitch_x / 2, max(xs) + pitch_x / 2
         y_bar = grid_top - city_h - 0.04 * s
-        p.ax.plot([x0 + 0.02, x1 - 0.02], [y_bar, y_bar], color=zcolor, lw=3.2 * s, solid_capstyle="butt")
+        p.ax.plot([x0 + 0.02, x1 - 0.02], [y_bar, y_bar], color=zcolor, lw=3.2 * s, solid_capstyle="butt",
+                  gid=f"zone-bar-{zid}")
         label = f"{zone.short_zh} {zone.name_zh}" if lang == "zh" else zone.name_en
         label += f" · {len(xs)}市" if lang == "zh" else f" · {len(xs)} cities"
         zt = p.text((x0 + x1) / 2, y_bar - 0.06 * s, label, fontsize=7.8 * s, fontweight="bold",
@@ -241,7 +221,7 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
         else:
             p.text(col_x[r.adcode], grid_top - 0.05 * s, name, fontsize=7.5 * s, ha="center", va="bottom",
                    rotation=90)
-    p.text(total_x, grid_top - 0.06 * s, tx("total", lang), fontsize=7.8 * s, fontweight="bold", ha="center",
+    p.text(total_x, grid_top - 0.06 * s, i18n.t("matrix_total", lang), fontsize=7.8 * s, fontweight="bold", ha="center",
            va="bottom", rotation=0 if lang == "zh" else 90)
 
     # --- rows ------------------------------------------------------------------------
@@ -274,7 +254,7 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
             info.row_totals[r.cluster_id] = int(r.total)
             y += pitch_y
     if not len(clusters):
-        p.text((grid_left + grid_right) / 2, y + pitch_y, tx("empty", lang), fontsize=9 * s, color=MUTED,
+        p.text((grid_left + grid_right) / 2, y + pitch_y, i18n.t("matrix_empty", lang), fontsize=9 * s, color=MUTED,
                ha="center", va="center")
         y += 2 * pitch_y
 
@@ -286,7 +266,7 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
     y += 0.12 * pitch_y
     p.ax.plot([margin, total_x + pitch_x / 2], [y, y], color=RULE, lw=0.7 * s)
     yc = y + pitch_y / 2
-    p.text(margin + chip_w + 0.06 * s, yc, tx("total", lang), fontsize=fs_row, fontweight="bold", va="center")
+    p.text(margin + chip_w + 0.06 * s, yc, i18n.t("matrix_total", lang), fontsize=fs_row, fontweight="bold", va="center")
     for r in cities.itertuples():
         p.text(col_x[r.adcode], yc, str(int(r.total)), fontsize=fs_row, fontweight="bold", ha="center", va="center",
                color=INK if r.total else "#b0302a")
@@ -299,7 +279,7 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
     y_foot = min(H - margin, _legend(p, policy, m, lang, margin, yc + pitch_y / 2 + 0.28 * s, W - 2 * margin, s) + 0.34 * s)
     p.text(margin, y_foot, i18n.source_line(policy, lang), fontsize=6.8 * s, color=MUTED, va="bottom",
            gid="source")
-    p.text(W - margin, y_foot, tx("made", lang, date=made.isoformat()), fontsize=6.8 * s, color=MUTED,
+    p.text(W - margin, y_foot, i18n.t("matrix_made", lang, date=made.isoformat()), fontsize=6.8 * s, color=MUTED,
            ha="right", va="bottom", gid="made")
     return info
 
@@ -333,11 +313,11 @@ def _legend(p: _Page, policy: Policy, m: Matrix, lang: str, x0: float, y_top: fl
     sample_color = cluster_color(4)
     items = [(glyph_look(NEUTRAL_GLYPH, ROLE_MARKERS[r]), role_name(policy, r, lang)) for r in roles]
     if len(cells) and (cells["basis"] == "region").any():
-        items += [(glyph_look(sample_color, "o"), tx("explicit", lang)),
-                  (glyph_look(sample_color, "o", hollow=True), tx("region", lang))]
+        items += [(glyph_look(sample_color, "o"), i18n.t("matrix_explicit", lang)),
+                  (glyph_look(sample_color, "o", hollow=True), i18n.t("matrix_region", lang))]
     if len(cells) and (cells["roles"].map(len) > 1).any():
-        items.append(("+n", tx("more", lang).split("：" if lang == "zh" else ": ", 1)[1]))
-    items.append((glyph_look(cluster_color(6), "o", "7"), tx("chip", lang)))
+        items.append(("+n", i18n.t("matrix_more", lang).split("：" if lang == "zh" else ": ", 1)[1]))
+    items.append((glyph_look(cluster_color(6), "o", "7"), i18n.t("matrix_chip", lang)))
     head = i18n.t("legend_roles", lang) + ("：" if lang == "zh" else ": ")
     lines: list[list] = [[]]
     x = x0 + p.measure(head, fs, fontweight="bold") + 0.06 * s

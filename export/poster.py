@@ -50,23 +50,6 @@ from views.scene import build_scene
 from views.state import ViewState
 from views.style import LAND_COLOR, tint_look
 
-TEXT = {
-    "title": ("广东省{n}个战略性产业集群布局总览", "All {n} strategic industrial clusters of Guangdong"),
-    "pillar": ("战略性支柱产业集群", "Pillar industrial clusters"),
-    "emerging": ("战略性新兴产业集群", "Emerging industrial clusters"),
-    "none": ("文件未点名城市", "No city named"),
-    "regions": ("区域性提及：{terms}", "Regions: {terms}"),
-    "nothing": ("文件未指定城市或区域", "No city or region designated"),
-    "legend": ("图例", "Legend"),
-    "key": ("城市", "Cities"),
-    "tint_explicit": ("浅色填充（集群颜色）：文件点名的城市", "Tinted in the cluster's colour: cities it names"),
-    "tint_region": ("更浅填充：仅区域性提及", "Paler: only through a region term"),
-}
-
-
-def ptx(key: str, lang: str, **kw) -> str:
-    return TEXT[key][0 if lang == "zh" else 1].format(**kw)
-
 
 @dataclass
 class PosterInfo:
@@ -109,7 +92,7 @@ def _draw(fig, policy, rows, base, page, data, lang, basis, made) -> PosterInfo:
     k = ty.legend / 7.6 * 0.8
     renderer = fig.canvas.get_renderer()
     n = len(policy.clusters)
-    info = PosterInfo(title=ptx("title", lang, n=n), size=page.name)
+    info = PosterInfo(title=i18n.t("poster_title", lang, n=n), size=page.name)
     groups = [(tier, [c for c in base.clusters if c.tier == tier]) for tier in ("pillar", "emerging")]
     groups = [(t, cs) for t, cs in groups if cs]
     cols = 5
@@ -123,7 +106,7 @@ def _draw(fig, policy, rows, base, page, data, lang, basis, made) -> PosterInfo:
     ext = fit_extent(data.bounds, (0, 0, pw, ph), pad=0.02)
     y = gy + gh
     for tier, cs in groups:
-        fig.text(gx / page.width, (y - head * 0.15) / page.height, ptx(tier, lang), fontsize=ty.legend * 1.25,
+        fig.text(gx / page.width, (y - head * 0.15) / page.height, i18n.t(tier, lang), fontsize=ty.legend * 1.25,
                  fontweight="bold", ha="left", va="top", color="#222222", gid=f"group-{tier}", **fonts.text_kw())
         y -= head
         for i, c in enumerate(cs):
@@ -258,7 +241,7 @@ def _legend(fig, lay, base, data, lang, ty, k, info) -> None:
     if krect[3] > 1.2 and krect[2] > 2.0:
         kax = setup_axes(fig, lay.frac(krect), fit_extent(data.bounds, krect, pad=0.02), "key-map", k)
         draw_layers(kax, base, data, k, light=True)
-        kax.text(0.03, 0.97, ptx("key", lang), transform=kax.transAxes, fontsize=fs, fontweight="bold",
+        kax.text(0.03, 0.97, i18n.t("poster_key", lang), transform=kax.transAxes, fontsize=fs, fontweight="bold",
                  ha="left", va="top", zorder=45, **fonts.text_kw())
         pl = Placer(kax, renderer, data, base, k)
         fsn = ty.note * 0.9

@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from export import fonts
 from export.data import PRD_CITIES, StaticData, rows_for
 from export.draw import draw_focus, draw_layers, setup_axes
-from export.furniture import footer, inset_frame, north_arrow, scalebar, title, tx
+from export.furniture import footer, inset_frame, north_arrow, scalebar, title
 from export.labels import Placer, city_labels, context_labels, dongsha_label, map_notice, sar_labels, sea_label
 from export.layout import GAP, band_layout, fit_extent, make_layout, tall_inset_layout
 from export.legend import fit_legend, legend_height, notes_height, place_legend, place_notes
@@ -44,6 +44,7 @@ from export.options import (  # noqa: F401 - re-exported for callers of export.r
 )
 from export.output import atomic_save, figure_bytes
 from policy.model import Policy
+from views.i18n import t
 from views.scene import Scene, build_scene
 from views.state import ViewState
 
@@ -80,6 +81,7 @@ class RenderInfo:
     extent: tuple = ()  # the main map's frame, in map units
     inset_extent: tuple = ()
     legend_bbox: tuple | None = None  # figure fraction x0, y0, x1, y1
+    samples: list = field(default_factory=list)  # (legend entry, its drawn sample artist)
 
 
 def policy_text(policy: Policy) -> str:
@@ -217,7 +219,7 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     inset_cities = _inset_cities(data, info.inset_extent) if inset_ax is not None else []
     main_cities = [a for a in data.adcodes if a not in inset_cities]
     if inset_ax is not None:
-        inset_frame(ax, info.inset_extent, k, tx("inset_mark", lang), ty.note, pl.m_per_pt)
+        inset_frame(ax, info.inset_extent, k, t("inset_mark", lang), ty.note, pl.m_per_pt)
         ix0, iy0, ix1, iy1 = info.inset_extent
         pl.taken.append(("inset", shapely.box(ix0, iy0, ix1, iy1)))
     city_names = ty.city if lang == "zh" else ty.city - 0.8
@@ -242,7 +244,7 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     if inset_ax is not None:
         ip = Placer(inset_ax, renderer, data, scene, k, crowded=True)
         ix0, iy0, ix1, iy1 = info.inset_extent
-        title_w, title_h = ip.measure(tx("inset_title", lang), ty.note * 1.05, "bold")
+        title_w, title_h = ip.measure(t("inset_title", lang), ty.note * 1.05, "bold")
         ip.taken.append(("title", shapely.box(ix0, iy1 - title_h - 6 * ip.m_per_pt, ix0 + title_w + 8 * ip.m_per_pt,
                                               iy1)))
         # Many glyphs in the delta: a point smaller (still 8.5 pt or more on A4) so they fit near their cities.
@@ -251,7 +253,7 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
         city_labels(ip, inset_cities, lang, city_names * (0.95 if shrink < 1 else 1), ty.count, ty.glyph * shrink,
                     ty.glyph_num * shrink, counts=scene.coverage_drawn)
         sar_labels(ip, lang, ty.sar)
-        inset_ax.text(0.02, 0.98, tx("inset_title", lang), transform=inset_ax.transAxes, fontsize=ty.note * 1.05,
+        inset_ax.text(0.02, 0.98, t("inset_title", lang), transform=inset_ax.transAxes, fontsize=ty.note * 1.05,
                       fontweight="bold", ha="left", va="top", color="#222222", zorder=45, gid="inset-title",
                       bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5), **fonts.text_kw())
         info.glyphs += ip.out.glyphs
@@ -271,7 +273,8 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
         nax = fig.add_axes(lay.frac(lay.notes_rect))
         nax.set_axis_off()
         place_notes(fig, nax, scene, ty.note)
-    info.legend_labels = labels
+    info.legend_labels = list(labels)
+    info.samples = list(getattr(labels, "samples", []))
     info.notes = [n.text for n in scene.notes]
     if legend is not None:
         bb = legend.get_window_extent(renderer)

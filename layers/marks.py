@@ -7,6 +7,8 @@ takes and the SVG the legend, glyphs and tooltips show.
 
 from __future__ import annotations
 
+import base64
+
 from views.style import GLYPH_HALF_EXTENT, GLYPH_PX, GLYPH_TEXT_DY, GLYPH_TEXT_SIZE, Area, GlyphLook, Stroke
 
 OFF = {"opacity": 0, "fillOpacity": 0}
@@ -57,6 +59,14 @@ def glyph_svg(look: GlyphLook, px: float = GLYPH_PX, cls: str = "gd-glyph") -> s
                  f'font-weight="700" fill="{look.text_color}">{int(look.text)}</text>')
     return (f'<svg class="{cls}" width="{px:g}" height="{px:g}" viewBox="{-e} {-e} {2 * e} {2 * e}" '
             f'aria-hidden="true"><g {paint}>{shape}</g>{label}</svg>')
+
+
+def glyph_img(look: GlyphLook, px: float = 15, cls: str = "gd-chipglyph") -> str:
+    """The same glyph as an <img> of its SVG, for HTML that is sanitised of inline SVG
+    (Streamlit's st.html)."""
+    svg = glyph_svg(look, px=px, cls="g").replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    data = base64.b64encode(svg.encode()).decode("ascii")
+    return f'<img class="{cls}" width="{px:g}" height="{px:g}" alt="" src="data:image/svg+xml;base64,{data}">'
 
 
 def line_svg(stroke: Stroke) -> str:

@@ -83,7 +83,9 @@ def scene_data(policy, scene: Scene, labels: dict, bounds: list, coverage_styles
     for g in scene.glyphs:
         if g.look not in index:
             index[g.look] = len(svg)
-            svg.append(glyph_svg(g.look))
+            # data-glyph: which cluster, shape and fill it shows (for tests and assistive tools)
+            mark = f'data-glyph="{g.key}:{g.look.marker}:{int(g.look.hollow)}" '
+            svg.append(glyph_svg(g.look).replace("<svg ", "<svg " + mark, 1))
         glyphs.append([g.cluster_id, g.adcode, index[g.look]])
     items, texts = city_texts(scene)
     lang = scene.lang

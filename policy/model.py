@@ -20,6 +20,9 @@ from policy.text import find_quote, read_document
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DOCUMENT = "policy/yuefuhan-2020-82.txt"
 DOCUMENT_ID = "粤府函〔2020〕82号"
+# How English text names it: the gloss, then the original in brackets (DOCUMENT_ID_GLOSSED).
+DOCUMENT_ID_EN = "Guangdong Government Letter [2020] No. 82"
+DOCUMENT_ID_GLOSSED = f"{DOCUMENT_ID_EN} ({DOCUMENT_ID})"
 DOCUMENT_TITLE_ZH = "广东省人民政府关于培育发展战略性支柱产业集群和战略性新兴产业集群的意见"
 DOCUMENT_TITLE_EN = (
     "Opinions of the People's Government of Guangdong Province on Cultivating and Developing "
@@ -51,7 +54,6 @@ class Zone:
     name_en: str
     short_zh: str
     short_en: str
-    color: str
     members: tuple[str, ...]  # adcodes
 
 
@@ -198,7 +200,6 @@ def load_policy(data_dir: Path | str | None = None) -> Policy:
             name_en=raw["name_en"],
             short_zh=raw.get("short_zh", raw["name_zh"]),
             short_en=raw.get("short_en", raw["name_en"]),
-            color=raw.get("color", "#888888"),
             members=_resolve_names(raw["members"], by_name, f"{where} {raw['id']}"),
         )
 

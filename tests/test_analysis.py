@@ -22,7 +22,8 @@ from policy.analysis import (
     similarity,
     zone_order,
 )
-from policy.analysis_tables import (
+from policy.coverage import city_coverage, designation_rows
+from views.analysis_tables import (
     MATRIX_FIELDS,
     concentration_tables,
     matrix_csv,
@@ -34,8 +35,7 @@ from policy.analysis_tables import (
     similarity_table,
     zone_table,
 )
-from policy.coverage import city_coverage, designation_rows
-from views.style import ROLE_COLORS, ROLE_MARKERS
+from views.style import ROLE_MARKERS
 
 BASES = ("explicit", "all")
 TIERS = ("all", "pillar", "emerging")
@@ -89,7 +89,7 @@ def test_matrix_order_rows_by_tier_columns_by_zone(policy, rows):
 
 
 def test_matrix_cells_roles_and_bases(policy, rows):
-    assert list(policy.role_categories) == list(ROLE_COLORS) == list(ROLE_MARKERS)
+    assert list(policy.role_categories) == list(ROLE_MARKERS)
     explicit = designation_matrix(policy, rows, "explicit")
     assert set(explicit.cells["basis"]) == {"explicit"}
     # 半导体与集成电路 in 深圳: core, manufacturing and cluster area; core comes first.
@@ -334,7 +334,7 @@ def test_sort_matrix_by_totals_within_groups(policy, rows):
 
 
 def test_chart_data(policy, rows, cities):
-    from policy.analysis_tables import concentration_chart, similarity_long
+    from views.analysis_tables import concentration_chart, similarity_long
 
     conc = concentration(policy, rows, cities, "explicit", "all")
     bars = concentration_chart(policy, conc, "en")

@@ -36,6 +36,7 @@ from policy.coverage import (
 )
 from views.scene import build_scene  # noqa: E402
 from views.state import ViewState  # noqa: E402
+from views import style  # noqa: E402
 from views.style import coverage_classes  # noqa: E402
 
 COVERAGE = ViewState(coverage=True, zoning=False)
@@ -177,10 +178,10 @@ def test_zoning_follows_the_scene(policy, data):
     scene = build_scene(policy, _rows(policy), ViewState(coverage=True, zoning=True))
     patches = {p.get_gid(): p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("zone-")}
     assert set(patches) == {f"zone-{z}" for z in policy.zones}
-    for z, st in scene.zone_styles.items():
+    for z, line in scene.zone_lines.items():
         p = patches[f"zone-{z}"]
         assert p.get_facecolor()[3] == 0  # outline only
-        assert to_hex(p.get_edgecolor()) == st["color"].lower()
+        assert to_hex(p.get_edgecolor()) == line.color.lower()
         # closed: the inset outline is made of closed rings
         assert (p.get_path().codes == 79).sum() >= 1
     styles = {(p.get_linestyle(), round(p.get_linewidth(), 3)) for p in patches.values()}
@@ -199,7 +200,7 @@ def test_cluster_tint_and_glyphs_follow_the_scene(policy, data):
     assert len(drawn) == len(scene.visible_glyphs()) == len(info.glyphs)
     assert {g[3] for g in info.glyphs} == {"explicit", "region"}
     hollow = [p for ax in fig.axes for p in ax.patches if (p.get_gid() or "").startswith("glyph-")
-              and to_hex(p.get_facecolor()) == "#ffffff"]
+              and to_hex(p.get_facecolor()) == style.glyph_look(style.CLUSTER_PALETTE[0], "o", hollow=True).fill]
     assert len(hollow) == sum(1 for g in scene.visible_glyphs() if g.basis == "region")
 
 

@@ -19,8 +19,8 @@ pypdf = pytest.importorskip("pypdf")
 
 from export.matrix import MATRIX_SIZES, build_matrix_figure, matrix_bytes, render_matrix  # noqa: E402
 from policy.analysis import designation_matrix  # noqa: E402
-from policy.analysis_tables import MATRIX_FIELDS, read_matrix_csv  # noqa: E402
 from views import i18n  # noqa: E402
+from views.analysis_tables import MATRIX_FIELDS, read_matrix_csv  # noqa: E402
 from views.style import ROLE_MARKERS, cluster_color  # noqa: E402
 
 

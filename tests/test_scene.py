@@ -43,8 +43,8 @@ def colours_by_meaning(scene) -> dict[str, set[str]]:
     for a in scene.city_names:
         add(scene.city_fill(a), f"coverage class {scene.coverage_colors[a]}" if scene.coverage_drawn else "land")
     if scene.zoning_mode == "fill":
-        for z, st in scene.zone_styles.items():
-            add(st["fill"], f"zone {z}")
+        for z, area in scene.zone_fills.items():
+            add(area.fill, f"zone {z}")
     for g in scene.visible_glyphs():
         add(g.color, f"cluster {g.cluster_id}")
     return out
@@ -86,7 +86,7 @@ def test_no_colour_means_two_things(policy, rows, case, lang):
     cluster_colours = [c.color.lower() for c in scene.clusters]
     assert len(set(cluster_colours)) == len(cluster_colours)
     assert not set(cluster_colours) & {c.lower() for c in scene.coverage_colors.values()}
-    assert not set(cluster_colours) & {st["fill"].lower() for st in scene.zone_styles.values()}
+    assert not set(cluster_colours) & {a.fill.lower() for a in scene.zone_fills.values()}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -14,9 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from policy import analysis as an
-from policy import analysis_tables as at
 from ui.session import cluster_key, open_panel
 from ui.text import caption
+from views import analysis_tables as at
 from views import i18n
 from views.i18n import t
 from views.state import MATRIX_SORTS, ViewState

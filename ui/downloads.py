@@ -125,6 +125,6 @@ def _matrix_image(res, state: ViewState, fmt: str) -> bytes:
 
 def _matrix_xlsx(res, state: ViewState) -> bytes:
     from policy.analysis import designation_matrix
-    from policy.analysis_tables import matrix_xlsx
+    from views.analysis_tables import matrix_xlsx
 
     return matrix_xlsx(res.policy, designation_matrix(res.policy, res.rows, state.basis, state.tier), state.lang)

@@ -7,6 +7,7 @@ from html import escape
 
 import streamlit as st
 
+from layers.marks import glyph_img
 from ui.bridge import show_map
 from ui.panels import coverage_tables
 from ui.session import show_region_level
@@ -29,8 +30,9 @@ section[data-testid="stSidebar"] [class*="st-key-btn_"] button { padding: 0 2px;
 section[data-testid="stSidebar"] [class*="st-key-btn_"] button p { font-size: .8rem; }
 .st-key-checklist label p { font-size: .86rem; line-height: 1.25; }
 .st-key-checklist .stCheckbox label { min-height: 0; padding: 1px 0; }
-.st-key-checklist label p::before { display: inline-block; min-width: 17px; margin-right: 5px; border-radius: 8px;
-  border: 1px solid #333; font: 700 10px/15px Arial, sans-serif; text-align: center; }
+.st-key-checklist label p::before { display: inline-block; width: 16px; height: 16px; margin-right: 5px;
+  border-radius: 50%; border: 1px solid; box-sizing: border-box; font: 700 9px/14px Arial, sans-serif;
+  text-align: center; }
 @media (max-width: 640px) {
   .block-container { padding: 3.6rem .8rem 1rem .8rem !important; }
   h1 { font-size: 1.15rem !important; }
@@ -38,8 +40,7 @@ section[data-testid="stSidebar"] [class*="st-key-btn_"] button p { font-size: .8
 }
 .gd-detail { font-size: .88rem; line-height: 1.45; }
 .gd-detail .gd-item { margin: 0 0 .55rem; }
-.gd-detail .gd-chip { display: inline-block; min-width: 17px; padding: 0 3px; margin-right: 4px; border-radius: 8px;
-  border: 1px solid #333; font: 700 10px/15px Arial, sans-serif; text-align: center; }
+.gd-detail .gd-chipglyph { display: inline-block; vertical-align: -3px; margin-right: 4px; }
 .gd-detail .gd-meta { color: #555; }
 .gd-detail blockquote { margin: .2rem 0 0; padding: .2rem .5rem; border-left: 3px solid #999; background: #f6f6f6;
   white-space: normal; overflow-wrap: anywhere; font-size: .84rem; }
@@ -80,10 +81,6 @@ def notes_panel(scene: Scene) -> None:
             caption(note.text)
 
 
-def _chip(color: str, text_color: str, key: int) -> str:
-    return f'<span class="gd-chip" style="background:{color};color:{text_color}">{key}</span>'
-
-
 def city_panel(state: ViewState, res) -> None:
     """Every designation of the city in focus, grouped by cluster, with its clause wrapped."""
     lang = state.lang
@@ -117,7 +114,7 @@ def city_panel(state: ViewState, res) -> None:
                          f"{escape(cl.place_zh)} · {escape(t('role_as_written', lang))}{colon}{escape(cl.role_zh)}"
                          f"</span></blockquote>" for cl in clauses)
         on = "" if k.id in state.clusters else f" <span class='gd-meta'>({escape(t('layer_off', lang))})</span>"
-        parts.append(f"<div class='gd-item'>{_chip(k.color, k.text_color, k.key)}<b>{escape(k.name)}</b>{on}<br>"
+        parts.append(f"<div class='gd-item'>{glyph_img(k.chip)}<b>{escape(k.name)}</b>{on}<br>"
                      f"<span class='gd-meta'>{escape(roles)}</span>{quotes}</div>")
     with st.container(height=420, border=False):
         st.html(f"<div class='gd-detail'>{''.join(parts)}</div>")

@@ -11,7 +11,7 @@ from ui.text import md_plain
 from views import i18n
 from views.i18n import t
 from views.state import BASEMAPS, BASIS, LANGS, TIER
-from views.style import cluster_color, text_color_on
+from views.style import cluster_color, glyph_look
 
 SHORTCUTS = ("all", "none", "pillar", "emerging")
 
@@ -21,10 +21,10 @@ def _checklist_css(res) -> str:
     widget's key class; no user text reaches the CSS: ids are checked identifiers)."""
     rules = []
     for i, cid in enumerate(res.cluster_tiers):
-        color = cluster_color(i)
+        chip = glyph_look(cluster_color(i), "o", str(i + 1))  # the map's key glyph, in CSS
         rules.append(
-            f'.st-key-{cluster_key(cid)} label p::before {{ content: "{i + 1}"; background: {color}; '
-            f"color: {text_color_on(color)}; }}")
+            f'.st-key-{cluster_key(cid)} label p::before {{ content: "{i + 1}"; background: {chip.fill}; '
+            f"color: {chip.text_color}; border-color: {chip.edge}; }}")
     return "<style>" + "\n".join(rules) + "</style>"
 
 

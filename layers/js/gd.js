@@ -143,7 +143,8 @@
             });
             Object.keys(byCity).forEach(function (a) {
                 var list = byCity[a], cols = S.columns[Math.min(list.length, S.columns.length - 1)];
-                var html = '<div class="gd-glyphs" style="width:' + (cols * S.glyphStep) + 'px">' + list.join("") + "</div>";
+                var html = '<div class="gd-glyphs" data-city="' + a + '" style="width:' + (cols * S.glyphStep) + 'px">' +
+                    list.join("") + "</div>";
                 L.marker(S.labels[a], {interactive: false, keyboard: false,
                     icon: L.divIcon({className: "gd-glyph-box", html: html, iconSize: null})}).addTo(glyphLayer);
             });

@@ -16,47 +16,10 @@ import pandas as pd
 from policy.analysis import Concentration, Matrix, concentration
 from policy.coverage import zone_coverage
 from policy.model import Policy
+from views.i18n import t
+from views.style import ROLE_TEXT
 
-LABELS = {
-    "key": ("编号", "No."),
-    "cluster": ("产业集群", "Cluster"),
-    "tier": ("类别", "Tier"),
-    "total": ("合计", "Total"),
-    "city": ("城市", "City"),
-    "zone": ("区域", "Zone"),
-    "cities": ("城市数", "Cities"),
-    "city_share": ("城市占比", "Share of cities"),
-    "area_km2": ("面积（km²）", "Area (km²)"),
-    "area_share": ("面积占比", "Share of land"),
-    "cluster_cities": ("集群—城市数", "Cluster–city cells"),
-    "cluster_city_share": ("集群—城市占比", "Share of cells"),
-    "ratio_cities": ("相对城市占比", "vs share of cities"),
-    "ratio_area": ("相对面积占比", "vs share of land"),
-    "cities_named": ("被点名城市", "Cities named"),
-    "gini": ("基尼系数", "Gini index"),
-    "top_city": ("最多的城市", "Top city"),
-    "top_count": ("其集群数", "Its clusters"),
-    "unnamed": ("未被任何集群点名的城市", "Cities named by no cluster"),
-    "rank": ("排名", "Rank"),
-    "jaccard": ("相似度（Jaccard）", "Similarity (Jaccard)"),
-    "shared": ("共有集群", "Shared clusters"),
-    "only_city": ("仅本市", "Only this city"),
-    "only_other": ("仅对方", "Only the other"),
-    "tier_all": ("全部集群", "all clusters"),
-    "tier_pillar": ("支柱产业集群", "pillar clusters"),
-    "tier_emerging": ("新兴产业集群", "emerging clusters"),
-    "none": ("无", "none"),
-}
-
-# The role shapes of views.style.ROLE_MARKERS as text: filled = named explicitly,
-# hollow = region-level only, so a table cell reads like the image's glyph.
-GLYPHS = {
-    "core": ("●", "○"),
-    "innovation": ("◆", "◇"),
-    "manufacturing": ("■", "□"),
-    "cluster_area": ("⬢", "⬡"),
-    "supporting": ("▲", "△"),
-}
+GLYPHS = ROLE_TEXT
 
 MATRIX_FIELDS = ["key", "cluster_id", "cluster_zh", "cluster_en", "tier", "adcode", "city_zh", "city_en", "zone",
                  "role", "role_zh", "role_en", "roles", "basis", "region_roles"]
@@ -64,8 +27,7 @@ _LIST_FIELDS = ("roles", "region_roles")
 
 
 def lbl(key: str, lang: str) -> str:
-    zh, en = LABELS[key]
-    return zh if lang == "zh" else en
+    return t(f"tbl_{key}", lang)
 
 
 def _name(obj, lang: str) -> str:
