@@ -34,9 +34,9 @@ from policy.coverage import (
     city_coverage,  # noqa: E402
     class_breaks,  # noqa: E402
 )
+from views import style  # noqa: E402
 from views.scene import build_scene  # noqa: E402
 from views.state import ViewState  # noqa: E402
-from views import style  # noqa: E402
 from views.style import coverage_classes  # noqa: E402
 
 COVERAGE = ViewState(coverage=True, zoning=False)
