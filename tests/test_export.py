@@ -30,10 +30,7 @@ from export.render import (  # noqa: E402
     build_figure,
     render_map,
 )
-from policy.coverage import (
-    city_coverage,  # noqa: E402
-    class_breaks,  # noqa: E402
-)
+from policy.coverage import city_coverage, class_breaks  # noqa: E402
 from views import style  # noqa: E402
 from views.scene import build_scene  # noqa: E402
 from views.state import ViewState  # noqa: E402
