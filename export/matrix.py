@@ -28,6 +28,7 @@ from matplotlib.patches import Rectangle
 
 from export import fonts
 from export.marks import draw_glyph
+from export.text import two_lines
 from export.options import SIZES, ExportError, check_dpi, check_format, resolve_format
 from export.output import atomic_save, figure_bytes
 from policy.analysis import Matrix
@@ -70,12 +71,6 @@ def matrix_title(policy: Policy, m: Matrix, lang: str) -> str:
     n = len(m.clusters)
     return i18n.t("matrix_image_title", lang, tier=i18n.t(f"matrix_tier_{m.tier}", lang), n=n, m=len(m.cities), basis=basis,
               plural="" if n == 1 else "s")
-
-
-def textwrap_zh(text: str) -> str:
-    """Two lines of about equal length (Chinese breaks anywhere)."""
-    half = (len(text) + 1) // 2
-    return text[:half] + "\n" + text[half:]
 
 
 def _darker(color: str, f: float = 0.62) -> str:
@@ -202,16 +197,13 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
         p.ax.plot([x0 + 0.02, x1 - 0.02], [y_bar, y_bar], color=zcolor, lw=3.2 * s, solid_capstyle="butt",
                   gid=f"zone-bar-{zid}")
         label = f"{zone.short_zh} {zone.name_zh}" if lang == "zh" else zone.name_en
-        label += f" · {len(xs)}市" if lang == "zh" else f" · {len(xs)} cities"
+        label += " · " + i18n.t("n_cities", lang, n=len(xs), cities="city" if len(xs) == 1 else "cities")
         zt = p.text((x0 + x1) / 2, y_bar - 0.06 * s, label, fontsize=7.8 * s, fontweight="bold",
                     color=_darker(zcolor, 0.8), ha="center", va="bottom", gid=f"zone-{zid}")
         room = x1 - x0 + 0.5 * gap * pitch_x
         p.fit(zt, room, 0.85)
         if p.width(zt) > room:  # too long for the zone's columns: two lines, then shrink if still needed
-            words = label.split(" ")
-            half = max(1, len(words) // 2) if lang == "en" else None
-            zt.set_text(" ".join(words[:half]) + "\n" + " ".join(words[half:]) if half else
-                        textwrap_zh(label))
+            zt.set_text(two_lines(label, lang))
             zt.set_linespacing(1.05)
             p.fit(zt, room, 0.6)
     for r in cities.itertuples():
@@ -230,8 +222,7 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
     y = grid_top
     band = 0
     for tier in tiers:
-        heading = i18n.t(tier, lang) + ("（稳）" if lang == "zh" and tier == "pillar" else
-                                        "（进）" if lang == "zh" else "")
+        heading = i18n.t(f"matrix_heading_{tier}", lang)
         p.text(margin, y + 0.6 * pitch_y, heading, fontsize=fs_row * 1.08, fontweight="bold", va="center",
                color=MUTED)
         y += 0.95 * pitch_y

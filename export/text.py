@@ -75,3 +75,19 @@ def wrap(text: str, lang: str, width_pt: float, size: float, renderer, dpi: floa
     return "\n".join(lines)
 
 
+
+
+def two_lines(text: str, lang: str) -> str:
+    """`text` on two lines of about equal length, broken where `tokens` allows (in
+    Chinese text with no break point, at the middle)."""
+    toks = tokens(text, lang)
+    if len(toks) < 2:
+        half = (len(text) + 1) // 2
+        return text[:half] + "\n" + text[half:]
+    total = sum(len(t) for t in toks)
+    run, cut = 0, 1
+    for i, tok in enumerate(toks[:-1], start=1):
+        run += len(tok)
+        if abs(run - total / 2) < abs(sum(len(t) for t in toks[:cut]) - total / 2):
+            cut = i
+    return "".join(toks[:cut]).rstrip() + "\n" + "".join(toks[cut:]).strip()

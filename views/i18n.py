@@ -199,6 +199,8 @@ LABELS = {
     "poster_title": ("广东省{n}个战略性产业集群布局总览", "All {n} strategic industrial clusters of Guangdong"),
     "poster_key": ("城市", "Cities"),
     # --- the matrix image ---
+    "matrix_heading_pillar": ("战略性支柱产业集群（稳）", "Pillar clusters"),
+    "matrix_heading_emerging": ("战略性新兴产业集群（进）", "Emerging clusters"),
     "matrix_image_title": ("{tier}产业集群布局矩阵：{n}个集群 × {m}个地市（{basis}）",
               "Where the clusters are: {n} {tier}cluster{plural} × {m} cities ({basis})"),
     "matrix_tier_all": ("战略性", "strategic industrial "),
@@ -282,6 +284,13 @@ def zone_name(policy: Policy, zone_id: str, lang: str) -> str:
 
 def role_name(policy: Policy, role: str, lang: str) -> str:
     return policy.role_categories[role]["zh" if lang == "zh" else "en"]
+
+
+def cluster_title_name(name: str, lang: str) -> str:
+    """A cluster's name as a title says it: 汽车产业 → 汽车产业集群, 新能源 → 新能源产业集群."""
+    if lang != "zh":
+        return name
+    return name + ("集群" if name.endswith("产业") else "产业集群")
 
 
 def coverage_title(policy: Policy, basis: str, tier: str, lang: str) -> str:

@@ -336,12 +336,6 @@ def st_(key: str, lang: str, **kw) -> str:
     return t(key, lang).format(**kw)
 
 
-def _cluster_title_name(name: str, lang: str) -> str:
-    if lang != "zh":
-        return name
-    return name + ("集群" if name.endswith("产业") else "产业集群")
-
-
 def _cities_n(n: int, lang: str) -> str:
     return st_("n_cities", lang, n=n, cities="city" if n == 1 else "cities")
 
@@ -351,10 +345,10 @@ def _title(policy: Policy, state: ViewState, visible_clusters: list[str], covera
     if visible_clusters:
         names = [i18n.cluster_name(policy, c, lang) for c in visible_clusters]
         if len(names) == 1:
-            return st_("title_one", lang, name=_cluster_title_name(names[0], lang))
+            return st_("title_one", lang, name=i18n.cluster_title_name(names[0], lang))
         if len(names) <= 4:  # up to four fit a title; more are named in the legend
             joined = "、".join(names) if lang == "zh" else ", ".join(names)
-            return st_("title_few", lang, names=_cluster_title_name(joined, lang))
+            return st_("title_few", lang, names=i18n.cluster_title_name(joined, lang))
         return st_("title_many", lang, n=len(names))
     if coverage:
         return i18n.coverage_title(policy, state.basis, state.tier, lang)
@@ -451,7 +445,7 @@ def _catalogue(policy, state, clusters, glyphs, classes: Classes, counts) -> tup
 
     def zone_label(z):
         name = f"{z.short_zh} {z.name_zh}" if lang == "zh" else i18n.zone_name(policy, z.id, lang)
-        return f"{name}（{len(z.members)} 市）" if lang == "zh" else f"{name} ({_cities_n(len(z.members), lang)})"
+        return f"{name}（{_cities_n(len(z.members), lang)}）" if lang == "zh" else f"{name} ({_cities_n(len(z.members), lang)})"
 
     sections.append(LegendSection("zoning_fill", t("zoning_layer", lang), tuple(
         LegendEntry(zone_label(z), zone_fill(i)) for i, z in enumerate(zones)), when="zoning_fill"))
