@@ -28,9 +28,9 @@ from matplotlib.patches import Rectangle
 
 from export import fonts
 from export.marks import draw_glyph
-from export.text import two_lines
 from export.options import SIZES, ExportError, check_dpi, check_format, resolve_format
 from export.output import atomic_save, figure_bytes
+from export.text import two_lines
 from policy.analysis import Matrix
 from policy.model import Policy
 from views import i18n

@@ -139,9 +139,12 @@ def test_choropleth_uses_coverage_classes(policy, rows, data):
         assert fig.axes[0].get_gid() == "map"
         drawn = [to_hex(c) for c in coll.get_facecolors()]
         assert drawn == [expected[a] for a in data.adcodes]
-        # The legend lists the classes in order, each label followed by its city count.
-        for label, entry in zip(classes.labels(), info.legend_labels):
+        # The legend lists the classes that some city falls in, in order, each with its city count.
+        drawn_classes = [lab for i, lab in enumerate(classes.labels())
+                         if any(classes.index(int(n)) == i for n in cov["clusters"])]
+        for label, entry in zip(drawn_classes, info.legend_labels, strict=False):
             assert re.fullmatch(re.escape(label) + r"（\d+ 市）", entry), (label, entry)
+        assert len([e for e in info.legend_labels if "市）" in e]) == len(drawn_classes)
 
 
 def test_choropleth_pixels_match_classes(policy, rows, data):
