@@ -111,16 +111,16 @@ def short_number(v: float) -> str:
     return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
 
 
-def neutralise_formula(value: object) -> object:
-    """A cell for a CSV/XLSX the project writes: text a spreadsheet would evaluate
-    gets a leading ' (OWASP); numbers and other text pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would evaluate `text` (OWASP: it starts with = + - @ tab
+    or CR), or it would read as such once the loader removed a leading ' from it:
+    "'=x" is guarded too, so that the guard is always undone exactly."""
+    return text.lstrip("'").startswith(FORMULA_START)
 
 
 def strip_formula_guard(text: str) -> str:
-    """Undo `neutralise_formula`, so that an exported file loads back unchanged."""
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_START):
+    """Undo the ' that `policy.spreadsheet` puts before a formula-like CSV cell, so
+    that an exported file loads back unchanged."""
+    if text.startswith("'") and formula_like(text[1:]):
         return text[1:]
     return text
