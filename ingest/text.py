@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 
@@ -100,6 +101,15 @@ def show(value: object, limit: int = SHOW_CHARS) -> str:
     if len(text) > limit:
         text = text[:limit] + "…"
     return repr(text)
+
+
+def show_path(path: object) -> str:
+    """A path as the command line prints it: as it is, or, when it holds a control,
+    bidirectional or other invisible character (a newline would split the line, an
+    escape sequence would drive the terminal), quoted with those characters
+    escaped, as Python's repr does."""
+    text = os.fspath(path) if isinstance(path, os.PathLike) else safe_str(path)
+    return text if text.isprintable() else repr(text)
 
 
 def short_number(v: float) -> str:
