@@ -18,19 +18,29 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
 
 
+# Byte-order marks, longest first: UTF-32-LE's begins with UTF-16-LE's.
+_BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"), (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+         (b"\xfe\xff", "utf-16-be", "UTF-16"), (b"\xff\xfe", "utf-16-le", "UTF-16"))
+
+
 def decode(data: bytes) -> tuple[str | None, Msg]:
-    """(text, note) or (None, problem): UTF-8 (with or without BOM), UTF-16 with a
-    BOM, else GB18030 (the superset of GBK that Excel writes on Chinese Windows)."""
+    """(text, note) or (None, problem): UTF-8 (with or without BOM), UTF-16 or UTF-32
+    (with a BOM, or without one, told by where the zero bytes fall), else GB18030
+    (the superset of GBK that Excel writes on Chinese Windows)."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), Msg("text.read_utf8_bom")
         except UnicodeDecodeError as exc:
             return None, Msg("text.bad_utf8_bom", byte=data[3 + exc.start], offset=3 + exc.start)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), Msg("text.read_utf16")
-        except UnicodeDecodeError:
-            return None, Msg("text.bad_utf16")
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec), Msg("text.read_wide", encoding=name)
+            except UnicodeDecodeError:
+                return None, Msg("text.bad_wide", encoding=name)
+    wide = _wide_without_bom(data)
+    if wide is not None:
+        return wide
     try:
         return data.decode("utf-8"), Msg("text.read_utf8")
     except UnicodeDecodeError:
@@ -39,6 +49,40 @@ def decode(data: bytes) -> tuple[str | None, Msg]:
         return data.decode("gb18030"), Msg("text.read_gb18030")
     except UnicodeDecodeError as exc:
         return None, Msg("text.undecodable", byte=data[exc.start], offset=exc.start)
+
+
+def _wide_without_bom(data: bytes) -> tuple[str, Msg] | None:
+    """UTF-32 or UTF-16 text saved without a byte-order mark, or None.
+
+    UTF-8 and GB18030 text has no zero bytes; wide text of ASCII-heavy CSV (the
+    header, ids, commas) has many, in fixed places: every code unit of a
+    character below U+0100 holds zeros. UTF-32 is accepted only if the whole
+    file decodes strictly (any four bytes of other text exceed U+10FFFF), UTF-16
+    only if at least a quarter of its code units have their zero byte on one
+    side and almost none on the other; neither may decode to a NUL character."""
+    if b"\x00" not in data:
+        return None
+    if len(data) % 4 == 0:
+        for codec, order in (("utf-32-le", "LE"), ("utf-32-be", "BE")):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text:
+                return text, Msg("text.read_wide_nobom", encoding=f"UTF-32{order}")
+    if len(data) % 2 == 0:
+        units = len(data) // 2
+        high_le, high_be = data[1::2].count(0), data[0::2].count(0)
+        for codec, order, zeros, other in (("utf-16-le", "LE", high_le, high_be),
+                                           ("utf-16-be", "BE", high_be, high_le)):
+            if zeros * 4 >= units and other * 10 <= zeros:
+                try:
+                    text = data.decode(codec)
+                except UnicodeDecodeError:
+                    return None
+                if "\x00" not in text:
+                    return text, Msg("text.read_wide_nobom", encoding=f"UTF-16{order}")
+    return None
 
 
 def guess_encoding(data: bytes) -> str | None:
