@@ -310,3 +310,31 @@ def test_a_stray_nul_in_utf8_is_not_taken_for_a_wide_encoding(policy):
     res = load_designations(data, "nul.csv", policy)
     assert res.policy is None and "read as UTF-8" in res.notes
     assert "control character U+0000" in str(res.problems[0])
+
+
+# ---------------------------------------------------------------- unknown cities (issue 21)
+
+def test_closest_names_only_for_problems_that_are_listed(policy, monkeypatch):
+    import difflib
+
+    import policy.userdata_check as check
+
+    calls = []
+    real = difflib.get_close_matches
+
+    def counted(*args, **kw):
+        calls.append(args[0])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(check.difflib, "get_close_matches", counted)
+    rows = [row(city_zh="广洲", adcode=f"44{i:04d}" if i % 2 else "", quote=f"q{i}") for i in range(5000)]
+    res = load_designations(csv_of(rows), "unknown.csv", policy)
+    assert res.policy is None and len(res.problems) == 201
+    # Only what is listed gets a "did you mean": 200 problems, not 5,000 rows (each a
+    # difflib pass over every city name; 1.6 ms a row made such a file take 8 s).
+    assert len(calls) <= 200
+    listed = [str(p) for p in res.problems[:200]]
+    assert all("did you mean" in p for p in listed), listed[:3]
+    assert "did you mean 广州 (Guangzhou, 440100)" in listed[0]
+    m = re.fullmatch(r"and ([\d,]+) more problems \(only the first 200 are listed\)", str(res.problems[-1]))
+    assert m and int(m.group(1).replace(",", "")) == 5000 + 2500 - 200
