@@ -210,6 +210,11 @@ def run_analysis(policy, rows, args, out) -> None:
         return
     if args.format == "xlsx" and args.out is None:
         raise ValueError("--format xlsx needs --out PATH (a binary file is not written to the terminal)")
+    if args.out is not None:
+        # A bad argument like the export commands' (status 2), before anything is made.
+        parent = os.path.dirname(args.out) or "."
+        if not os.path.isdir(parent):
+            raise ValueError(f"--out: directory {show_path(parent)} does not exist")
     frame = at.matrix_frame(policy, m)
     if args.format == "xlsx":
         data = at.matrix_xlsx(policy, m, args.lang)
