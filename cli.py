@@ -27,7 +27,12 @@ worker process under the same time and memory budget as in the app; a file over
 it gets one line and status 2. Problems and notes about the file are in English,
 or in Chinese when the command is given --lang zh explicitly. An output error
 (unwritable --out, missing directory, closed or full stdout) prints one line and
-exits with status 1; so does a missing or damaged bundled data file.
+exits with status 1; so does a missing or damaged bundled data file. SIGINT and
+SIGTERM remove temporary files, print one line and exit with 130 and 143.
+
+Every --out goes through export.outfile: a regular file or a new path is replaced
+atomically, a FIFO, a device or stdout itself is written in place, anything else
+is refused. Paths are printed with control characters escaped (ingest.text.show_path).
 """
 
 from __future__ import annotations
@@ -36,16 +41,20 @@ import argparse
 import io
 import json
 import os
-import stat
+import signal
 import sys
+import threading
 
 from export.options import FORMATS as EXPORT_FORMATS
 from export.options import LAYERS as EXPORT_LAYERS
 from export.options import POSTER_SIZE
 from export.options import SIZES as EXPORT_SIZES
+from export.outfile import discard_pending, is_standard_stream, write_output
 from ingest import caps
 from ingest.judge import judge_designations
 from ingest.messages import Msg
+from ingest.readfile import ReadRefused, TooLarge, read_bounded
+from ingest.text import show_path
 from policy import Policy, PolicyDataError, load_policy
 from policy.coverage import BASIS_CHOICES, TIER_CHOICES, compare, compare_rows, designation_rows
 from policy.tables import records, table, write_csv, write_json
@@ -197,10 +206,15 @@ def run_analysis(policy, rows, args, out) -> None:
             path = render_matrix(policy, analysis.sort_matrix(m, args.sort), args.out, fmt=args.format, lang=args.lang, size=args.size, dpi=args.dpi)
         except FontError as exc:
             raise PolicyDataError(str(exc)) from None
-        out.write(f"{path}\n")
+        announce(out, path)
         return
     if args.format == "xlsx" and args.out is None:
         raise ValueError("--format xlsx needs --out PATH (a binary file is not written to the terminal)")
+    if args.out is not None:
+        # A bad argument like the export commands' (status 2), before anything is made.
+        parent = os.path.dirname(args.out) or "."
+        if not os.path.isdir(parent):
+            raise ValueError(f"--out: directory {show_path(parent)} does not exist")
     frame = at.matrix_frame(policy, m)
     if args.format == "xlsx":
         data = at.matrix_xlsx(policy, m, args.lang)
@@ -211,27 +225,15 @@ def run_analysis(policy, rows, args, out) -> None:
     if args.out is None:
         out.write(data.decode("utf-8"))
     else:
-        write_file(args.out, data)
-        out.write(f"{args.out}\n")
+        write_output(args.out, data)
+        announce(out, args.out)
 
 
-def write_file(path: str, data: bytes) -> None:
-    """Write beside the target and rename, so a failure leaves nothing half-written."""
-    import tempfile
-
-    target = os.path.abspath(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".matrix.", suffix=".part", dir=os.path.dirname(target))
-    except OSError as exc:
-        raise UsageError(f"cli.py: error: --out {path}: cannot write there ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except OSError as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise UsageError(f"cli.py: error: --out {path}: cannot write there ({exc.strerror or exc})") from None
+def announce(out, path) -> None:
+    """Say where an output went: its path, escaped if it holds control characters;
+    nothing when the output was stdout itself (the line would join the data)."""
+    if not is_standard_stream(path):
+        out.write(f"{show_path(path)}\n")
 
 
 def write_similar(policy, code: str, df, out) -> None:
@@ -310,14 +312,14 @@ def run_export(policy, args, out) -> None:
         if args.command == "export-map":
             path = export_map(policy, args.out, fmt=args.format, layer=args.layer, clusters=args.clusters,
                               basis=args.basis, tier=args.tier, lang=args.lang, dpi=args.dpi, size=args.size)
-            out.write(f"{path}\n")
+            announce(out, path)
         elif args.command == "export-poster":
             path = export_poster(policy, args.out, fmt=args.format, lang=args.lang, basis=args.basis,
                                  dpi=args.dpi, size=args.size)
-            out.write(f"{path}\n")
+            announce(out, path)
         else:
             paths = export_all(policy, args.out, fmt=args.format, lang=args.lang, dpi=args.dpi, size=args.size)
-            out.write(f"wrote {len(paths)} maps to {args.out}\n")
+            out.write(f"wrote {len(paths)} maps to {show_path(args.out)}\n")
     except (BoundaryDataError, FontError) as exc:
         raise PolicyDataError(str(exc)) from None
     except BrokenPipeError:
@@ -328,16 +330,19 @@ def run_export(policy, args, out) -> None:
 
 
 def read_designations(path: str, lang: str = "en") -> bytes:
+    """The file's bytes, at most one past the size cap (load_designations then
+    refuses it), read within the judging budget's seconds: a FIFO nobody writes
+    to cannot hold the command before the budget starts (ingest.readfile)."""
+    shown = show_path(path)
     try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if stat.S_ISREG(st.st_mode) and st.st_size > MAX_BYTES:
-                raise DesignationsError([too_large(st.st_size).format(path, lang)])
-            # One byte past the cap, so that a pipe or device of unknown size still
-            # trips the size check in load_designations instead of being read whole.
-            return fh.read(MAX_BYTES + 1)
+        return read_bounded(path, MAX_BYTES, caps.BUDGET_SECONDS)
+    except TooLarge as exc:
+        raise DesignationsError([too_large(exc.size).format(shown, lang)]) from None
+    except ReadRefused as exc:
+        raise UsageError(f"cli.py: error: --designations {shown} {exc}; give a .csv, .xlsx or .yaml file "
+                         "(a pipe such as /dev/stdin is read too)") from None
     except OSError as exc:
-        raise UsageError(f"cli.py: error: --designations {path}: cannot read the file "
+        raise UsageError(f"cli.py: error: --designations {shown}: cannot read the file "
                          f"({exc.strerror or exc})") from None
 
 
@@ -355,9 +360,9 @@ def load_data(args: argparse.Namespace, err) -> Policy:
     result = judge_designations(data, path, load_policy(), mode or "replace", seconds=caps.BUDGET_SECONDS,
                                 memory=caps.BUDGET_MEMORY)
     if result.policy is None:
-        raise DesignationsError([p.format(path, lang) for p in result.problems])
+        raise DesignationsError([p.format(show_path(path), lang) for p in result.problems])
     for note in result.notes:
-        print(Msg("cli.note", path=path, message=note).render(lang), file=err)
+        print(Msg("cli.note", path=show_path(path), message=note).render(lang), file=err)
     return result.policy
 
 
@@ -429,11 +434,43 @@ def _silence_stdout() -> None:
 
 
 def _os_error(exc: OSError) -> str:
-    where = exc.filename if exc.filename is not None else "standard output"
+    where = show_path(exc.filename) if exc.filename is not None else "standard output"
     return f"cli.py: error: cannot write {where}: {exc.strerror or exc}"
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised wherever the command is, as Ctrl-C raises KeyboardInterrupt,
+    so that the same clean-up runs for both."""
+
+
+def _terminated(signum, frame):
+    raise Terminated
+
+
+INTERRUPTS = {KeyboardInterrupt: ("SIGINT", 130), Terminated: ("SIGTERM", 143)}  # 128 + the signal's number
+
+
 def main(argv: list[str] | None = None) -> int:
+    # Signal handlers can only be set from the main thread (tests may call main elsewhere).
+    trap = threading.current_thread() is threading.main_thread()
+    previous = (signal.getsignal(signal.SIGINT), signal.signal(signal.SIGTERM, _terminated)) if trap else None
+    try:
+        return _main(argv)
+    except (KeyboardInterrupt, Terminated) as exc:
+        if trap:  # a second signal must not interrupt the clean-up
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        discard_pending()
+        name, code = INTERRUPTS[type(exc)]
+        _say(f"cli.py: stopped by {name}; no file was left half-written")
+        return code
+    finally:
+        if trap:
+            signal.signal(signal.SIGINT, previous[0])
+            signal.signal(signal.SIGTERM, previous[1])
+
+
+def _main(argv: list[str] | None) -> int:
     out = sys.stdout
     parser = build_parser()
     try:

@@ -1,4 +1,5 @@
-"""Writing a figure: PNG (RGB, sRGB profile, dpi set), SVG (font embedded), PDF; atomically.
+"""Writing a figure: PNG (RGB, sRGB profile, dpi set), SVG (font embedded), PDF;
+the file itself is written by `export.outfile`.
 
 SVG keeps its text as text by default, with the characters it uses embedded as
 an `@font-face` subset (WOFF, base64) of the same Noto Sans SC the PNG and PDF
@@ -13,9 +14,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-import os
 import re
-import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +24,7 @@ from matplotlib.figure import Figure
 
 from export import fonts
 from export.options import ExportError
+from export.outfile import write_output
 
 SVG_TEXT = ("embed", "paths", "plain")
 # matplotlib's SVG and PDF backends read how to write text (as text or paths, which
@@ -122,21 +122,10 @@ def figure_bytes(fig: Figure, fmt: str, dpi: int, title: str, *, svg_text: str =
 
 
 def atomic_save(fig: Figure, out_path: Path, fmt: str, dpi: int, title: str, *, svg_text: str = "embed") -> None:
-    """Render fully in memory, then write to a temporary file beside the target and move it in place."""
+    """Render fully in memory, then write through `export.outfile` (atomically onto a
+    regular file or a new path, in place into a FIFO, a device or stdout)."""
     out_path = Path(out_path)
     directory = out_path.parent if str(out_path.parent) else Path(".")
     if not directory.is_dir():
         raise ExportError(f"output directory {str(directory)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".part", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(figure_bytes(fig, fmt, dpi, title, svg_text=svg_text))
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_output(out_path, figure_bytes(fig, fmt, dpi, title, svg_text=svg_text))

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from typing import Protocol
+from collections.abc import Iterable, Mapping
+from typing import Generic, Protocol, TypeVar
+
+V = TypeVar("V")
 
 # The traditional forms occurring in the names of Guangdong's 21 prefecture-level
 # cities and of the province itself (廣東省).
@@ -64,31 +66,40 @@ def parse_adcode(value: object) -> str | None:
     return m.group(1) or m.group(2)
 
 
+class NameIndex(Generic[V]):
+    """Values by name, looked up as a user may write the name: `normalise`d, and an
+    adcode also as `parse_adcode` reads it (440100.0, ４４０１００). The one lookup
+    behind files, `cli.py compare` and the app's link (`city`, `a`, `b`)."""
+
+    def __init__(self, names: Mapping[str, V]) -> None:
+        self.by_key: dict[str, V] = {}
+        for name, value in names.items():
+            self.by_key.setdefault(normalise(name), value)
+
+    def get(self, text: str) -> V | None:
+        key = normalise(text)
+        if key in self.by_key:
+            return self.by_key[key]
+        code = parse_adcode(key)
+        return self.by_key.get(code) if code else None
+
+
 class CityMatcher:
     """Finds one of the given cities from a name or code as a user may write it."""
 
     def __init__(self, cities: Iterable[_City]) -> None:
-        self.by_key: dict[str, _City] = {}
-        self.by_code: dict[str, _City] = {}
-        for c in cities:
-            self.by_code[c.adcode] = c
-            for key in (c.adcode, c.name_zh, c.full_name_zh, c.name_en):
-                self.by_key[normalise(key)] = c
+        self.index: NameIndex[_City] = NameIndex(
+            {key: c for c in cities for key in (c.adcode, c.name_zh, c.full_name_zh, c.name_en)})
 
     def exact(self, text: str) -> _City | None:
         """Name or adcode, normalised; no prefix or suffix stripping."""
-        key = normalise(text)
-        city = self.by_key.get(key)
-        if city is None:
-            code = parse_adcode(key)
-            city = self.by_code.get(code) if code else None
-        return city
+        return self.index.get(text)
 
     def find(self, text: str) -> _City | None:
         """Also accepts 广东省广州市, 'Guangzhou City', 'Guangzhou Shi'."""
         if not isinstance(text, str):
             code = parse_adcode(text)
-            return self.by_code.get(code) if code else None
+            return self.index.by_key.get(code) if code else None
         city = self.exact(text)
         if city is not None:
             return city
@@ -105,4 +116,4 @@ class CityMatcher:
                 city = self.exact(key[: -len(suffix)].strip())
                 if city is not None:
                     return city
-        return self.by_key.get(key.replace(" ", ""))
+        return self.index.by_key.get(key.replace(" ", ""))

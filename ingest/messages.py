@@ -185,20 +185,23 @@ CORE = {
     # -- decoding and text checks (ingest.text)
     "text.read_utf8_bom": ("已按 UTF-8（带字节顺序标记）读取", "read as UTF-8 (with byte-order mark)"),
     "text.read_utf8": ("已按 UTF-8 读取", "read as UTF-8"),
-    "text.read_utf16": ("已按 UTF-16 读取", "read as UTF-16"),
+    "text.read_wide": ("已按 {encoding}（带字节顺序标记）读取", "read as {encoding} (with byte-order mark)"),
+    "text.read_wide_nobom": ("已按 {encoding} 读取（文件没有字节顺序标记，按零字节的位置判断）",
+                             "read as {encoding} (the file has no byte-order mark; told by where its zero bytes are)"),
     "text.read_gb18030": ("已按 GB18030（GBK）读取，即中文版 Windows 上 Excel 保存 CSV 所用的编码",
                           "read as GB18030 (GBK), the encoding Excel uses for CSV on Chinese Windows"),
     "text.bad_utf8_bom": ("文件以 UTF-8 字节顺序标记开头，但偏移 {offset} 处的字节 0x{byte:02X} 不是 UTF-8；"
                           "请重新另存为“CSV UTF-8(逗号分隔)”",
                           "the file starts with a UTF-8 byte-order mark but byte 0x{byte:02X} at offset {offset} "
                           "is not UTF-8; save it again as 'CSV UTF-8'"),
-    "text.bad_utf16": ("文件以 UTF-16 字节顺序标记开头，但不是有效的 UTF-16 文本；请重新另存为“CSV UTF-8(逗号分隔)”",
-                       "the file starts with a UTF-16 byte-order mark but is not valid UTF-16; "
-                       "save it again as 'CSV UTF-8'"),
-    "text.undecodable": ("文件既不是 UTF-8 也不是 GB18030/GBK 文本：偏移 {offset} 处的字节 0x{byte:02X} 无法解码；"
-                         "请另存为“CSV UTF-8(逗号分隔)”",
-                         "the file is neither UTF-8 nor GB18030/GBK text: byte 0x{byte:02X} at offset {offset} "
-                         "cannot be decoded; save it as 'CSV UTF-8 (comma delimited)'"),
+    "text.bad_wide": ("文件以 {encoding} 字节顺序标记开头，但不是有效的 {encoding} 文本；"
+                      "可接受 UTF-8、UTF-16、UTF-32 和 GB18030/GBK，请重新另存为“CSV UTF-8(逗号分隔)”",
+                      "the file starts with a {encoding} byte-order mark but is not valid {encoding}; "
+                      "UTF-8, UTF-16, UTF-32 and GB18030/GBK are accepted: save it again as 'CSV UTF-8'"),
+    "text.undecodable": ("文件不是 UTF-8、UTF-16、UTF-32 或 GB18030/GBK 文本：偏移 {offset} 处的字节 0x{byte:02X} "
+                         "无法解码；请另存为“CSV UTF-8(逗号分隔)”",
+                         "the file is not UTF-8, UTF-16, UTF-32 or GB18030/GBK text: byte 0x{byte:02X} at offset "
+                         "{offset} cannot be decoded; save it as 'CSV UTF-8 (comma delimited)'"),
     "text.bidi": ("含有双向控制字符 U+{code:04X}（第 {pos} 个字符），它会使文字以误导的顺序显示；请删除该字符",
                   "contains the bidirectional control character U+{code:04X} at character {pos}, "
                   "which can make text display in a misleading order; remove it"),

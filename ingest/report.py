@@ -76,6 +76,12 @@ class Report:
             self.dropped += 1
 
     @property
+    def listing(self) -> bool:
+        """Whether one more problem would still be listed, not only counted: a check
+        may skip costly detail (a "did you mean") that nobody would see."""
+        return len(self._problems) < self.max_problems
+
+    @property
     def failed(self) -> bool:
         return bool(self._problems)
 

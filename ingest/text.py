@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 
@@ -17,19 +18,29 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
 
 
+# Byte-order marks, longest first: UTF-32-LE's begins with UTF-16-LE's.
+_BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"), (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+         (b"\xfe\xff", "utf-16-be", "UTF-16"), (b"\xff\xfe", "utf-16-le", "UTF-16"))
+
+
 def decode(data: bytes) -> tuple[str | None, Msg]:
-    """(text, note) or (None, problem): UTF-8 (with or without BOM), UTF-16 with a
-    BOM, else GB18030 (the superset of GBK that Excel writes on Chinese Windows)."""
+    """(text, note) or (None, problem): UTF-8 (with or without BOM), UTF-16 or UTF-32
+    (with a BOM, or without one, told by where the zero bytes fall), else GB18030
+    (the superset of GBK that Excel writes on Chinese Windows)."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), Msg("text.read_utf8_bom")
         except UnicodeDecodeError as exc:
             return None, Msg("text.bad_utf8_bom", byte=data[3 + exc.start], offset=3 + exc.start)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), Msg("text.read_utf16")
-        except UnicodeDecodeError:
-            return None, Msg("text.bad_utf16")
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec), Msg("text.read_wide", encoding=name)
+            except UnicodeDecodeError:
+                return None, Msg("text.bad_wide", encoding=name)
+    wide = _wide_without_bom(data)
+    if wide is not None:
+        return wide
     try:
         return data.decode("utf-8"), Msg("text.read_utf8")
     except UnicodeDecodeError:
@@ -38,6 +49,40 @@ def decode(data: bytes) -> tuple[str | None, Msg]:
         return data.decode("gb18030"), Msg("text.read_gb18030")
     except UnicodeDecodeError as exc:
         return None, Msg("text.undecodable", byte=data[exc.start], offset=exc.start)
+
+
+def _wide_without_bom(data: bytes) -> tuple[str, Msg] | None:
+    """UTF-32 or UTF-16 text saved without a byte-order mark, or None.
+
+    UTF-8 and GB18030 text has no zero bytes; wide text of ASCII-heavy CSV (the
+    header, ids, commas) has many, in fixed places: every code unit of a
+    character below U+0100 holds zeros. UTF-32 is accepted only if the whole
+    file decodes strictly (any four bytes of other text exceed U+10FFFF), UTF-16
+    only if at least a quarter of its code units have their zero byte on one
+    side and almost none on the other; neither may decode to a NUL character."""
+    if b"\x00" not in data:
+        return None
+    if len(data) % 4 == 0:
+        for codec, order in (("utf-32-le", "LE"), ("utf-32-be", "BE")):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text:
+                return text, Msg("text.read_wide_nobom", encoding=f"UTF-32{order}")
+    if len(data) % 2 == 0:
+        units = len(data) // 2
+        high_le, high_be = data[1::2].count(0), data[0::2].count(0)
+        for codec, order, zeros, other in (("utf-16-le", "LE", high_le, high_be),
+                                           ("utf-16-be", "BE", high_be, high_le)):
+            if zeros * 4 >= units and other * 10 <= zeros:
+                try:
+                    text = data.decode(codec)
+                except UnicodeDecodeError:
+                    return None
+                if "\x00" not in text:
+                    return text, Msg("text.read_wide_nobom", encoding=f"UTF-16{order}")
+    return None
 
 
 def guess_encoding(data: bytes) -> str | None:
@@ -102,6 +147,15 @@ def show(value: object, limit: int = SHOW_CHARS) -> str:
     return repr(text)
 
 
+def show_path(path: object) -> str:
+    """A path as the command line prints it: as it is, or, when it holds a control,
+    bidirectional or other invisible character (a newline would split the line, an
+    escape sequence would drive the terminal), quoted with those characters
+    escaped, as Python's repr does."""
+    text = os.fspath(path) if isinstance(path, os.PathLike) else safe_str(path)
+    return text if text.isprintable() else repr(text)
+
+
 def short_number(v: float) -> str:
     """A coordinate for a message: 1e308 is not printed with 300 digits."""
     if v != v or v in (float("inf"), float("-inf")):
@@ -111,16 +165,16 @@ def short_number(v: float) -> str:
     return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
 
 
-def neutralise_formula(value: object) -> object:
-    """A cell for a CSV/XLSX the project writes: text a spreadsheet would evaluate
-    gets a leading ' (OWASP); numbers and other text pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would evaluate `text` (OWASP: it starts with = + - @ tab
+    or CR), or it would read as such once the loader removed a leading ' from it:
+    "'=x" is guarded too, so that the guard is always undone exactly."""
+    return text.lstrip("'").startswith(FORMULA_START)
 
 
 def strip_formula_guard(text: str) -> str:
-    """Undo `neutralise_formula`, so that an exported file loads back unchanged."""
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_START):
+    """Undo the ' that `policy.spreadsheet` puts before a formula-like CSV cell, so
+    that an exported file loads back unchanged."""
+    if text.startswith("'") and formula_like(text[1:]):
         return text[1:]
     return text

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from ingest.cities import CityMatcher
+from ingest.cities import CityMatcher, NameIndex
 from policy.text import find_quote, read_document
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -126,12 +126,15 @@ class Policy:
         write it: 廣州, ４４０１００ and 440100.0 all find 广州."""
         return self.city_matcher.exact(name)
 
+    @cached_property
+    def zone_index(self) -> NameIndex[Zone]:
+        return NameIndex({k: z for z in self.zones.values()
+                          for k in (z.id, z.name_zh, z.short_zh, z.name_en, z.short_en)})
+
     def find_zone(self, name: str) -> Zone | None:
-        key = name.strip().lower()
-        for z in self.zones.values():
-            if key in (z.id, z.name_zh.lower(), z.short_zh, z.name_en.lower(), z.short_en.lower()):
-                return z
-        return None
+        """A zone by id, name or short name, normalised as a city's (full-width
+        letters, case, white space)."""
+        return self.zone_index.get(name)
 
 
 def _restore(path: Path) -> str:

@@ -1,17 +1,20 @@
 """The data tables as records and their CSV/JSON/GeoJSON serialisations, shared
-by the command line and the app's downloads so both write the same columns."""
+by the command line and the app's downloads so both write the same columns
+(CSV through `policy.spreadsheet`, which guards every cell)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
 import pandas as pd
 
-from ingest.text import neutralise_formula
 from policy.coverage import city_coverage, designation_rows, zone_coverage
 from policy.model import Policy
+
+# Re-exported: callers write CSV through the tables module, every cell guarded there.
+from policy.spreadsheet import csv_bytes as csv_bytes
+from policy.spreadsheet import write_csv as write_csv
 
 DESIGNATION_FIELDS = [
     "cluster_id", "cluster_zh", "cluster_en", "tier", "place_zh", "city_zh", "adcode",
@@ -44,37 +47,9 @@ def table(kind: str, policy: Policy, rows: pd.DataFrame | None = None, basis: st
     raise ValueError(f"table {kind!r} is not one of: designations, coverage, zones")
 
 
-def write_csv(recs: list[dict], fields: list[str], out) -> None:
-    """CSV of `recs`. A text cell a spreadsheet would run as a formula (starting with
-    = + - @ tab or CR) gets a leading ' (OWASP CSV injection); the designations
-    loader removes it again, so an export loads back unchanged."""
-    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for r in recs:
-        writer.writerow({k: _cell(v) for k, v in r.items()})
-
-
-def _cell(value):
-    # Lists become ';'-joined in CSV so each row stays one flat record.
-    if isinstance(value, list):
-        value = ";".join(value)
-    if isinstance(value, str) and "\r" in value:
-        # csv quotes only the line terminator's characters ("\n"): a bare CR would
-        # split the row in a reader. The designations loader reads CR as LF too.
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return neutralise_formula(value)
-
-
 def write_json(recs: list[dict], fields: list[str], out) -> None:
     json.dump([{k: r[k] for k in fields} for r in recs], out, ensure_ascii=False, indent=1)
     out.write("\n")
-
-
-def csv_bytes(recs: list[dict], fields: list[str]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly."""
-    buf = io.StringIO()
-    write_csv(recs, fields, buf)
-    return buf.getvalue().encode("utf-8-sig")
 
 
 def json_bytes(recs: list[dict], fields: list[str]) -> bytes:

@@ -9,9 +9,10 @@ the map.
 
 Formats, by extension:
 
-* ``.csv`` — UTF-8 (with or without byte-order mark), UTF-16 with a byte-order
-  mark, else GB18030 (the superset of GBK that Excel on Chinese Windows
-  writes). Which one was used is reported as a note.
+* ``.csv`` — UTF-8 (with or without byte-order mark), UTF-16 or UTF-32 (with
+  a byte-order mark, or without one, told by where the zero bytes fall), else
+  GB18030 (the superset of GBK that Excel on Chinese Windows writes). Which one
+  was used is reported as a note.
 * ``.xlsx`` — the first worksheet, read with openpyxl in read-only mode.
 * ``.yaml`` / ``.yml`` — a list of row mappings in the flat schema, or the
   nested layout of data/clusters.yaml (``clusters:`` with ``designations:``).

@@ -48,11 +48,16 @@ class _Valid:
 
 # ---------------------------------------------------------------- checks
 
-def _suggest_city(base: Policy, text: str) -> Msg:
+def _suggest_city(base: Policy, text: str, close: bool = True) -> Msg:
+    """Why `text` is no city: a region term, or an unknown name with the closest city
+    names when `close` (a problem past the report's cap is only counted, and 5,000
+    unknown names took seconds of difflib for nothing)."""
     for r in base.regions.values():
         if text in (r.term_zh, r.id) or text.lower() == r.name_en.lower():
             members = "、".join(base.cities[a].name_zh for a in r.members)
             return Msg("des.city_is_region", text=_show(text), members=members)
+    if not close:
+        return Msg("des.city_unknown", text=_show(text), n=len(base.cities))
     names: dict[str, City] = {}
     for c in base.cities.values():
         for n in (c.name_zh, c.full_name_zh, c.name_en.lower()):
@@ -68,14 +73,17 @@ def _suggest_city(base: Policy, text: str) -> Msg:
     return Msg("des.city_unknown", text=_show(text), n=len(base.cities))
 
 
-def _city(r: _Row, base: Policy, texts: dict[str, str | None], unreadable: set[str], flag) -> City | None:
+def _city(r: _Row, base: Policy, texts: dict[str, str | None], unreadable: set[str], flag,
+          listed=lambda: True) -> City | None:
+    """The row's city, or None after flagging why not; `listed()`: whether a problem
+    would still be listed (then unknown names and codes get the closest ones)."""
     by_name = by_code = None
     bad = False
     name, code = texts.get("city_zh"), texts.get("adcode")
     if name is not None:
         by_name = base.find_city(name)
         if by_name is None:
-            flag(r.col("city_zh"), _suggest_city(base, name))
+            flag(r.col("city_zh"), _suggest_city(base, name, listed()))
             bad = True
     if code is not None:
         m = _ADCODE.fullmatch(unicodedata.normalize("NFKC", code))  # ４４０１００ is 440100
@@ -85,7 +93,7 @@ def _city(r: _Row, base: Policy, texts: dict[str, str | None], unreadable: set[s
         else:
             by_code = base.cities.get(m.group(1))
             if by_code is None:
-                close = difflib.get_close_matches(m.group(1), list(base.cities), n=3, cutoff=0.6)
+                close = difflib.get_close_matches(m.group(1), list(base.cities), n=3, cutoff=0.6) if listed() else []
                 flag(r.col("adcode"), Msg("des.adcode_unknown_close", code=_show(code),
                                           close=", ".join(f"{a} ({base.cities[a].name_zh})" for a in close))
                      if close else Msg("des.adcode_unknown", code=_show(code), n=len(base.cities)))
@@ -164,7 +172,7 @@ def _check_row(r: _Row, base: Policy, rep: Report) -> _Valid | None:
             if basis not in BASES:
                 flag(r.col("basis"), Msg("des.basis_bad", value=_show(texts["basis"]), bases=bases))
         need("quote", "des.what.quote")
-        city = _city(r, base, texts, unreadable, flag)
+        city = _city(r, base, texts, unreadable, flag, lambda: rep.listing)
     if not cid_ok:
         return None
     partial = _Valid(r, cid, cluster_zh if zh_ok else None, texts["cluster_en"] if en_ok else None, en_ok,

@@ -268,3 +268,73 @@ def test_hand_made_xlsx_with_a_huge_string(policy, size, expect):
     res = load_designations(data, "big.xlsx", policy)
     assert time.perf_counter() - t < 5
     assert res.policy is None and expect in " ".join(map(str, res.problems))
+
+
+# ---------------------------------------------------------------- wide encodings (issue 21)
+
+WIDE = {
+    "UTF-32 (with byte-order mark)": lambda t: t.encode("utf-32"),
+    "UTF-32 (with byte-order mark) BE": lambda t: b"\x00\x00\xfe\xff" + t.encode("utf-32-be"),
+    "UTF-32LE": lambda t: t.encode("utf-32-le"),
+    "UTF-32BE": lambda t: t.encode("utf-32-be"),
+    "UTF-16 (with byte-order mark)": lambda t: t.encode("utf-16"),
+    "UTF-16LE": lambda t: t.encode("utf-16-le"),
+    "UTF-16BE": lambda t: t.encode("utf-16-be"),
+}
+
+
+@pytest.mark.parametrize("encoding", list(WIDE))
+def test_utf32_and_utf16_with_or_without_bom_are_read(policy, encoding):
+    text = csv_of([row(city_zh="韶关", quote="支持韶关发展氢能𠀀"), row(city_zh="廣州")]).decode()
+    res = load_designations(WIDE[encoding](text), "wide.csv", policy)
+    assert res.policy is not None, res.problems[:3]
+    assert [d.quote for d in res.policy.designations] == ["支持韶关发展氢能𠀀", "打造氢能产业集群"]
+    assert [d.adcodes for d in res.policy.designations] == [("440200",), ("440100",)]
+    name = encoding.removesuffix(" BE").split(" ")[0]
+    note = next(n for n in res.notes if n.id.startswith("text.read"))
+    assert name in note.render("en") and name in note.render("zh")
+    assert ("no byte-order mark" in note) == ("with" not in encoding)
+
+
+def test_broken_utf32_after_its_bom_names_the_encoding(policy):
+    data = "\ufeffcluster_id".encode("utf-32-le") + b"\x00\x00\x11\x00"  # U+110000 does not exist
+    res = load_designations(data, "bad.csv", policy)
+    assert res.policy is None and len(res.problems) == 1
+    msg = res.problems[0].message
+    assert "UTF-32 byte-order mark" in msg and "UTF-8, UTF-16, UTF-32 and GB18030/GBK are accepted" in msg
+    assert "UTF-32" in msg.render("zh") and "GB18030/GBK" in msg.render("zh")
+
+
+def test_a_stray_nul_in_utf8_is_not_taken_for_a_wide_encoding(policy):
+    data = csv_of([row(quote="打造\x00氢能")])
+    res = load_designations(data, "nul.csv", policy)
+    assert res.policy is None and "read as UTF-8" in res.notes
+    assert "control character U+0000" in str(res.problems[0])
+
+
+# ---------------------------------------------------------------- unknown cities (issue 21)
+
+def test_closest_names_only_for_problems_that_are_listed(policy, monkeypatch):
+    import difflib
+
+    import policy.userdata_check as check
+
+    calls = []
+    real = difflib.get_close_matches
+
+    def counted(*args, **kw):
+        calls.append(args[0])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(check.difflib, "get_close_matches", counted)
+    rows = [row(city_zh="广洲", adcode=f"44{i:04d}" if i % 2 else "", quote=f"q{i}") for i in range(5000)]
+    res = load_designations(csv_of(rows), "unknown.csv", policy)
+    assert res.policy is None and len(res.problems) == 201
+    # Only what is listed gets a "did you mean": 200 problems, not 5,000 rows (each a
+    # difflib pass over every city name; 1.6 ms a row made such a file take 8 s).
+    assert len(calls) <= 200
+    listed = [str(p) for p in res.problems[:200]]
+    assert all("did you mean" in p for p in listed), listed[:3]
+    assert "did you mean 广州 (Guangzhou, 440100)" in listed[0]
+    m = re.fullmatch(r"and ([\d,]+) more problems \(only the first 200 are listed\)", str(res.problems[-1]))
+    assert m and int(m.group(1).replace(",", "")) == 5000 + 2500 - 200

@@ -191,3 +191,23 @@ def test_map_view_drops_only_the_comparison_choices():
     s = ViewState(clusters=("automotive",), basis="all", city="440300", panel="compare", cmp_a="prd_core",
                   msort="total")
     assert s.map_view() == ViewState(clusters=("automotive",), basis="all", city="440300")
+
+
+# Spellings `cli.py compare` accepts (README "Command line"), and zones written in
+# full-width letters: the link's city, a and b find the same place (issue 21).
+SPELLINGS = [("４４０１００", "440100"), ("440100.0", "440100"), ("廣州", "440100"), ("廣州市", "440100"),
+             ("GUANGZHOU", "440100"), ("韶關", "440200"), ("４４１９００", "441900"), ("東莞", "441900"),
+             ("ｐｒｄ＿ｃｏｒｅ", "prd_core"), ("珠三角核心區", "prd_core"), ("ＣＯＲＥ", "prd_core")]
+
+
+@pytest.mark.parametrize("name, place", SPELLINGS)
+def test_link_places_are_normalised_as_compare_does(keys, places, policy, name, place):
+    from policy.coverage import find_place
+
+    r = parse_query({"a": name, "b": name, "city": name}, *keys, place_names=places)
+    assert (r.state.cmp_a, r.state.cmp_b) == (place, place)
+    assert find_place(policy, name).id == place
+    if place in policy.cities:
+        assert r.state.city == place and r.warnings == []
+    else:  # a zone is no city
+        assert [w.key for w in r.warnings] == ["city"]

@@ -7,15 +7,16 @@ so user data shows its own names.
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 
 import pandas as pd
 
+from ingest.text import strip_formula_guard
 from policy.analysis import Concentration, Matrix, concentration
 from policy.coverage import zone_coverage
 from policy.model import Policy
+from policy.spreadsheet import write_csv, xlsx_bytes
 from views.i18n import t
 from views.style import ROLE_TEXT
 
@@ -55,16 +56,15 @@ def matrix_frame(policy: Policy, m: Matrix) -> pd.DataFrame:
 
 
 def matrix_csv(frame: pd.DataFrame) -> str:
+    """The flat matrix as CSV, every cell guarded (`policy.spreadsheet`)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(MATRIX_FIELDS)
-    for row in frame[MATRIX_FIELDS].itertuples(index=False):
-        w.writerow([";".join(v) if isinstance(v, tuple) else v for v in row])
+    write_csv(frame[MATRIX_FIELDS].to_dict("records"), MATRIX_FIELDS, buf)
     return buf.getvalue()
 
 
 def read_matrix_csv(source) -> pd.DataFrame:
-    """The frame `matrix_csv` wrote, from CSV text, bytes (a BOM is fine) or a path."""
+    """The frame `matrix_csv` (or `cli.py matrix`) wrote, from CSV text, bytes (a
+    BOM is fine) or a path; the ' before a formula-like cell is removed again."""
     if isinstance(source, (bytes, bytearray)):
         source = source.decode("utf-8-sig")
     elif isinstance(source, Path) or (isinstance(source, str) and "\n" not in source):
@@ -72,6 +72,7 @@ def read_matrix_csv(source) -> pd.DataFrame:
     df = pd.read_csv(io.StringIO(source), dtype=str, keep_default_na=False)
     if list(df.columns) != MATRIX_FIELDS:
         raise ValueError(f"not a matrix CSV: columns {list(df.columns)}; expected {MATRIX_FIELDS}")
+    df = df.map(strip_formula_guard)
     df["key"] = df["key"].astype(int)
     for col in _LIST_FIELDS:
         df[col] = df[col].map(lambda v: tuple(v.split(";")) if v else ())
@@ -104,15 +105,9 @@ def matrix_grid(policy: Policy, m: Matrix, lang: str = "zh") -> pd.DataFrame:
 
 
 def matrix_xlsx(policy: Policy, m: Matrix, lang: str = "zh") -> bytes:
-    """An XLSX workbook: the wide matrix, then the flat cells (as in the CSV)."""
-    flat = matrix_frame(policy, m)
-    for col in _LIST_FIELDS:
-        flat[col] = flat[col].map(";".join)
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        matrix_grid(policy, m, lang).to_excel(xw, sheet_name="matrix", index=False)
-        flat.to_excel(xw, sheet_name="cells", index=False)
-    return buf.getvalue()
+    """An XLSX workbook: the wide matrix, then the flat cells (as in the CSV);
+    every cell guarded (`policy.spreadsheet`), so a name from a user's file is text."""
+    return xlsx_bytes({"matrix": matrix_grid(policy, m, lang), "cells": matrix_frame(policy, m)})
 
 
 # --------------------------------------------------------------- concentration

@@ -18,6 +18,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from ingest.cities import NameIndex
+
 BASIS = ("explicit", "all")
 TIER = ("all", "pillar", "emerging")
 LANGS = ("zh", "en")
@@ -202,13 +204,13 @@ def _place_examples(names: Mapping[str, str]) -> list[str]:
             + [k for k, v in names.items() if k == v and not k.isdigit()][:1])
 
 
-def _place(params, key, names, default, warnings) -> str:
+def _place(params, key, names, index, default, warnings) -> str:
     raw = _first(params.get(key))
     if raw is None or raw.strip() == "":
         return default
-    val = raw.strip()
-    if val in names or val.lower() in names:
-        return names.get(val) or names[val.lower()]
+    found = index.get(raw)
+    if found is not None:
+        return found
     warnings.append(LinkWarning(key, raw, _place_examples(names), examples=True))
     return default
 
@@ -223,7 +225,9 @@ def parse_query(
     """`cluster_tiers`: cluster id -> tier, in display order.
     `city_names`: any accepted city key (adcode, Chinese, English lower-case) -> adcode.
     `place_names`: the same for the places `a` and `b` may name (cities and zones)
-    -> adcode or zone id; without it, only cities."""
+    -> adcode or zone id; without it, only cities. Values are looked up as
+    `cli.py compare` looks them up (`ingest.cities.NameIndex`): 廣州, ４４０１００
+    and 440100.0 name 广州."""
     warnings: list[LinkWarning] = []
     clusters = default.clusters
     raw = _first(params.get("clusters"))
@@ -235,14 +239,16 @@ def parse_query(
     city = default.city
     raw_city = _first(params.get("city"))
     if raw_city is not None:
-        key = raw_city.strip()
-        if key == "":
+        found = NameIndex(city_names).get(raw_city)
+        if raw_city.strip() == "":
             city = None
-        elif key in city_names or key.lower() in city_names:
-            city = city_names.get(key) or city_names[key.lower()]
+        elif found is not None:
+            city = found
         else:
             examples = [k for k in city_names if not k.isdigit()][:2] + [k for k in city_names if k.isdigit()][:1]
             warnings.append(LinkWarning("city", raw_city, examples, examples=True))
+    places = place_names or city_names
+    place_index = NameIndex(places)
     state = ViewState(
         clusters=clusters,
         basis=_choice(params, "basis", BASIS, default.basis, warnings),
@@ -253,8 +259,8 @@ def parse_query(
         basemap=_choice(params, "basemap", BASEMAPS, default.basemap, warnings),
         city=city,
         panel=_choice(params, "tab", PANELS, default.panel, warnings),
-        cmp_a=_place(params, "a", place_names or city_names, default.cmp_a, warnings),
-        cmp_b=_place(params, "b", place_names or city_names, default.cmp_b, warnings),
+        cmp_a=_place(params, "a", places, place_index, default.cmp_a, warnings),
+        cmp_b=_place(params, "b", places, place_index, default.cmp_b, warnings),
         msort=_choice(params, "sort", MATRIX_SORTS, default.msort, warnings),
     )
     return ParseResult(state, warnings)
