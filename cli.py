@@ -279,6 +279,8 @@ def add_export_commands(sub) -> None:
     p.add_argument("--clusters", default=None, metavar="ID,...",
                    help="with --layer cluster: cluster ids or key numbers as on the map (1-20), "
                         "or all, pillar, emerging")
+    p.add_argument("--focus", default=None, metavar="CITY",
+                   help="outline one city as the city in focus (广州, Guangzhou, 440100); off by default")
     add_filters(p)
     add_export_options(p)
     add_data_options(p)
@@ -311,7 +313,8 @@ def run_export(policy, args, out) -> None:
     try:
         if args.command == "export-map":
             path = export_map(policy, args.out, fmt=args.format, layer=args.layer, clusters=args.clusters,
-                              basis=args.basis, tier=args.tier, lang=args.lang, dpi=args.dpi, size=args.size)
+                              basis=args.basis, tier=args.tier, lang=args.lang, dpi=args.dpi, size=args.size,
+                              focus=args.focus)
             announce(out, path)
         elif args.command == "export-poster":
             path = export_poster(policy, args.out, fmt=args.format, lang=args.lang, basis=args.basis,

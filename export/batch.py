@@ -65,12 +65,20 @@ def layer_state(policy: Policy, layer: str, clusters: str | None = None, *, basi
 
 def export_map(policy: Policy, out: str | Path, *, fmt: str | None = None, layer: str = "coverage",
                clusters: str | None = None, basis: str = "explicit", tier: str = "all", lang: str = "zh",
-               dpi=None, size: str = "a4-landscape") -> Path:
+               dpi=None, size: str = "a4-landscape", focus: str | None = None) -> Path:
+    """One map. `focus`: a city (any name or code `cli.py compare` takes) outlined as the
+    city in focus; without it print shows none (it is the app's selection, not the map's)."""
     out = Path(out)
     fmt = resolve_format(out, fmt)
     check_size(size)
     dpi = check_dpi(default_dpi(size) if dpi is None else dpi)
     state = layer_state(policy, layer, clusters, basis=basis, tier=tier, lang=lang)
+    if focus is not None:
+        city = policy.find_city(str(focus))
+        if city is None:
+            raise ExportError(f"--focus: unknown city {focus[:40]!r}; accepted: a city's name or adcode, "
+                              f"e.g. 广州, Guangzhou, 440100")
+        state = state.with_(city=city.adcode)
     check_out_file(out, fmt)
     from export.render import render_map
 

@@ -50,9 +50,12 @@ def export_panel(state: ViewState, res) -> None:
     dpi = c3.selectbox(t("resolution", lang), (150, 300, 600), index=1, key="exp_dpi",
                        format_func=lambda d: f"{d} dpi", disabled=fmt != "png")
     stem = view_slug(state, res.cluster_tiers)
+    # The city in focus is the reader's selection, not part of the map: printed only when asked.
+    focus = bool(state.city) and st.checkbox(t("export_focus", lang), key="exp_focus")
+    printed = state if focus else state.with_(city=None)
     st.download_button(
         f"{t('download_map', lang)} {fmt.upper()}", key="dl_image", on_click="ignore",
-        data=lambda: render_bytes(policy, state, fmt=fmt, size=size, dpi=dpi if fmt == "png" else 300,
+        data=lambda: render_bytes(policy, printed, fmt=fmt, size=size, dpi=dpi if fmt == "png" else 300,
                                   data=static_data(res.key, res) if res.custom_boundaries else None),
         file_name=f"{stem}-{size}.{fmt}", mime=MIME[fmt], type="primary")
     st.caption(t("export_same_view", lang))

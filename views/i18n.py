@@ -132,6 +132,7 @@ LABELS = {
     "size_a4-portrait": ("A4 纵向", "A4 portrait"),
     "size_slide": ("16:9 幻灯片", "16:9 slide"),
     "size_screen": ("屏幕 1600×1000", "Screen 1600×1000"),
+    "export_focus": ("在图中标出所选城市", "Outline the city in focus"),
     "download_map": ("下载地图", "Download map"),
     "size_a3-landscape": ("A3 横向", "A3 landscape"),
     "poster": ("全部 20 个集群一页图（海报）", "All 20 clusters on one page (poster)"),
