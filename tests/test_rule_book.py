@@ -293,3 +293,24 @@ def test_renderers_hold_no_look_of_their_own():
         assert not found, f"{path.name} writes look colours {found}"
         assert "marker_scale =" not in text and "markerstyle" not in text, path.name
     assert isinstance(style.glyph_look("#123456", "o"), GlyphLook) and isinstance(style.FOCUS, Stroke)
+
+
+def test_the_city_in_focus_is_printed_only_when_asked_in_its_own_look(policy, tmp_path):
+    import subprocess
+    import sys
+    import xml.etree.ElementTree as ET
+
+    from views.i18n import t
+
+    def svg_for(*extra):
+        out = tmp_path / f"m{len(extra)}.svg"
+        subprocess.run([sys.executable, "cli.py", "export-map", "--out", str(out), "--layer", "cluster",
+                        "--clusters", "4", "--size", "screen", *extra], cwd=ROOT, check=True, capture_output=True)
+        return out.read_text(encoding="utf-8")
+
+    plain, focused = svg_for(), svg_for("--focus", "佛山")
+    assert 'id="focus"' not in plain and t("focus_entry", "zh") not in " ".join(svg_texts(plain.encode()))
+    assert 'id="focus"' in focused and t("focus_entry", "zh") in " ".join(svg_texts(focused.encode()))
+    root = ET.fromstring(focused)
+    drawn = [el for el in root.iter() if el.get("id") == "focus"]  # main map and enlargement
+    assert drawn and all(style.FOCUS_COLOR.lower() in ET.tostring(el, encoding="unicode").lower() for el in drawn)
