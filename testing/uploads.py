@@ -5,6 +5,7 @@ cities (unless it is meant not to be) that stays within the upload caps:
 
     holes_geojson(10_000)   # 广州 with 10,000 small square holes (valid, ~2 MB)
     dense_geojson(200_000)  # every border densified to ~200,000 vertices in all (valid)
+    dense_shapefile_zip(1_600_000)  # the same as a zipped Shapefile (~19 MB: the densest within 20 MB)
     star(301)               # one ring that crosses itself n(n-3)/2 times (invalid)
 """
 
@@ -52,6 +53,28 @@ def dense_geojson(vertices: int) -> bytes:
     cities = _cities()
     length = float(shapely.length(cities.geometry.values).sum())
     return cities.assign(geometry=shapely.segmentize(cities.geometry.values, length / vertices)).to_json().encode()
+
+
+def dense_shapefile_zip(vertices: int) -> bytes:
+    """`dense_geojson`'s cities as a zipped Shapefile (binary: more vertices fit the upload cap)."""
+    import io
+    import tempfile
+    import warnings
+    import zipfile
+    from pathlib import Path
+
+    import geopandas as gpd
+
+    cities = gpd.read_file(io.BytesIO(dense_geojson(vertices)))[["adcode", "geometry"]]
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # column names shortened for the .dbf
+            cities.to_file(Path(tmp) / "cities.shp", encoding="utf-8")
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in sorted(Path(tmp).iterdir()):
+                zf.write(f, f.name)
+    return buf.getvalue()
 
 
 def star(n: int, x0: float = 113.4, y0: float = 23.2, r: float = 0.15) -> Polygon:
