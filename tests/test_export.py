@@ -235,6 +235,15 @@ def test_svg_text_as_paths_on_request(policy, data):
     assert "<text" not in svg and "@font-face" not in svg
 
 
+def test_the_same_view_gives_the_same_svg(policy, data):
+    """Clip-path ids come from a fixed salt (matplotlib's is random by default), so an
+    SVG can be compared, cached and diffed like the PNG and PDF."""
+    from export import render_bytes
+
+    a, b = (render_bytes(policy, cluster_view(), fmt="svg", size="screen", dpi=100, data=data) for _ in range(2))
+    assert b'clip-path="url(#' in a and a == b
+
+
 def _pdf_streams(raw: bytes) -> list[bytes]:
     out = []
     for m in re.finditer(rb"stream\r?\n", raw):
