@@ -102,6 +102,21 @@ def test_geos_out_of_memory_is_the_memory_budget(monkeypatch, policy):
         _boundaries(load_cities().to_json().encode(), "b.geojson", policy)
 
 
+@pytest.mark.parametrize("error, expected", [
+    ("TopologyException: found non-noded intersection", "the geometry library could not process the file's shapes"),
+    ("std::bad_alloc", "the file is too complex to process"),
+])
+def test_a_geos_error_while_judging_is_a_refusal_too(monkeypatch, policy, error, expected):
+    def fails(*a, **k):
+        raise shapely.errors.GEOSException(error)
+
+    monkeypatch.setattr("geo.userboundaries._process", fails)
+    res, prepared = _boundaries(load_cities().to_json().encode(), "b.geojson", policy)
+    assert prepared is None and res.cities is None
+    (p,) = res.problems
+    assert p.startswith(expected) and "GEOSException" not in p, p
+
+
 def test_a_result_larger_than_the_server_takes_is_refused(monkeypatch):
     monkeypatch.setattr("ingest.budget.BUDGET_RESULT_BYTES", 10_000)
     out = run_limited(_big, 50_000, seconds=30)
