@@ -297,6 +297,23 @@ def test_no_missing_glyphs_and_only_the_bundled_font(policy, data, lang, state):
         assert text.get_parse_math() is False, text.get_text()
 
 
+def test_every_text_of_posters_and_matrices_carries_the_font_itself(policy, data):
+    """Not through matplotlib's process-wide settings, which another thread's export could
+    be changing: every text artist names the bundled family and never parses mathtext."""
+    from export.matrix import build_matrix_figure
+    from export.poster import build_poster
+    from policy.analysis import designation_matrix
+
+    figures = [build_poster(policy, dpi=72, data=data)[0],
+               build_matrix_figure(policy, designation_matrix(policy, _rows(policy)), dpi=72)[0]]
+    for fig in figures:
+        texts = _all_texts(fig)
+        assert len(texts) > 40
+        for text in texts:
+            assert text.get_fontproperties().get_family()[0] == fonts.FAMILY, text.get_text()
+            assert text.get_parse_math() is False, text.get_text()
+
+
 def test_font_is_static_truetype_with_cjk(policy):
     from fontTools.ttLib import TTFont
 
