@@ -210,6 +210,13 @@ def _rename(font, family: str) -> None:
             rec.string = family.replace(" ", "")
 
 
+def extras() -> list[tuple[str, str]]:
+    """(key, family) of every fallback family registered so far: a copy, since another
+    thread's export may register one meanwhile."""
+    with _lock:
+        return list(_extra.items())
+
+
 def extra_family(text: str) -> str | None:
     """A fallback family for the characters of `text` missing from the main subset
     (rare characters in a user's data), built and registered on demand; None if
@@ -303,5 +310,7 @@ def props(size: float, weight: str = "normal"):
 def save_params(svg_text: str = "embed") -> dict:
     """The rc settings matplotlib's vector backends read while saving (they take
     no argument for them): TrueType embedded in PDF, SVG text kept as text (or
-    drawn as paths)."""
-    return {"svg.fonttype": "path" if svg_text == "paths" else "none", "pdf.fonttype": 42, "ps.fonttype": 42}
+    drawn as paths), and SVG ids made from a fixed salt instead of a random one,
+    so the same view gives the same file."""
+    return {"svg.fonttype": "path" if svg_text == "paths" else "none", "pdf.fonttype": 42, "ps.fonttype": 42,
+            "svg.hashsalt": "gd-clusters"}

@@ -96,7 +96,7 @@ def _embed_fonts(svg: str) -> str:
     faces = []
     for style, path in fonts.register().items():
         faces.append(_font_face(str(path), chars, fonts.FAMILY, fonts.WEIGHTS[style]))
-    for key, family in fonts._extra.items():
+    for key, family in fonts.extras():
         if family in svg:
             for style in fonts.WEIGHTS:
                 p = fonts.cache_dir() / f"GDExtra-{style.capitalize()}-{key}.ttf"

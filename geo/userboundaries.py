@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 import geopandas as gpd
+import shapely
 from pyproj import CRS
 
 from geo.upload_common import GUANGDONG_BOUNDS, _Reject
@@ -106,6 +107,10 @@ def load_user_boundaries(
         out.problems.append(exc.msg)
     except MemoryError:
         out.problems.append(Msg("bnd.too_complex"))
+    except shapely.errors.GEOSException as exc:
+        # GEOS reports running out of memory (the worker's limit) as an exception of its own.
+        out.problems.append(Msg("bnd.too_complex") if "bad_alloc" in str(exc)
+                            else Msg("bnd.geos_failed", detail=_clip(str(exc), 120)))
     except Exception as exc:  # last resort: user input must never crash the caller
         out.problems.append(Msg("bnd.failed", kind=type(exc).__name__, detail=_clip(str(exc), 200)))
     # The toolkit's one report: each problem once, the list capped with "and N more".

@@ -42,6 +42,10 @@ BND_REPAIR_AREA_TOLERANCE = 0.01
 # Edges of invalid outlines that cross (or touch) another edge, in all: a sloppy
 # digitisation has a handful; a repair of this many takes about a second.
 BND_MAX_CROSSINGS = 5_000
+# Vertices the map and the export draw, once the cities are simplified to the
+# built-in boundaries' detail (those have 7,859): this bounds what the worker
+# hands the server and what every page of the map carries.
+BND_MAX_MAP_VERTICES = 150_000
 
 # ---- zip archives (XLSX and zipped Shapefiles alike)
 ZIP_MAX_MEMBERS = 50
@@ -57,3 +61,9 @@ SHOW_CHARS = 40  # a user value quoted in a message
 # ---- the judging budget (per upload, in a worker process)
 BUDGET_SECONDS = 30.0
 BUDGET_MEMORY = 1_500_000_000  # bytes of address space above the worker's start
+# How long an upload waits for a free worker before "the server is busy" (not
+# charged to the file): two budgets, so a job behind two others still gets its turn.
+BUDGET_QUEUE_SECONDS = 2 * BUDGET_SECONDS
+# The largest result a worker may hand the server (the judged file, its map and
+# export data: about 20 MB for a file at BND_MAX_MAP_VERTICES).
+BUDGET_RESULT_BYTES = 100_000_000

@@ -239,11 +239,17 @@ CORE = {
     "budget.time": ("文件未能在 {seconds:g} 秒的处理时限内检查完毕，已拒绝；请简化或拆分文件后再试。",
                     "The file could not be checked within the {seconds:g} s time limit and was refused; "
                     "simplify or split it and try again."),
+    "budget.time_small": ("文件未能在 {seconds:g} 秒的处理时限内检查完毕，已拒绝。文件很小，问题不在大小，而在其内容过于复杂"
+                          "（例如边界线多次自相交叉）；请修正后再试。",
+                          "The file could not be checked within the {seconds:g} s time limit and was refused. It is "
+                          "small, so its size is not the cause: what it holds is too intricate to check (e.g. "
+                          "outlines that cross themselves many times); fix that and try again."),
     "budget.memory": ("检查文件所需内存超过 {mb:,.0f} MB 的限额，已拒绝；请简化文件后再试。",
                       "Checking the file needed more than the {mb:,.0f} MB memory limit; it was refused. "
                       "Simplify it and try again."),
-    "budget.busy": ("服务器正忙于检查其他上传的文件，请稍后再试。",
-                    "The server is busy checking other uploads; try again in a moment."),
+    "budget.busy": ("服务器正忙于检查其他上传的文件，请稍后再试（重新上传该文件或刷新页面）。",
+                    "The server is busy checking other uploads; try again in a moment (upload the file again, or "
+                    "reload the page)."),
     "budget.crash": ("检查文件的进程意外终止（{detail}），文件已拒绝。",
                      "The process checking the file stopped unexpectedly ({detail}); the file was refused."),
 }

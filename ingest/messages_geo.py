@@ -174,6 +174,16 @@ GEO = {
                       "{n} feature{n:?|s} ha{n:?s|ve} an outline that encloses no area as drawn (it crosses itself so "
                       "that its parts cancel out), so a repair could only guess the shape and it was not repaired: "
                       "{parts}; redraw the outline in your GIS so that it does not cross itself, and upload again"),
+    "bnd.simplified": ("已按内置边界的精度（约 {tolerance:.0f} 米）为地图简化边界：{before:,} → {after:,} 个顶点",
+                       "simplified for the map to the detail of the built-in boundaries (about {tolerance:.0f} m): "
+                       "{before:,} → {after:,} vertices"),
+    "bnd.map_vertices": ("即使按内置边界的精度（约 {tolerance:.0f} 米）简化，边界仍有 {n:,} 个顶点；地图最多绘制 {max:,} 个；"
+                         + _SIMPLIFY[0],
+                         "even simplified to the detail of the built-in boundaries (about {tolerance:.0f} m), the "
+                         "boundaries keep {n:,} vertices; the map draws at most {max:,}; " + _SIMPLIFY[1]),
+    "bnd.geos_failed": ("几何运算库无法处理文件中的图形（{detail}）；请在 GIS 软件中检查并修正几何图形后重新上传",
+                        "the geometry library could not process the file's shapes ({detail}); check and fix the "
+                        "geometry in your GIS and upload again"),
     "bnd.some_not_finite": ("部分坐标不是有限数值", "some coordinates are not finite numbers"),
     "bnd.swapped": ("坐标（{span}）看起来是广东省一带的纬度和经度，但顺序颠倒；请以经度为 x、纬度为 y 重新导出",
                     "the coordinates ({span}) look like latitude and longitude around Guangdong in the wrong order; "

@@ -241,6 +241,15 @@ def test_svg_text_as_paths_on_request(policy, data):
     assert "<text" not in svg and "@font-face" not in svg
 
 
+def test_the_same_view_gives_the_same_svg(policy, data):
+    """Clip-path ids come from a fixed salt (matplotlib's is random by default), so an
+    SVG can be compared, cached and diffed like the PNG and PDF."""
+    from export import render_bytes
+
+    a, b = (render_bytes(policy, cluster_view(), fmt="svg", size="screen", dpi=100, data=data) for _ in range(2))
+    assert b'clip-path="url(#' in a and a == b
+
+
 def _pdf_streams(raw: bytes) -> list[bytes]:
     out = []
     for m in re.finditer(rb"stream\r?\n", raw):
@@ -292,6 +301,23 @@ def test_no_missing_glyphs_and_only_the_bundled_font(policy, data, lang, state):
         found = font_manager.findfont(text.get_fontproperties(), fallback_to_default=False)
         assert str(getattr(found, "path", found)) in ours, text.get_text()
         assert text.get_parse_math() is False, text.get_text()
+
+
+def test_every_text_of_posters_and_matrices_carries_the_font_itself(policy, data):
+    """Not through matplotlib's process-wide settings, which another thread's export could
+    be changing: every text artist names the bundled family and never parses mathtext."""
+    from export.matrix import build_matrix_figure
+    from export.poster import build_poster
+    from policy.analysis import designation_matrix
+
+    figures = [build_poster(policy, dpi=72, data=data)[0],
+               build_matrix_figure(policy, designation_matrix(policy, _rows(policy)), dpi=72)[0]]
+    for fig in figures:
+        texts = _all_texts(fig)
+        assert len(texts) > 40
+        for text in texts:
+            assert text.get_fontproperties().get_family()[0] == fonts.FAMILY, text.get_text()
+            assert text.get_parse_math() is False, text.get_text()
 
 
 def test_font_is_static_truetype_with_cjk(policy):

@@ -17,6 +17,7 @@ from shapely.geometry import MultiPolygon, Polygon, mapping
 
 from geo.boundaries import load_cities
 from geo.userboundaries import load_user_boundaries
+from testing.uploads import star, star_geojson
 
 
 @pytest.fixture(scope="module")
@@ -117,14 +118,6 @@ def test_small_repair_is_accepted_with_a_note(cities, policy):
     assert any("repaired 1 invalid geometry" in n for n in res.notes)
 
 
-def star(n: int, x0=113.4, y0=23.2, r=0.15) -> Polygon:
-    """One ring through n points of a circle, each joined to the one nearly opposite:
-    every edge crosses almost every other, n(n-3)/2 crossings in all."""
-    idx = (np.arange(n + 1) * ((n - 1) // 2)) % n
-    a = 2 * np.pi * idx / n
-    return Polygon(np.c_[x0 + r * np.cos(a), y0 + r * np.sin(a)])
-
-
 NO_SIMPLIFY = ("simplif", "split", "简化", "拆分")
 
 
@@ -136,9 +129,7 @@ def test_small_self_crossing_file_is_refused_for_its_crossings_not_held_to_the_t
     from ingest.caps import BND_MAX_CROSSINGS
     from ingest.judge import judge_boundaries
 
-    doc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"adcode": "440100"}, "geometry": mapping(star(n))}]}
-    data = json.dumps(doc).encode()
+    data = star_geojson(n)
     assert len(data) < 130_000
     res = judge_boundaries(data, "star.geojson", policy, seconds=30)
     assert res.cities is None

@@ -31,14 +31,6 @@ def view_slug(state: ViewState, cluster_tiers) -> str:
     return "-".join(p.replace(",", "+") for p in parts)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16, ttl=3600)
-def static_data(data_key: str, _res):
-    """Projected boundaries for the static renderer, for a session's own boundaries."""
-    from export import StaticData
-
-    return StaticData.build(_res.cities, _res.context, _res.policy)
-
-
 def export_panel(state: ViewState, res) -> None:
     from export import render_bytes
 
@@ -56,7 +48,7 @@ def export_panel(state: ViewState, res) -> None:
     st.download_button(
         f"{t('download_map', lang)} {fmt.upper()}", key="dl_image", on_click="ignore",
         data=lambda: render_bytes(policy, printed, fmt=fmt, size=size, dpi=dpi if fmt == "png" else 300,
-                                  data=static_data(res.key, res) if res.custom_boundaries else None),
+                                  data=res.static),
         file_name=f"{stem}-{size}.{fmt}", mime=MIME[fmt], type="primary")
     st.caption(t("export_same_view", lang))
 
@@ -115,7 +107,7 @@ def _poster(res, fmt: str, lang: str, basis: str, size: str) -> bytes:
     from export import poster_bytes
 
     return poster_bytes(res.policy, fmt=fmt, lang=lang, basis=basis, size=size,
-                        data=static_data(res.key, res) if res.custom_boundaries else None)
+                        data=res.static)
 
 
 def _matrix_image(res, state: ViewState, fmt: str) -> bytes:
