@@ -51,7 +51,6 @@ from export.options import POSTER_SIZE
 from export.options import SIZES as EXPORT_SIZES
 from export.outfile import discard_pending, is_standard_stream, write_output
 from ingest import caps
-from ingest.judge import judge_designations
 from ingest.messages import Msg
 from ingest.readfile import ReadRefused, TooLarge, read_bounded
 from ingest.text import show_path
@@ -59,6 +58,7 @@ from policy import Policy, PolicyDataError, load_policy
 from policy.coverage import BASIS_CHOICES, TIER_CHOICES, compare, compare_rows, designation_rows
 from policy.tables import records, table, write_csv, write_json
 from policy.userdata import MAX_BYTES, MODES, too_large
+from uploads.judge import judge_designations
 
 
 class UsageError(Exception):

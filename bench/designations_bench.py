@@ -4,7 +4,7 @@
 
 Two CSV files of 5,000 rows (the row cap): every row naming a different unknown
 city, and every row valid. Each is judged as the app and the command line judge
-it: `ingest.judge.judge_designations`, in the budgeted worker (30 s, 1.5 GB), wall
+it: `uploads.judge.judge_designations`, in the budgeted worker (30 s, 1.5 GB), wall
 time per file with the worker's fork server already running; and in this process
 (`policy.userdata.load_designations`, wall and CPU time). Medians of --runs, and
 the unknown-city file's time as a ratio of the valid file's in the same run, so
@@ -53,9 +53,9 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
 
-    from ingest.judge import judge_designations
     from policy import load_policy
     from policy.userdata import load_designations
+    from uploads.judge import judge_designations
 
     policy = load_policy()
     files = {"unknown": csv_file(lambda i: f"无此城{i}"), "valid": csv_file(lambda i: ("广州", "深圳", "佛山")[i % 3])}

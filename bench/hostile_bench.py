@@ -7,7 +7,7 @@ small self-crossing file is judged, and concurrent poster exports.
 Everything is measured in one run on this machine:
 
 - heavy boundary files (valid, within the caps): the wall time of the whole
-  upload as the app pays it (`ingest.judge.judge_uploads`: queue, worker, the
+  upload as the app pays it (`uploads.judge.judge_uploads`: queue, worker, the
   judgement, the map data and the export data, the result back in the server),
   with a warm worker; and the peak memory of that work, measured by running the
   worker's job in a fresh process (its peak RSS, and the part above the process
@@ -70,18 +70,18 @@ def _child(args: list[str], timeout: float = 600) -> dict:
 
 def job_boundaries(path: str, name: str) -> dict:
     """The worker's job on one file, alone in this process: seconds and memory."""
-    from ingest.prepare import MODULES
     from policy import load_policy
+    from uploads.prepare import MODULES
 
     for m in MODULES:
         __import__(m)
-    import ingest.judge
+    import uploads.judge
 
     policy = load_policy()
     data = Path(path).read_bytes()
     base = _rss_mb()
     t = time.perf_counter()
-    res, prepared = ingest.judge._boundaries(data, name, policy)
+    res, prepared = uploads.judge._boundaries(data, name, policy)
     return {"seconds": time.perf_counter() - t, "peak_mb": _peak_mb(), "base_mb": base, "ok": prepared is not None}
 
 
@@ -147,9 +147,9 @@ def heavy_files(folder: Path) -> list[tuple[str, str, Path]]:
 
 def measure() -> dict:
     from ingest.budget import MAX_PARALLEL
-    from ingest.judge import judge_uploads
     from policy import load_policy
     from testing.uploads import star_geojson
+    from uploads.judge import judge_uploads
 
     policy = load_policy()
     r: dict = {"loadavg_start": os.getloadavg(), "slots": MAX_PARALLEL}
@@ -200,7 +200,7 @@ def section(r: dict) -> str:
              "shared: compare within the run).")
     L.append("")
     L.append("**Heavy boundary files** (valid, within the upload caps). *Upload* is the whole cost as the app "
-             "pays it, `ingest.judge.judge_uploads` with a warm worker: the judgement, the map data and the "
+             "pays it, `uploads.judge.judge_uploads` with a warm worker: the judgement, the map data and the "
              "export data, built in the worker under its 30 s / 1.5 GB budget, and the result handed to the "
              "server. *Peak memory* is the same job run alone in a fresh process: its peak RSS, and the part "
              "above the process once its modules are imported (what the job itself takes).")

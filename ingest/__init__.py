@@ -13,9 +13,9 @@ same pieces, so a file is judged by one set of rules whatever its kind:
 * `ingest.zipguard` — one zip check for XLSX workbooks and zipped Shapefiles;
 * `ingest.cities` — one city matcher (traditional characters, full-width
   digits, numeric adcodes such as 440100.0);
-* `ingest.budget` / `ingest.judge` — judging uploads in a worker process
-  with a wall-clock and a memory limit.
+* `ingest.budget` — a worker process with a wall-clock and a memory limit, and
+  its fair queue (the `uploads` package runs the loaders in it);
+* `ingest.readfile` — the bounded reading of a `--designations` path.
 
-This package sits below `policy/` and `geo/` (it imports neither), except
-`ingest.judge`, the app's single entry point, which runs both loaders.
+This package sits below `policy/` and `geo/` and imports neither.
 """

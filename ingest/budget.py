@@ -56,7 +56,7 @@ from typing import Any
 
 from ingest.caps import BUDGET_MEMORY, BUDGET_QUEUE_SECONDS, BUDGET_RESULT_BYTES, BUDGET_SECONDS
 
-PRELOAD = ("ingest.judge", "policy.userdata", "geo.userboundaries", "openpyxl", "yaml")
+PRELOAD = ("uploads.judge", "policy.userdata", "geo.userboundaries", "openpyxl", "yaml")
 MAX_PARALLEL = max(1, min(4, os.cpu_count() or 2))
 _ROOT = Path(__file__).resolve().parent.parent
 _HEADER = struct.Struct("!Q")

@@ -235,7 +235,7 @@ CORE = {
     "zip.member_lies": ("zip 压缩包成员 {name} 解压后的大小超过其目录中的记录，已拒绝",
                         "the zip member {name} unpacks to more than its directory says; refusing it"),
     "zip.member_corrupt": ("zip 压缩包成员 {name} 已损坏（{detail}）", "the zip member {name} is corrupt ({detail})"),
-    # -- the judging budget (ingest.judge)
+    # -- the judging budget (uploads.judge)
     "budget.time": ("文件未能在 {seconds:g} 秒的处理时限内检查完毕，已拒绝；请简化或拆分文件后再试。",
                     "The file could not be checked within the {seconds:g} s time limit and was refused; "
                     "simplify or split it and try again."),

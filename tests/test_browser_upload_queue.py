@@ -47,7 +47,7 @@ if os.environ.get("GD_TEST_SLOW_DIR"):
     import pathlib
     import time
 
-    import ingest.judge as judge
+    import uploads.judge as judge
 
     def _mark(name, what):
         pathlib.Path(os.environ["GD_TEST_SLOW_DIR"], f"{name}.{what}").touch()

@@ -127,7 +127,7 @@ def test_small_self_crossing_file_is_refused_for_its_crossings_not_held_to_the_t
     minutes on it and the worker refused it at the time limit, telling the user to simplify
     or split a tiny file. Its crossings are counted first, and the count stops at the cap."""
     from ingest.caps import BND_MAX_CROSSINGS
-    from ingest.judge import judge_boundaries
+    from uploads.judge import judge_boundaries
 
     data = star_geojson(n)
     assert len(data) < 130_000

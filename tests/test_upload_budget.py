@@ -24,9 +24,9 @@ from shapely.geometry import Polygon, mapping
 
 from geo.boundaries import load_cities
 from ingest.budget import run_limited
-from ingest.judge import Judgement, judge_boundaries, judge_designations, judge_uploads
 from policy.tables import DESIGNATION_FIELDS
 from policy.userdata import load_designations
+from uploads.judge import Judgement, judge_boundaries, judge_designations, judge_uploads
 
 VALID_CSV = (",".join(DESIGNATION_FIELDS) + "\n"
              "hydrogen,氢能,Hydrogen,emerging,,广州,,,core,explicit,打造氢能产业集群\n").encode()

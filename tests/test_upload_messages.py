@@ -23,12 +23,12 @@ import pytest
 
 from geo.boundaries import load_cities
 from geo.userboundaries import load_user_boundaries
-from ingest.judge import judge_uploads
 from ingest.messages import CATALOGUE, Msg, Seq, fields
 from ingest.report import Problem, Report
 from policy.tables import DESIGNATION_FIELDS
 from policy.userdata import load_designations
 from tests.conftest import ROOT
+from uploads.judge import judge_uploads
 
 ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ \t]+[A-Za-z][A-Za-z'’-]*){2,}")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -316,16 +316,16 @@ def test_designation_problems_in_every_format_in_both_languages(policy):
 def test_app_switches_the_language_of_upload_messages_without_judging_again(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    import ingest.judge
+    import uploads.judge
 
     calls = []
-    real = ingest.judge.judge_uploads
+    real = uploads.judge.judge_uploads
 
     def counted(*args, **kwargs):
         calls.append(args[1])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(ingest.judge, "judge_uploads", counted)
+    monkeypatch.setattr(uploads.judge, "judge_uploads", counted)
     name = f"bad-{uuid.uuid4().hex[:8]}.csv"  # content never judged before in this process
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()

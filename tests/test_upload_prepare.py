@@ -14,8 +14,8 @@ import shapely
 from geo.boundaries import load_cities, load_context, load_counties
 from ingest import caps
 from ingest.budget import run_limited
-from ingest.judge import _boundaries, _named, judge_uploads
 from testing.uploads import holes_geojson
+from uploads.judge import _boundaries, _named, judge_uploads
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_a_coverage_stays_a_coverage_when_simplified(policy):
 
 
 def test_simplified_boundaries_over_the_map_cap_are_refused(monkeypatch, policy):
-    monkeypatch.setattr("ingest.prepare.BND_MAX_MAP_VERTICES", 1000)
+    monkeypatch.setattr("uploads.prepare.BND_MAX_MAP_VERTICES", 1000)
     res, prepared = _boundaries(load_cities().to_json().encode(), "b.geojson", policy)
     assert prepared is None and res.cities is None
     (p,) = res.problems
@@ -84,7 +84,7 @@ def test_a_geos_error_is_a_refusal_naming_the_file(monkeypatch, policy):
     def fails(*a, **k):
         raise shapely.errors.GEOSException("TopologyException: side location conflict at 113 23")
 
-    monkeypatch.setattr("ingest.prepare.prepare", fails)
+    monkeypatch.setattr("uploads.prepare.prepare", fails)
     res, prepared = _boundaries(load_cities().to_json().encode(), "b.geojson", policy)
     assert prepared is None and res.cities is None
     ((level, line),) = [x for x in _named("my file.geojson", res.problems, res.notes) if x[0] == "error"]
@@ -97,7 +97,7 @@ def test_geos_out_of_memory_is_the_memory_budget(monkeypatch, policy):
     def fails(*a, **k):
         raise shapely.errors.GEOSException("std::bad_alloc")
 
-    monkeypatch.setattr("ingest.prepare.prepare", fails)
+    monkeypatch.setattr("uploads.prepare.prepare", fails)
     with pytest.raises(MemoryError):  # the worker reports it as over the memory budget
         _boundaries(load_cities().to_json().encode(), "b.geojson", policy)
 

@@ -14,8 +14,8 @@ import pytest
 
 from ingest import budget
 from ingest.budget import MAX_PARALLEL, FairSlots, run_limited
-from ingest.judge import judge_uploads
 from policy.tables import DESIGNATION_FIELDS
+from uploads.judge import judge_uploads
 
 VALID_CSV = (",".join(DESIGNATION_FIELDS) + "\n"
              "hydrogen,氢能,Hydrogen,emerging,,广州,,,core,explicit,打造氢能产业集群\n").encode()

@@ -81,7 +81,7 @@ def user_resources(des: bytes | None, des_name: str, mode: str, bnd: bytes | Non
     # Parsed and checked in a worker process with a time and memory budget, so no file
     # can stall the server or another session; an accepted boundary file's map and
     # export data are built there too, under the same budget.
-    from ingest.judge import judge_uploads
+    from uploads.judge import judge_uploads
 
     j = judge_uploads(des, des_name, mode, bnd, bnd_name, _base.policy, session=_session)
     messages = list(j.messages)

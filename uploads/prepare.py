@@ -24,7 +24,7 @@ from ingest.caps import BND_MAX_MAP_VERTICES
 from ingest.messages import Msg
 
 # What `prepare` imports: the judging helper loads them once, for every job to fork with.
-MODULES = ("ingest.prepare", "layers.map", "export.data", "geo.crs", "geo.boundaries")
+MODULES = ("uploads.prepare", "layers.map", "export.data", "geo.crs", "geo.boundaries")
 
 # The built-in boundaries are Douglas-Peucker simplified at 400 m (data/boundaries/README.md).
 MAP_TOLERANCE_M = 400.0

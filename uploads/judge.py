@@ -57,7 +57,7 @@ def _boundaries(data: bytes, name: str, base):
     res = load_user_boundaries(data, name, base)
     if not res.ok:
         return res, None
-    from ingest.prepare import TooDetailed, prepare
+    from uploads.prepare import TooDetailed, prepare
 
     try:
         prepared = prepare(res.cities, load_context(), base)
@@ -123,7 +123,7 @@ def judge_boundaries(data: bytes, name: str, base, *, seconds: float = BUDGET_SE
 def _judge_boundaries(data, name, base, seconds, memory, session):
     """(UserBoundaries, Prepared | None, Outcome)."""
     from geo.userboundaries import UserBoundaries
-    from ingest.prepare import MODULES
+    from uploads.prepare import MODULES
 
     outcome = run_limited(_boundaries, bytes(data), str(name), base, seconds=seconds, memory=memory,
                           session=session, preload=MODULES)
