@@ -92,6 +92,18 @@ LEAFLET_MAP_JS = """
 """
 
 
+def die_with_parent() -> None:
+    """For Popen(preexec_fn=...): the child gets SIGTERM when the thread that started it ends, so
+    a test worker that is killed (a run stopped with Ctrl-C, a CI timeout) leaves no server behind.
+    Linux's prctl(PR_SET_PDEATHSIG); elsewhere nothing."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))
@@ -148,7 +160,7 @@ class StreamlitServer:
         ]
         self._log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(cmd, cwd=self.cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
+                                     stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent)
         try:
             wait_for_health(f"{self.url}_stcore/health", self.proc, timeout)
         except (RuntimeError, TimeoutError) as exc:

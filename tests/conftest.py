@@ -16,10 +16,10 @@ def pytest_collection_modifyitems(config, items):
         for name in SHARED_SERVERS:
             if name in getattr(item, "fixturenames", ()):
                 item.add_marker(pytest.mark.xdist_group(name))
-    # Longest first: the slow tests are handed out before the quick ones fill the gaps, so no
-    # worker is left with one long test at the end. The sort is stable, so every worker
-    # collects the same order (xdist checks it).
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    # Longest first: the slow and benchmark tests are handed out before the quick ones fill the
+    # gaps, so no worker is left with one long test at the end. The sort is stable, so every
+    # worker collects the same order (xdist checks it).
+    items.sort(key=lambda item: not (item.get_closest_marker("slow") or item.get_closest_marker("bench")))
 
 
 @pytest.fixture(scope="session")

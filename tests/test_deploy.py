@@ -15,7 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from testing.browser import HOST, NetworkLog, StreamlitServer, free_port, new_page, wait_for_health, wait_for_map
+from testing.browser import (
+    HOST,
+    NetworkLog,
+    StreamlitServer,
+    die_with_parent,
+    free_port,
+    new_page,
+    wait_for_health,
+    wait_for_map,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright = pytest.importorskip("playwright.sync_api")
@@ -66,7 +75,8 @@ def proxy(tmp_path):
                                capture_output=True, text=True, timeout=30)
         assert check.returncode == 0, check.stderr
         proc = subprocess.Popen([NGINX, "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(conf)],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                preexec_fn=die_with_parent)
         url = f"http://{HOST}:{port}/"
         try:
             wait_for_health(url + "_stcore/health", proc)
