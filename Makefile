@@ -3,15 +3,20 @@
 #   make test  — create .venv, install everything the tests need (incl. Chromium), lint, run all tests
 # While working:
 #   make dev       — the app with the file watcher on, for editing
-#   make test-fast — the tests that need no browser and take under ~5 s each (about a minute on two cores)
+#   make test-fast — the tests that need no browser and take under ~5 s each
+#   make stress    — make test three times in a row with one core kept busy (scripts/stress_ci.sh)
 #   make lint      — ruff check . (configured in pyproject.toml)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# One pytest worker per core. Tests that share a Streamlit server are one xdist group (tests/conftest.py),
+# so --dist loadgroup keeps them on one worker and the server starts once.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST_PARALLEL := -n $(JOBS) --dist loadgroup
 
-.PHONY: setup setup-dev browser run dev test test-fast lint cli
+.PHONY: setup setup-dev browser run dev test test-fast lint cli stress
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,15 +50,19 @@ dev: setup
 	$(PY) -m streamlit run app.py
 
 # Lint and every test; both run even if the other fails, and either failing fails the target.
+# --durations=10: the slowest tests, so one creeping towards a minute shows.
 test: setup-dev browser
 	@status=0; \
 	$(PY) -m ruff check . || status=1; \
-	$(PY) -m pytest -q || status=1; \
+	$(PY) -m pytest -q $(PYTEST_PARALLEL) --durations=10 || status=1; \
 	exit $$status
 
 # Markers are registered in pyproject.toml: browser (headless Chromium), slow (> ~5 s), bench.
 test-fast: setup-dev
-	$(PY) -m pytest -q -n 2 -m "not browser and not slow and not bench"
+	$(PY) -m pytest -q $(PYTEST_PARALLEL) -m "not browser and not slow and not bench"
+
+stress:
+	scripts/stress_ci.sh
 
 lint: setup-dev
 	$(PY) -m ruff check .

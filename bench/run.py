@@ -35,7 +35,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bench.browser_bench import language_switch_times, load_page, memory, toggle_on_page, toggle_times
-from testing.browser import StreamlitServer, chromium_version, launch_chromium
+from testing.browser import StreamlitServer, chromium_version, launch_chromium, wait_for_app_idle
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -173,7 +173,6 @@ def browser_part(mode: dict) -> dict:
         with sync_playwright() as pw, StreamlitServer(script, cwd=ROOT, static=static) as srv:
             browser = launch_chromium(pw)
             try:
-                time.sleep(1.0)
                 out["memory"] = memory(browser, srv, srv.url, want, mode["sessions"])
                 out["memory"]["fresh_server"] = True
             finally:
@@ -214,7 +213,7 @@ def _measure_app(browser, srv: StreamlitServer, name: str, mode: dict, out: dict
             log("browser: toggle and memory (on the loaded page)")
             toggle = toggle_on_page(page, frame, activity, label, want, added, mode["toggle_cycles"], quiet)
             out["toggle"] = {**toggle, "label": label, "polygons_added": added}
-            time.sleep(quiet)
+            wait_for_app_idle(page)
             out["memory"] = {"idle_mb": idle, "levels": {1: srv.rss_mb()}, "fresh_server": False}
 
     names = 20 if name in ("project", "county") else 0  # cluster names the page shows
@@ -240,7 +239,7 @@ def _measure_app(browser, srv: StreamlitServer, name: str, mode: dict, out: dict
     out["toggle"].update(label=label, polygons_added=added)
     if not mode["fresh_memory_server"]:
         log("browser: memory (same server)")
-        out["memory"] = memory(browser, srv, srv.url, want, mode["sessions"], settle=2 * quiet)
+        out["memory"] = memory(browser, srv, srv.url, want, mode["sessions"])
         out["memory"].update(idle_mb=idle, fresh_server=False)
 
 
@@ -310,7 +309,7 @@ def verdicts(r: dict) -> dict:
     above = (loads["project"]["map_bytes"] - loads["floor"]["map_bytes"]) / KB
     ratio = loads["project"]["time_to_map_ms"] / loads["floor"]["time_to_map_ms"]
     ready = loads["project"].get("ready_ms", loads["project"]["time_to_map_ms"]) / loads["floor"]["time_to_map_ms"]
-    toggle = b["toggle"]["median_ms"]
+    toggle = b["toggle"].get("median_ms")  # None: the measurement failed (b["toggle"]["failed"] says why)
     return {
         "ready_ratio": {"value": ready, "target": TARGETS["ready_ratio"], "met": ready <= TARGETS["ready_ratio"]},
         "rerun_ms": {"value": max(proj), "target": TARGETS["rerun_ms"], "met": max(proj) <= TARGETS["rerun_ms"]},
@@ -318,7 +317,8 @@ def verdicts(r: dict) -> dict:
                                    "met": above <= TARGETS["payload_above_floor_kb"]},
         "time_to_map_ratio": {"value": ratio, "target": TARGETS["time_to_map_ratio"],
                               "met": ratio <= TARGETS["time_to_map_ratio"]},
-        "toggle_ms": {"value": toggle, "target": TARGETS["toggle_ms"], "met": toggle <= TARGETS["toggle_ms"]},
+        "toggle_ms": {"value": toggle, "target": TARGETS["toggle_ms"],
+                      "met": toggle is not None and toggle <= TARGETS["toggle_ms"]},
     }
 
 
@@ -395,7 +395,8 @@ def report(r: dict) -> str:
              f"≤ {v['time_to_map_ratio']['target']} | {ok(v['time_to_map_ratio'])} |")
     L.append(f"| map painted and all 20 cluster names on screen (project) / floor's time to map | "
              f"{v['ready_ratio']['value']:.2f} | ≤ {v['ready_ratio']['target']} | {ok(v['ready_ratio'])} |")
-    L.append(f"| time to toggle a cluster layer | {v['toggle_ms']['value']:.0f} ms | "
+    tv = v["toggle_ms"]["value"]
+    L.append(f"| time to toggle a cluster layer | {'failed' if tv is None else f'{tv:.0f} ms'} | "
              f"≤ {v['toggle_ms']['target']} ms | {ok(v['toggle_ms'])} |")
     L.append("")
 
@@ -459,13 +460,18 @@ def report(r: dict) -> str:
                  f"{median(ls):,.0f} ms, all runs {', '.join(f'{x:,.0f}' for x in ls)} ms.\n")
     L.append(f"Real mouse clicks on the layer-control checkbox “{t['label']}” ({t['polygons_added']} glyphs), "
              "on and off alternately. Measured in the map frame: from the click event's `timeStamp` to the "
-             "first animation frame with the new polygon count; the next click waits until the app's "
-             "websocket is quiet.")
+             "first animation frame with the new polygon count; the next click waits until the app has "
+             "answered the click with its rerun. A toggle that does not stay after that rerun is tried once more.")
     L.append("")
-    L.append(f"| | median | max | n |\n|---|---:|---:|---:|\n"
-             f"| on (draw {t['polygons_added']} glyphs) | {t['median_on_ms']:.0f} ms | {max(t['on_ms']):.0f} ms | {len(t['on_ms'])} |\n"
-             f"| off | {t['median_off_ms']:.0f} ms | {max(t['off_ms']):.0f} ms | {len(t['off_ms'])} |\n"
-             f"| of which Leaflet's click handler | {median(t['handler_ms']):.0f} ms | {max(t['handler_ms']):.0f} ms | {len(t['handler_ms'])} |")
+    for reason in t.get("retried", []):
+        L.append(f"- tried again: {reason}")
+    if t.get("failed"):
+        L.append(f"**The measurement failed**: {t['failed']}.")
+    else:
+        L.append(f"| | median | max | n |\n|---|---:|---:|---:|\n"
+                 f"| on (draw {t['polygons_added']} glyphs) | {t['median_on_ms']:.0f} ms | {max(t['on_ms']):.0f} ms | {len(t['on_ms'])} |\n"
+                 f"| off | {t['median_off_ms']:.0f} ms | {max(t['off_ms']):.0f} ms | {len(t['off_ms'])} |\n"
+                 f"| of which Leaflet's click handler | {median(t['handler_ms']):.0f} ms | {max(t['handler_ms']):.0f} ms | {len(t['handler_ms'])} |")
     L.append("")
 
     e = r["export"]

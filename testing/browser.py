@@ -8,8 +8,11 @@
   iframe and the Leaflet polygons painted in it.
 - `grid_cells` / `click_grid_row` / `click_grid_header`: where the cells of an
   st.dataframe are on screen (it draws on a canvas), found from the lines it draws.
+- `new_page`, `wait_for_app_idle`, `expect_rerun`, `wait_for_url`, `poll`: every wait of a
+  test or benchmark is on a condition the page exposes (an element, a count, the URL, the
+  app's script state), bounded by one deadline, `STEP_S`.
 
-Everything here talks to loopback only, and every wait is bounded in time.
+Everything here talks to loopback only.
 """
 
 from __future__ import annotations
@@ -24,11 +27,20 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+
+# The one deadline of every step a test or benchmark waits for (a server start, a page load, the
+# outcome of a click, a download): generous, because a step this slow is broken, not busy, and a
+# wait that only holds on an idle machine fails on the next busy one. GD_TEST_STEP_S overrides it.
+STEP_S = float(os.environ.get("GD_TEST_STEP_S") or 120)
+STEP_MS = STEP_S * 1000
+# How often Python-side conditions are looked at again (conditions in the page are polled by it).
+POLL_S = 0.1
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 # Debian's Chromium; Playwright drives it through executable_path and never downloads one.
@@ -80,6 +92,18 @@ LEAFLET_MAP_JS = """
 """
 
 
+def die_with_parent() -> None:
+    """For Popen(preexec_fn=...): the child gets SIGTERM when the thread that started it ends, so
+    a test worker that is killed (a run stopped with Ctrl-C, a CI timeout) leaves no server behind.
+    Linux's prctl(PR_SET_PDEATHSIG); elsewhere nothing."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))
@@ -117,7 +141,7 @@ class StreamlitServer:
         assert self.proc is not None
         return self.proc.pid
 
-    def start(self, timeout: float = 60.0) -> StreamlitServer:
+    def start(self, timeout: float = STEP_S) -> StreamlitServer:
         self.port = self.fixed_port or free_port()
         env = {**os.environ, **self.env}
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
@@ -136,22 +160,13 @@ class StreamlitServer:
         ]
         self._log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(cmd, cwd=self.cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        health = f"{self.url}_stcore/health"
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(health, timeout=2) as r:
-                    if r.status == 200 and r.read().strip() == b"ok":
-                        return self
-            except (urllib.error.URLError, ConnectionError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"streamlit did not become healthy in {timeout:.0f} s:\n{self.log()}")
-            time.sleep(0.2)
+                                     stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent)
+        try:
+            wait_for_health(f"{self.url}_stcore/health", self.proc, timeout)
+        except (RuntimeError, TimeoutError) as exc:
+            self.stop()
+            raise RuntimeError(f"streamlit did not start: {exc}:\n{self.log()}") from None
+        return self
 
     def log(self) -> str:
         if self._log is None:
@@ -187,6 +202,23 @@ class StreamlitServer:
             self._log.close()
 
 
+def wait_for_health(url: str, proc: subprocess.Popen, timeout: float = STEP_S) -> None:
+    """Wait until `url` answers 200 "ok" (a Streamlit or proxy health endpoint) while `proc` runs."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the process exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200 and r.read().strip() == b"ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url} did not answer ok in {timeout:.0f} s")
+        time.sleep(POLL_S)
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -207,34 +239,53 @@ def chromium_version() -> str:
     return out.strip().splitlines()[-1] if out.strip() else "unknown"
 
 
-def map_frame(page, timeout: float = 60.0):
-    """The streamlit-folium component frame of `page` (waits for its iframe)."""
-    page.wait_for_selector(MAP_IFRAME_SELECTOR, state="attached", timeout=timeout * 1000)
+def poll(page, probe, what, timeout: float = STEP_S):
+    """Look at a Python-side condition until it holds and return its value (probe() -> truthy);
+    meanwhile Playwright handles the page's events. A probe that raises (a frame detached by a
+    rerun) counts as not yet. On the deadline: TimeoutError saying `what` (a string, or a
+    function that says what was last seen) and the last error."""
     deadline = time.monotonic() + timeout
+    last = None
     while True:
+        try:
+            value = probe()
+            if value:
+                return value
+        except Exception as exc:  # a detached frame or element: look again
+            last = exc
+        if time.monotonic() > deadline:
+            said = what() if callable(what) else what
+            raise TimeoutError(f"{said} (for {timeout:.0f} s)" + (f"; last error: {last}" if last else ""))
+        page.wait_for_timeout(POLL_S * 1000)
+
+
+def map_frame(page, timeout: float = STEP_S):
+    """The streamlit-folium component frame of `page`, once its document has loaded."""
+
+    def frame():
         # The iframe is looked up afresh each time: when a rerun mounts a new one, a handle
         # kept from before points at a detached element whose frame never loads.
         for handle in page.query_selector_all(MAP_IFRAME_SELECTOR):
-            frame = handle.content_frame()
-            if frame is not None and MAP_FRAME in frame.url:
-                return frame
-        if time.monotonic() > deadline:
-            raise TimeoutError("the map iframe never loaded its document")
-        page.wait_for_timeout(100)
+            f = handle.content_frame()
+            if f is not None and MAP_FRAME in f.url:
+                return f
+        return None
+
+    return poll(page, frame, "the map iframe never loaded its document", timeout)
 
 
 def count_painted(frame) -> int:
     return frame.evaluate(PAINTED_JS)
 
 
-def wait_for_painted(frame, n: int, timeout: float = 60.0, exact: bool = False) -> int:
+def wait_for_painted(frame, n: int, timeout: float = STEP_S, exact: bool = False) -> int:
     """Wait until at least (or, with exact, exactly) n polygons are painted; return the count."""
     cond = f"(({PAINTED_JS})()) {'===' if exact else '>='} {int(n)}"
     frame.wait_for_function(cond, timeout=timeout * 1000, polling=50)
     return count_painted(frame)
 
 
-def wait_for_map(page, n: int = 21, timeout: float = 60.0):
+def wait_for_map(page, n: int = 21, timeout: float = STEP_S):
     """Wait for the map frame and n painted polygons in it; return the frame."""
     frame = map_frame(page, timeout)
     wait_for_painted(frame, n, timeout)
@@ -293,23 +344,24 @@ GRID_CELLS_JS = """
 """
 
 
-def grid_cells(page, key: str, timeout: float = 20.0) -> dict:
+def grid_cells(page, key: str, timeout: float = STEP_S) -> dict:
     """Where the header, rows and columns of the st.dataframe with `key` are (waits until drawn)."""
     root = page.locator(f".st-key-{key}")
     root.locator("canvas").first.wait_for(timeout=timeout * 1000)
-    deadline = time.monotonic() + timeout
-    while True:
-        cells = root.evaluate(GRID_CELLS_JS)
-        if cells and cells["rows"] and len(cells["columns"]) > 1:
-            return cells
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the table {key!r} never drew its cells")
-        page.wait_for_timeout(100)
+
+    def cells():
+        c = root.evaluate(GRID_CELLS_JS)
+        return c if c and c["rows"] and len(c["columns"]) > 1 else None
+
+    return poll(page, cells, f"the table {key!r} never drew its cells", timeout)
 
 
 def grid_columns(page, key: str) -> list[str]:
-    """The headers of the columns on screen, in order (from the grid's accessible table)."""
-    return page.locator(f".st-key-{key} th[role=columnheader]").all_inner_texts()
+    """The headers of the columns on screen, in order (from the grid's accessible table, once it
+    has been filled in: it comes after the canvas)."""
+    headers = page.locator(f".st-key-{key} th[role=columnheader]")
+    headers.first.wait_for(state="attached")
+    return [t.strip() for t in headers.all_text_contents()]
 
 
 # Scroll the nearest scrolling ancestor of an element (Streamlit scrolls its main block, not the window).
@@ -324,9 +376,9 @@ SCROLL_BY_JS = """
 """
 
 
-def click_grid_row(page, key: str, row: int) -> None:
-    """Pick row `row` (0-based) of a table with row selection: a click on its marker
-    (the page is scrolled first if the row is off screen)."""
+def grid_row_on_screen(page, key: str, row: int) -> dict:
+    """Scroll the page until row `row` (0-based) of the table is inside the window; return the
+    table's cells (grid_cells) as they are then."""
     cells = grid_cells(page, key)
     if row >= len(cells["rows"]):
         raise ValueError(f"the table {key!r} shows {len(cells['rows'])} rows, not {row + 1}")
@@ -335,7 +387,25 @@ def click_grid_row(page, key: str, row: int) -> None:
     if y0 < 0 or y1 > height:
         page.locator(f".st-key-{key}").evaluate(SCROLL_BY_JS, (y0 + y1) / 2 - height / 2)
         cells = grid_cells(page, key)
-        y0, y1 = cells["rows"][row]
+    return cells
+
+
+def grid_text(page, key: str, row: int, column: int) -> str:
+    """The text of one cell (0-based row; column as the grid counts them, 0 being the row marker
+    of a table with row selection), from the grid's accessible table. That table holds only the
+    rows in view, and fills in after the canvas is drawn: the row is scrolled into view and
+    its cell waited for."""
+    grid_row_on_screen(page, key, row)
+    cell = page.locator(f'.st-key-{key} td[data-testid="glide-cell-{column}-{row}"]')
+    cell.wait_for(state="attached")  # the accessible table is visually hidden, never "visible"
+    return cell.text_content().strip()
+
+
+def click_grid_row(page, key: str, row: int) -> None:
+    """Pick row `row` (0-based) of a table with row selection: a click on its marker
+    (the page is scrolled first if the row is off screen)."""
+    cells = grid_row_on_screen(page, key, row)
+    y0, y1 = cells["rows"][row]
     x0, x1 = cells["columns"][0]
     page.mouse.click((x0 + x1) / 2, (y0 + y1) / 2)
 
@@ -386,7 +456,7 @@ class NetworkLog:
 
 
 class WsActivity:
-    """Counts websocket frames so a test can wait for the app to go quiet."""
+    """Counts websocket frames so a benchmark can wait for the app's traffic to stop."""
 
     def __init__(self, page):
         self.sent = 0
@@ -402,10 +472,104 @@ class WsActivity:
         setattr(self, kind, getattr(self, kind) + 1)
         self.last = time.monotonic()
 
-    def wait_quiet(self, page, quiet: float = 1.0, timeout: float = 20.0) -> None:
-        """Wait (pumping Playwright's events) until no frame has moved for `quiet` seconds."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() - self.last < quiet:
-            if time.monotonic() > deadline:
-                raise TimeoutError("the app's websocket never went quiet")
-            page.wait_for_timeout(100)
+    def wait_quiet(self, page, quiet: float = 1.0, timeout: float = STEP_S) -> None:
+        """Wait until the app is idle (see wait_for_app_idle) and no websocket frame has moved
+        for `quiet` seconds."""
+        wait_for_app_idle(page, timeout=timeout)
+        poll(page, lambda: time.monotonic() - self.last >= quiet, "the app's websocket never went quiet", timeout)
+
+
+# ---- the app's own state, as its page exposes it ----
+
+# When is the app idle? Streamlit marks its root element with the script's state
+# (data-test-script-state: running, notRunning, ...) and the connection's, but a click's rerun
+# starts only when the server answers it, so "not running" right after a click may still be the
+# state before it, and a rerun the map component asks for after a run looks the same. So the
+# page also watches its websocket, from its first document on: every rerun request it sends
+# (a BackMsg whose field is rerun_script, 11) and every script start and end the server sends
+# (ForwardMsg new_session, 4, and script_finished, 6; a run restarted by a newer request starts
+# again). Idle: connected, not running, every run that started has finished, and no request
+# was sent after the last start.
+APP_RUNS_INIT_JS = """
+(() => {
+  if (window !== window.top || window.__gdApp) return;
+  const app = window.__gdApp = {seq: 0, asked: 0, started: 0, finished: 0, runsDone: 0};
+  // The numbers of the top-level fields of a protobuf message (wire types 0, 1, 2, 5).
+  const fields = (bytes) => {
+    const out = [];
+    let i = 0;
+    const varint = () => { let v = 0, k = 1, b; do { b = bytes[i++]; v += (b & 127) * k; k *= 128; } while (b & 128); return v; };
+    while (i < bytes.length) {
+      const tag = varint(), type = tag % 8;
+      out.push(Math.floor(tag / 8));
+      if (type === 0) varint(); else if (type === 1) i += 8; else if (type === 5) i += 4;
+      else if (type === 2) { const n = varint(); i += n; } else break;
+    }
+    return out;
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        if (!(e.data instanceof ArrayBuffer)) return;
+        const f = fields(new Uint8Array(e.data));
+        if (f.includes(4)) app.started = ++app.seq;
+        if (f.includes(6)) { app.finished = ++app.seq; app.runsDone += 1; }
+      });
+    }
+    send(data) {
+      const bytes = data instanceof Uint8Array ? data : (data instanceof ArrayBuffer ? new Uint8Array(data) : null);
+      if (bytes && bytes.length && bytes[0] === ((11 << 3) | 2)) app.asked = ++app.seq;
+      return super.send(data);
+    }
+  };
+})();
+"""
+
+APP_IDLE_JS = """
+(after) => {
+  const root = document.querySelector('[data-testid="stApp"]'), app = window.__gdApp;
+  return !!root && root.getAttribute('data-test-script-state') === 'notRunning'
+    && root.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && (!app || (app.finished >= app.started && app.asked < app.started && app.runsDone > after));
+}
+"""
+
+
+def new_page(browser, **context_args):
+    """A fresh browser context (a new Streamlit session) and its page: the shared desktop viewport
+    unless given, the step deadline as Playwright's default timeout, and the run counter of
+    wait_for_app_idle installed. Close it with page.context.close()."""
+    ctx = browser.new_context(**{"viewport": VIEWPORT, **context_args})
+    ctx.set_default_timeout(STEP_MS)
+    ctx.add_init_script(APP_RUNS_INIT_JS)
+    return ctx.new_page()
+
+
+def app_runs(page) -> int:
+    """How many script runs of the app have finished in this page (see APP_RUNS_INIT_JS)."""
+    return page.evaluate("() => window.__gdApp ? window.__gdApp.runsDone : 0")
+
+
+def wait_for_app_idle(page, after: int = -1, timeout: float = STEP_S) -> None:
+    """Wait until the app is idle (see APP_RUNS_INIT_JS) and, with `after`, more than `after`
+    runs have finished. Pages from new_page watch the websocket; on others only the script
+    state the page shows is checked."""
+    page.wait_for_function(APP_IDLE_JS, arg=after, timeout=timeout * 1000)
+
+
+@contextmanager
+def expect_rerun(page, timeout: float = STEP_S):
+    """`with expect_rerun(page): <click>`: on leaving, the rerun the click caused has finished."""
+    before = app_runs(page)
+    yield
+    wait_for_app_idle(page, after=before, timeout=timeout)
+
+
+def wait_for_url(page, *parts: str, absent: tuple[str, ...] = (), timeout: float = STEP_S) -> None:
+    """Wait until the page's URL has every one of `parts` and none of `absent` (the app writes its
+    view state into the URL at the end of a run)."""
+    page.wait_for_function(
+        "([parts, absent]) => parts.every(p => location.href.includes(p)) && !absent.some(a => location.href.includes(a))",
+        arg=[list(parts), list(absent)], timeout=timeout * 1000)

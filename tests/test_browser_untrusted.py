@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from testing.browser import NetworkLog, StreamlitServer, map_frame, wait_for_painted
+from testing.browser import NetworkLog, map_frame, wait_for_painted
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -25,10 +25,9 @@ HEADER = ["cluster_id", "cluster_zh", "cluster_en", "tier", "place_zh", "city_zh
 CANARY = ROOT / "generate_lorem_ipsum"  # what the quote would create in the server's folder
 
 
-@pytest.fixture(scope="module")
-def server():
-    with StreamlitServer("app.py", static=True) as s:
-        yield s
+@pytest.fixture
+def server(app_server):
+    return app_server
 
 
 def hostile_file(tmp_path) -> Path:

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from testing.browser import StreamlitServer, map_frame, wait_for_painted
+from testing.browser import expect_rerun, map_frame, new_page, wait_for_app_idle, wait_for_painted, wait_for_url
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -35,37 +35,35 @@ def row(cid, name, city="广州", adcode="440100", **extra):
     return base
 
 
-@pytest.fixture(scope="module")
-def server():
-    with StreamlitServer("app.py", static=True) as s:
-        yield s
+@pytest.fixture
+def server(app_server):
+    return app_server
 
 
 def open_app(browser, server, dialogs):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = ctx.new_page()
+    page = new_page(browser)
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(server.url + "?coverage=0&zoning=0")
     wait_for_painted(map_frame(page), 0)
-    return ctx, page
+    return page.context, page
 
 
 def upload(page, path) -> None:
     page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path))
-    page.get_by_text("正在使用上传的数据").wait_for(timeout=60_000)
+    page.get_by_text("正在使用上传的数据").wait_for()
 
 
-def settle(page, seconds: float = 1.5) -> None:
-    """Let the rerun a click started finish before the next click (buttons are redrawn)."""
-    page.wait_for_timeout(seconds * 1000)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=30_000)
+GLYPHS_JS = "() => document.querySelectorAll('.gd-glyphs .gd-glyph').length"
 
 
 def show_all_clusters(page):
-    settle(page)
-    page.get_by_role("button", name="全部").click()
-    page.wait_for_function("location.search.includes('clusters=all')", timeout=30_000)
-    settle(page)
+    # Buttons are drawn again by every rerun: click once the app is idle, and wait for the click's
+    # run, then for the map to show the clusters (the map frame switches its layers after the run).
+    wait_for_app_idle(page)
+    with expect_rerun(page):
+        page.get_by_role("button", name="全部").click()
+    wait_for_url(page, "clusters=all")
+    map_frame(page).wait_for_function(f"({GLYPHS_JS})() > 0")
 
 
 def layer_names(frame) -> str:
@@ -87,7 +85,7 @@ def test_hostile_text_is_shown_as_text(browser, server, tmp_path):
     box = frame.locator(".gd-label", has_text="广州").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2 + 12)
     popup = frame.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=10_000)
+    popup.wait_for()
     text = popup.inner_text()
     assert HOSTILE["quote"] in text and HOSTILE["place_zh"] in text and HOSTILE["role_zh"] in text
     # nothing became markup
@@ -96,10 +94,10 @@ def test_hostile_text_is_shown_as_text(browser, server, tmp_path):
     assert page.locator("a[href^='javascript']").count() == 0
 
     # the offline HTML export of this view
-    settle(page)
-    page.get_by_role("tab", name="导出").click()
-    settle(page)
-    with page.expect_download(timeout=60_000) as dl:
+    wait_for_app_idle(page)
+    with expect_rerun(page):
+        page.get_by_role("tab", name="导出").click()
+    with page.expect_download() as dl:
         page.get_by_role("button", name="下载离线 HTML").click()
     html_path = tmp_path / "export.html"
     dl.value.save_as(html_path)
@@ -110,10 +108,11 @@ def test_hostile_text_is_shown_as_text(browser, server, tmp_path):
                       else r.abort())
     export_page.goto(html_path.as_uri())
     export_page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length >= 1")
+    # the load event comes after every image has loaded or failed: any onerror handler has run
+    export_page.wait_for_load_state("load")
     export_page.locator(".leaflet-control-layers").hover()
     assert HOSTILE["cluster_zh"] in export_page.locator(".leaflet-control-layers-overlays").inner_text()
     assert export_page.locator("img[src='x']").count() == 0
-    page.wait_for_timeout(500)
     ctx.close()
     assert dialogs == []
 
@@ -144,18 +143,19 @@ def test_switching_language_shows_the_same_judgement_in_the_other_language(brows
     are shown in the new language without an error."""
     path = write_csv(tmp_path / "bad.csv", [row("ok", "甲集群"), row("bad", "乙集群", city="Atlantis", adcode="",
                                                                       tier="gold")])
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = ctx.new_page()
+    page = new_page(browser)
+    ctx = page.context
     page.goto(server.url + "?coverage=0&zoning=0&basis=all&city=440300")
     wait_for_painted(map_frame(page), 0)
     page.get_by_text("自有数据").first.click()
-    page.locator("[data-testid='stSidebar'] label", has_text="与内置并列").first.click()
-    settle(page)
+    wait_for_app_idle(page)
+    with expect_rerun(page):
+        page.locator("[data-testid='stSidebar'] label", has_text="与内置并列").first.click()
     page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path))
-    page.locator("code", has_text="bad.csv：第 3 行 city_zh：未知城市 'Atlantis'").first.wait_for(timeout=60_000)
+    page.locator("code", has_text="bad.csv：第 3 行 city_zh：未知城市 'Atlantis'").first.wait_for()
     page.locator("[data-testid='stSidebar'] label", has_text="English").first.click()
-    page.locator("code", has_text="bad.csv: row 3:city_zh: unknown city 'Atlantis'").first.wait_for(timeout=60_000)
-    settle(page)
+    page.locator("code", has_text="bad.csv: row 3:city_zh: unknown city 'Atlantis'").first.wait_for()
+    wait_for_app_idle(page)
     text = page.locator("section").first.inner_text()
     assert "bad.csv: row 3:tier: tier 'gold' is not accepted" in page.locator("code").first.inner_text()
     assert "未知城市" not in text and "Error" not in page.locator("body").inner_text()

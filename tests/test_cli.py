@@ -3,18 +3,14 @@
 import csv
 import io
 import json
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from testing.cli import run_cli
 
 
 def cli(*args):
-    return subprocess.run(
-        [sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True, encoding="utf-8"
-    )
+    return run_cli(*args)  # in this process (testing/cli.py says why)
 
 
 def test_designations_csv_shape(rows):

@@ -10,14 +10,21 @@ import os
 import secrets
 import shutil
 import subprocess
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from testing.browser import HOST, NetworkLog, StreamlitServer, free_port, launch_chromium, wait_for_map
+from testing.browser import (
+    HOST,
+    NetworkLog,
+    StreamlitServer,
+    die_with_parent,
+    free_port,
+    new_page,
+    wait_for_health,
+    wait_for_map,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright = pytest.importorskip("playwright.sync_api")
@@ -49,22 +56,6 @@ def main_config(tmp: Path, site: Path) -> str:
             f"http {{\n  access_log {tmp / 'access.log'};\n{temps}\n  include {site};\n}}\n")
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"nginx exited with {proc.returncode}: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200 and r.read().strip() == b"ok":
-                    return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            pass
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{url} never answered ok")
-        time.sleep(0.2)
-
-
 @pytest.fixture
 def proxy(tmp_path):
     if NGINX is None:
@@ -84,9 +75,13 @@ def proxy(tmp_path):
                                capture_output=True, text=True, timeout=30)
         assert check.returncode == 0, check.stderr
         proc = subprocess.Popen([NGINX, "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(conf)],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                preexec_fn=die_with_parent)
         url = f"http://{HOST}:{port}/"
-        wait_healthy(url + "_stcore/health", proc, tmp_path / "error.log")
+        try:
+            wait_for_health(url + "_stcore/health", proc)
+        except (RuntimeError, TimeoutError) as exc:
+            raise RuntimeError(f"nginx: {exc}: {(tmp_path / 'error.log').read_text(errors='replace')[-2000:]}") from None
         yield url, port, apps
     finally:
         if proc is not None:
@@ -96,27 +91,25 @@ def proxy(tmp_path):
             app.stop()
 
 
-def test_app_runs_behind_the_example_proxy(proxy):
+def test_app_runs_behind_the_example_proxy(proxy, browser):
     url, port, apps = proxy
     for app in apps:  # each process answers its own health check, as a balancer would probe it
         with urllib.request.urlopen(f"{app.url}_stcore/health", timeout=5) as r:
             assert r.read().strip() == b"ok"
 
-    with playwright.sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            net = NetworkLog(page)
-            page.goto(url)
-            # The map paints only if the websocket came through the proxy (the map travels over it).
-            frame = wait_for_map(page, 21, timeout=90)
-            assert frame is not None
-            streams = [u for u in net.urls if u.endswith("/_stcore/stream")]
-            assert streams and all(u.startswith(f"ws://{HOST}:{port}/") for u in streams), streams
-            direct = {u for u in net.urls if any(f":{app.port}/" in u for app in apps)}
-            assert not direct, direct  # the browser never talks to an app process itself
-        finally:
-            browser.close()
+    page = new_page(browser)
+    try:
+        net = NetworkLog(page)
+        page.goto(url)
+        # The map paints only if the websocket came through the proxy (the map travels over it).
+        frame = wait_for_map(page, 21)
+        assert frame is not None
+        streams = [u for u in net.urls if u.endswith("/_stcore/stream")]
+        assert streams and all(u.startswith(f"ws://{HOST}:{port}/") for u in streams), streams
+        direct = {u for u in net.urls if any(f":{app.port}/" in u for app in apps)}
+        assert not direct, direct  # the browser never talks to an app process itself
+    finally:
+        page.context.close()
 
     # An upload over the cap is refused by the proxy from its headers alone (no body is sent).
     conn = http.client.HTTPConnection(HOST, port, timeout=10)

@@ -20,13 +20,12 @@ def html_file(tmp_path_factory, policy, rows):
     return path
 
 
-def test_html_export_works_offline(html_file):
-    from testing.browser import count_painted, launch_chromium
+def test_html_export_works_offline(html_file, browser):
+    from testing.browser import count_painted, new_page
 
     blocked, errors = [], []
-    with playwright.sync_playwright() as p:
-        browser = launch_chromium(p)
-        page = browser.new_page(viewport={"width": 1200, "height": 800})
+    page = new_page(browser, viewport={"width": 1200, "height": 800})
+    try:
 
         def guard(route):
             url = route.request.url
@@ -39,15 +38,15 @@ def test_html_export_works_offline(html_file):
         page.route("**/*", guard)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(html_file.as_uri())
-        page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length >= 21",
-                               timeout=30_000)
+        page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length >= 21")
         painted = count_painted(page.main_frame)
         labels = page.locator(".gd-label").all_inner_texts()
         legend = page.locator(".gd-legend").inner_text()
         glyphs = page.locator(".gd-glyphs .gd-glyph").count()
         title = page.title()
         heading = page.locator(".gd-heading").inner_text()
-        browser.close()
+    finally:
+        page.context.close()
     assert blocked == [] and errors == []
     assert painted >= 21  # every city answers a hover
     assert glyphs == 5  # the five automotive cities (one role each)

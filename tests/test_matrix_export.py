@@ -5,28 +5,24 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-
-from tests.conftest import ROOT
 
 matplotlib = pytest.importorskip("matplotlib")
 pypdf = pytest.importorskip("pypdf")
 
 from export.matrix import MATRIX_SIZES, build_matrix_figure, matrix_bytes, render_matrix  # noqa: E402
 from policy.analysis import designation_matrix  # noqa: E402
+from testing.cli import run_cli  # noqa: E402
 from views import i18n  # noqa: E402
 from views.analysis_tables import MATRIX_FIELDS, read_matrix_csv  # noqa: E402
 from views.style import ROLE_MARKERS, cluster_color  # noqa: E402
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True,
-                          encoding="utf-8")
+    return run_cli(*args)  # in this process (testing/cli.py says why)
 
 
 def pdf_text(data: bytes) -> str:

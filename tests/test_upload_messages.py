@@ -14,8 +14,6 @@ import json
 import pickle
 import re
 import string
-import subprocess
-import sys
 import uuid
 import zipfile
 
@@ -27,6 +25,7 @@ from ingest.messages import CATALOGUE, Msg, Seq, fields
 from ingest.report import Problem, Report
 from policy.tables import DESIGNATION_FIELDS
 from policy.userdata import load_designations
+from testing.cli import run_cli
 from tests.conftest import ROOT
 from uploads.judge import judge_uploads
 
@@ -351,8 +350,7 @@ def test_app_switches_the_language_of_upload_messages_without_judging_again(monk
 # ---------------------------------------------------------------- the command line
 
 def _cli(*args):
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True,
-                          encoding="utf-8", cwd=ROOT, timeout=120)
+    return run_cli(*args)  # in this process (testing/cli.py says why)
 
 
 def test_cli_problems_in_english_by_default_and_in_chinese_with_lang_zh(tmp_path):

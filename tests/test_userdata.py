@@ -3,8 +3,6 @@
 import csv
 import io
 import json
-import subprocess
-import sys
 import unicodedata
 
 import pytest
@@ -15,6 +13,7 @@ from hypothesis import strategies as st
 from policy.coverage import designation_rows
 from policy.tables import DESIGNATION_FIELDS
 from policy.userdata import MAX_BYTES, MAX_ROWS, load_designations
+from testing.cli import run_cli
 from tests.conftest import ROOT
 
 TEMPLATE = ROOT / "data" / "templates" / "designations-template.csv"
@@ -23,8 +22,7 @@ HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "javascr
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True,
-                          encoding="utf-8")
+    return run_cli(*args)  # in this process (testing/cli.py says why)
 
 
 def row(**kw):
