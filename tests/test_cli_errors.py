@@ -59,7 +59,7 @@ def test_export_all_under_a_file(tmp_path):
 def test_missing_bundled_file_is_a_data_error(tmp_path):
     for name in ("cli.py",):
         shutil.copy(ROOT / name, tmp_path / name)
-    for pkg in ("policy", "geo", "ingest", "views", "export", "data"):
+    for pkg in ("policy", "geo", "ingest", "uploads", "layers", "views", "export", "data"):
         shutil.copytree(ROOT / pkg, tmp_path / pkg, ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "data" / "clusters.yaml").unlink()
     r = sh(f"'{PY}' cli.py coverage", cwd=tmp_path)
