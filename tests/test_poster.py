@@ -74,6 +74,7 @@ def test_poster_panels_follow_the_scene(policy, data):
     assert "electronic_info" in empties["explicit"] and "electronic_info" not in empties["all"]
 
 
+@pytest.mark.slow  # over 2 s on a busy 2-core machine (see README, Tests and lint)
 def test_cli_export_poster(capsys, tmp_path):
     import cli
 
@@ -95,6 +96,7 @@ def test_cli_export_poster(capsys, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.png"]
 
 
+@pytest.mark.slow  # over 2 s on a busy 2-core machine (see README, Tests and lint)
 def test_poster_bytes_for_the_app(policy, data):
     from export import poster_bytes
 
