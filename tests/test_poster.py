@@ -127,10 +127,10 @@ def test_exporting_many_policies_keeps_none_of_them(policy, data):
     for i in range(3):  # warm: fonts, caches, first-use allocations
         export(i)
     gc.collect()
-    # Traced from here: first enough policies to fill the cache with traced entries, then twice
-    # the cache's size more, so every entry in it at the first reading has been evicted.
-    # (tracemalloc makes each export 2-3 times slower: the second run is as short as that allows.)
-    filled, measured = _ROWS_MAX + 2, 2 * _ROWS_MAX
+    # Traced from here: first as many policies as the cache holds, so every entry in it is traced,
+    # then more than that again, so every entry in it at the first reading has been evicted.
+    # (tracemalloc makes each export 2-3 times slower: the runs are as short as that allows.)
+    filled, measured = _ROWS_MAX, _ROWS_MAX + 2
     tracemalloc.start()
     try:
         for i in range(3, 3 + filled):
