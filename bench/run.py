@@ -1,6 +1,6 @@
 """Run the map benchmarks and report them.
 
-    .venv/bin/python -m bench.run --smoke   # ~15 s: every measurement once, numbers meaningless
+    .venv/bin/python -m bench.run --smoke   # ~30 s: every measurement once, numbers meaningless
                                             # (what tests/test_bench.py runs)
     .venv/bin/python -m bench.run --quick   # 1-1.5 minutes: all four apps, few repetitions
     .venv/bin/python -m bench.run --full    # several minutes; writes BENCHMARKS.md
@@ -518,7 +518,7 @@ def report(r: dict) -> str:
         L.extend(county_report(s, b, p, c))
     L.append("## How to run")
     L.append("")
-    L.append("```bash\n.venv/bin/python -m bench.run --smoke   # ~15 s, every measurement once; CI runs it via "
+    L.append("```bash\n.venv/bin/python -m bench.run --smoke   # ~30 s, every measurement once; CI runs it via "
              "tests/test_bench.py\n.venv/bin/python -m bench.run --quick   # 1-1.5 min, no 20-session run\n"
              ".venv/bin/python -m bench.run --full    # writes this file (section 8 is kept as it is)\n"
              ".venv/bin/python -m bench.hostile_bench # ~3 min, rewrites section 8\n```")
@@ -534,7 +534,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     g = ap.add_mutually_exclusive_group()
     g.add_argument("--smoke", action="store_true",
-                   help="~15 s: every measurement once on the project and floor apps (checks the harness; "
+                   help="~30 s: every measurement once on the project and floor apps (checks the harness; "
                         "the numbers mean little)")
     g.add_argument("--quick", action="store_true", help="1-1.5 minutes: fewer repetitions, no 20-session run")
     g.add_argument("--full", action="store_true", help="all measurements; writes BENCHMARKS.md")

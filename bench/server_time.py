@@ -63,7 +63,9 @@ def _profile_script_runs():
 def measure(app: str, runs: int, changes: list[tuple[str, list]], profile: str | None = None) -> dict:
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(Path(app).resolve()), default_timeout=120)
+    from testing.browser import STEP_S
+
+    at = AppTest.from_file(str(Path(app).resolve()), default_timeout=STEP_S)
     t = time.perf_counter()
     at.run()
     cold = time.perf_counter() - t

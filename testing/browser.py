@@ -241,9 +241,10 @@ def chromium_version() -> str:
 
 def poll(page, probe, what, timeout: float = STEP_S):
     """Look at a Python-side condition until it holds and return its value (probe() -> truthy);
-    meanwhile Playwright handles the page's events. A probe that raises (a frame detached by a
-    rerun) counts as not yet. On the deadline: TimeoutError saying `what` (a string, or a
-    function that says what was last seen) and the last error."""
+    meanwhile Playwright handles the page's events (page None: no page, the thread just waits).
+    A probe that raises (a frame detached by a rerun) counts as not yet. On the deadline:
+    TimeoutError saying `what` (a string, or a function that says what was last seen) and the
+    last error."""
     deadline = time.monotonic() + timeout
     last = None
     while True:
@@ -256,7 +257,10 @@ def poll(page, probe, what, timeout: float = STEP_S):
         if time.monotonic() > deadline:
             said = what() if callable(what) else what
             raise TimeoutError(f"{said} (for {timeout:.0f} s)" + (f"; last error: {last}" if last else ""))
-        page.wait_for_timeout(POLL_S * 1000)
+        if page is None:
+            time.sleep(POLL_S)
+        else:
+            page.wait_for_timeout(POLL_S * 1000)
 
 
 def map_frame(page, timeout: float = STEP_S):

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 DELAY_ENV = "GD_TEST_RERUN_DELAY_S"
-DELAY_S = 2.5
+DELAY_S = 1.5
 HERE = Path(__file__).resolve().parent
 APP = HERE.parent / "app.py"
 

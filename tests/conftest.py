@@ -4,9 +4,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Tests that use one of these fixtures share its Streamlit server. Under `pytest -n N --dist
-# loadgroup` (make test) each gets an xdist group named after the fixture, so all of them run on
-# one worker and the server starts once per run, not once per worker or per module.
+# Tests that use one of these fixtures share its Streamlit server (one per worker, started by the
+# first test that needs it). Under `pytest -n N --dist loadgroup` (make test) the tests of one
+# module that use it are one xdist group: they run together on one worker, on its server, while
+# another module's browser tests can run on the other worker, on that worker's server.
 SHARED_SERVERS = ("app_server", "slow_app_server")
 
 
@@ -15,7 +16,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         for name in SHARED_SERVERS:
             if name in getattr(item, "fixturenames", ()):
-                item.add_marker(pytest.mark.xdist_group(name))
+                item.add_marker(pytest.mark.xdist_group(f"{name}:{item.module.__name__}"))
     # Longest first: the slow and benchmark tests are handed out before the quick ones fill the
     # gaps, so no worker is left with one long test at the end. The sort is stable, so every
     # worker collects the same order (xdist checks it).
@@ -55,8 +56,8 @@ def browser():
 
 @pytest.fixture(scope="session")
 def app_server():
-    """app.py as `make run` serves it (the repository's .streamlit/config.toml): one server for
-    every test that uses it (they are one xdist group); each test opens its own session."""
+    """app.py as `make run` serves it (the repository's .streamlit/config.toml): one server per
+    worker for every test that uses it; each test opens its own session."""
     from testing.browser import StreamlitServer
 
     with StreamlitServer(ROOT / "app.py", cwd=ROOT) as srv:

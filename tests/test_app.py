@@ -4,6 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from testing.apptest import captions
+from testing.browser import STEP_S
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -11,7 +12,7 @@ APP = str(ROOT / "app.py")
 
 def run(query: dict | None = None) -> AppTest:
     """The app after its first run: controls, map and panels all come in that run."""
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=STEP_S)
     for k, v in (query or {}).items():
         at.query_params[k] = v
     at.run()
@@ -166,7 +167,7 @@ def test_broken_boundary_file_stops_at_startup(tmp_path, monkeypatch, fresh_cach
     else:
         target.write_bytes(target.read_bytes()[:5000])  # truncated mid-file
     monkeypatch.setattr(gb, "BOUNDARIES_DIR", broken)
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=STEP_S).run()
     assert not at.exception
     message = at.error[0].value
     assert gb.CITIES_FILE in message and "build_boundaries.py" in message
@@ -182,7 +183,7 @@ def test_broken_policy_file_stops_at_startup(tmp_path, monkeypatch, fresh_caches
     shutil.copytree(pm.DATA_DIR, broken, ignore=shutil.ignore_patterns("boundaries"))
     (broken / "clusters.yaml").write_text("clusters: [\n  - {id: x", encoding="utf-8")
     monkeypatch.setattr(pm, "DATA_DIR", broken)
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=STEP_S).run()
     assert not at.exception
     assert "clusters.yaml" in at.error[0].value
 

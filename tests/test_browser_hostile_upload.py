@@ -74,7 +74,7 @@ def test_hostile_upload_leaves_health_and_other_sessions_responsive(browser, ser
         poller.join(15)
     # Limits for an idle machine (1 s, 30 s), stretched with the pace of this run on a busy one:
     # a server held up by the judgement would answer only when it ends (latency ~ judged_took).
-    assert latencies and max(latencies) < max(1.0, judged_took / 10), (judged_took, latencies)
+    assert latencies and max(latencies) < max(1.0, judged_took / 5), (judged_took, latencies)
     assert other_took < max(30, 3 * quiet_took), (other_took, quiet_took)
     other.close()
     hostile.close()

@@ -14,7 +14,7 @@ import pytest
 
 from testing.browser import expect_rerun, wait_for_map
 from testing.slow_app import DELAY_S
-from tests import test_browser, test_browser_compare, test_browser_uploads
+from tests import test_browser, test_browser_compare
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,8 +38,3 @@ def test_matrix_row_turns_its_cluster_on_in_the_map(page, slow_app_server, shots
 
 def test_toggle_cluster_layer_in_the_browser(page, slow_app_server, shots, policy, rows):
     test_browser.test_toggle_cluster_layer_in_the_browser(page, slow_app_server, shots, policy, rows)
-
-
-def test_switching_language_shows_the_same_judgement(browser, slow_app_server, tmp_path):
-    test_browser_uploads.test_switching_language_shows_the_same_judgement_in_the_other_language(
-        browser, slow_app_server, tmp_path)

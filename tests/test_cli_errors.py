@@ -46,10 +46,12 @@ def test_empty_out(command):
     assert_one_line(sh(f"'{PY}' '{CLI}' {command} --out ''"), 2, "--out is empty")
 
 
+@pytest.mark.slow  # over 2 s on a busy 2-core machine (see README, Tests and lint)
 def test_export_map_into_a_place_that_cannot_be_written():
     assert_one_line(sh(f"'{PY}' '{CLI}' export-map --out /proc/map.png"), 1, "cannot write /proc/map.png")
 
 
+@pytest.mark.slow  # over 2 s on a busy 2-core machine (see README, Tests and lint)
 def test_export_all_under_a_file(tmp_path):
     (tmp_path / "file").write_text("x")
     out = tmp_path / "file" / "maps"

@@ -282,6 +282,7 @@ def test_pdf_is_one_vector_page_with_embedded_truetype(policy, data, tmp_path):
 # ------------------------------------------------------------------------ fonts
 
 
+@pytest.mark.slow  # renders many maps: seconds in all (see README, Tests and lint)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("state", [COVERAGE, ZONING, cluster_view()], ids=["coverage", "zoning", "cluster"])
 def test_no_missing_glyphs_and_only_the_bundled_font(policy, data, lang, state):
@@ -473,6 +474,7 @@ def test_existing_cli_commands_unchanged(capsys):
     assert code == 0 and out.startswith("adcode,city_zh,city_en,zone,clusters")
 
 
+@pytest.mark.slow  # over 2 s on a busy 2-core machine (see README, Tests and lint)
 def test_render_bytes_matches_formats(policy):
     from export import render_bytes
     from views.state import ViewState
@@ -525,6 +527,7 @@ SCENES = {
 }
 
 
+@pytest.mark.slow  # renders many maps: seconds in all (see README, Tests and lint)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", list(SCENES))
 def test_export_draws_exactly_the_scene(policy, data, name, lang):
@@ -593,6 +596,7 @@ def _layers(policy):
     return plan_all(policy, "zh")
 
 
+@pytest.mark.slow  # renders many maps: seconds in all (see README, Tests and lint)
 @pytest.mark.parametrize("size", list(SIZES))
 def test_furniture_and_legend_never_cover_guangdong(policy, data, size):
     """Every layer of export-all: scale bar and north arrow (map units) miss the land of
@@ -612,6 +616,7 @@ def test_furniture_and_legend_never_cover_guangdong(policy, data, size):
         assert "dongsha" in {t.get_gid() for t in _all_texts(fig)}
 
 
+@pytest.mark.slow  # renders many maps: seconds in all (see README, Tests and lint)
 @pytest.mark.parametrize("size", list(SIZES))
 def test_context_covers_every_frame(policy, data, size):
     """No straight cut edge or sea colour where land is: each frame (main map and
@@ -657,6 +662,7 @@ def _reference_land():
     return shapely.union_all([shapely.intersection(p, box) for p in parts])
 
 
+@pytest.mark.slow  # renders many maps: seconds in all (see README, Tests and lint)
 @pytest.mark.parametrize("size", ["a4-landscape", "a4-portrait", "slide"])
 def test_chinese_text_breaks_only_after_punctuation(policy, data, size):
     """Wrapped Chinese (legend, notes, the map's notice) never breaks inside a term
@@ -673,6 +679,7 @@ def test_chinese_text_breaks_only_after_punctuation(policy, data, size):
     assert wrapped > 0  # the views above do wrap
 
 
+@pytest.mark.slow  # renders many maps: seconds in all (see README, Tests and lint)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_sar_names_formal_legible_and_furniture_segmented(policy, data, lang):
     for size in SIZES:
@@ -688,6 +695,7 @@ def test_sar_names_formal_legible_and_furniture_segmented(policy, data, lang):
         assert ticks[0] == "0" and ticks[-1].endswith(" km") and len(ticks) >= 3, ticks
 
 
+@pytest.mark.slow  # renders many maps: seconds in all (see README, Tests and lint)
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_crowded_delta_labels_stay_at_their_cities(policy, data, size, lang):

@@ -66,6 +66,7 @@ def test_non_finite_vertex_is_refused_with_the_feature_named(cities, policy, bad
     assert "not finite numbers (NaN or Infinity)" in text and "广州" in text
 
 
+@pytest.mark.slow  # over 2 s on a busy 2-core machine (see README, Tests and lint)
 def test_vertex_cap_per_feature_refuses_300k_zigzag_at_once(cities, policy):
     doc = doc_of(cities)
     feature(doc, "广州")["geometry"] = mapping(zigzag(150_000))
@@ -229,6 +230,7 @@ def test_geopackage_with_too_many_layers_is_refused(tmp_path, cities, policy):
     assert not res.ok and "the GeoPackage has 26 layers; at most 20 are accepted" in res.problems[0]
 
 
+@pytest.mark.slow  # over 2 s on a busy 2-core machine (see README, Tests and lint)
 def test_geopackage_with_thousands_of_views_is_refused_quickly(tmp_path, cities, policy):
     path = gpkg(tmp_path, cities)
     con = sqlite3.connect(path)

@@ -48,6 +48,7 @@ def xlsx_of(rows) -> bytes:
 
 # ---------------------------------------------------------------- CPU: linear checks
 
+@pytest.mark.slow  # 5000 rows judged three times: several seconds in all
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "yaml"])
 def test_a_problem_in_every_row_of_5000_validates_fast(policy, fmt):
     rows = [row(cluster_id=f"c{i % 150}", cluster_zh=f"名{i}", city_zh=f"无此城{i}", quote=f"q{i}", tier="gold")

@@ -95,6 +95,7 @@ def test_explicit_glyphs_filled_region_glyphs_hollow(policy, matrices):
     assert checked["explicit"] > 80 and checked["region"] > 80
 
 
+@pytest.mark.slow  # over 2 s on a busy 2-core machine (see README, Tests and lint)
 def test_png_sizes_and_svg_text(policy, matrices, tmp_path):
     from PIL import Image
 

@@ -78,6 +78,7 @@ def test_poster_panels_follow_the_scene(policy, data):
     assert "electronic_info" in empties["explicit"] and "electronic_info" not in empties["all"]
 
 
+@pytest.mark.slow  # over 2 s on a busy 2-core machine (see README, Tests and lint)
 def test_cli_export_poster(capsys, tmp_path):
     import cli
 
@@ -99,6 +100,7 @@ def test_cli_export_poster(capsys, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.png"]
 
 
+@pytest.mark.slow  # over 2 s on a busy 2-core machine (see README, Tests and lint)
 def test_poster_bytes_for_the_app(policy, data):
     from export import poster_bytes
 
@@ -129,10 +131,10 @@ def test_exporting_many_policies_keeps_none_of_them(policy, data):
     for i in range(3):  # warm: fonts, caches, first-use allocations
         export(i)
     gc.collect()
-    # Traced from here: first enough policies to fill the cache with traced entries, then twice
-    # the cache's size more, so every entry in it at the first reading has been evicted.
-    # (tracemalloc makes each export 2-3 times slower: the second run is as short as that allows.)
-    filled, measured = _ROWS_MAX + 2, 2 * _ROWS_MAX
+    # Traced from here: first as many policies as the cache holds, so every entry in it is traced,
+    # then more than that again, so every entry in it at the first reading has been evicted.
+    # (tracemalloc makes each export 2-3 times slower: the runs are as short as that allows.)
+    filled, measured = _ROWS_MAX, _ROWS_MAX + 2
     tracemalloc.start()
     try:
         for i in range(3, 3 + filled):

@@ -25,6 +25,7 @@ from ingest.messages import CATALOGUE, Msg, Seq, fields
 from ingest.report import Problem, Report
 from policy.tables import DESIGNATION_FIELDS
 from policy.userdata import load_designations
+from testing.browser import STEP_S
 from testing.cli import run_cli
 from tests.conftest import ROOT
 from uploads.judge import judge_uploads
@@ -326,7 +327,7 @@ def test_app_switches_the_language_of_upload_messages_without_judging_again(monk
 
     monkeypatch.setattr(uploads.judge, "judge_uploads", counted)
     name = f"bad-{uuid.uuid4().hex[:8]}.csv"  # content never judged before in this process
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=STEP_S)
     at.run()
     at.file_uploader(key="up_des").set_value((name, hostile_designations(name), "text/csv"))
     at.run()
