@@ -71,9 +71,10 @@ def test_vertex_cap_per_feature_refuses_300k_zigzag_at_once(cities, policy):
     doc = doc_of(cities)
     feature(doc, "广州")["geometry"] = mapping(zigzag(150_000))
     data = json.dumps(doc).encode()
-    t = time.perf_counter()
+    # CPU seconds of this process: what the check costs, not how busy the machine is.
+    t = time.process_time()
     res = load_user_boundaries(data, "z.geojson", policy)
-    took = time.perf_counter() - t
+    took = time.process_time() - t
     assert not res.ok and "more than 250,000 vertices" in res.problems[0] and "300,001" in res.problems[0]
     assert took < 10, took
 
@@ -200,9 +201,9 @@ def test_geopackage_whose_only_layer_is_a_recursive_view_is_refused(tmp_path, ci
     con.execute("DELETE FROM gpkg_contents WHERE table_name = 'cities'")
     con.commit()
     con.close()
-    t = time.perf_counter()
+    t = time.process_time()  # CPU seconds: the query's cost, not the machine's load
     res = load_user_boundaries(path.read_bytes(), "v.gpkg", policy)
-    assert time.perf_counter() - t < 5
+    assert time.process_time() - t < 5
     assert not res.ok and "are views (stored queries), which are not read" in res.problems[0]
     assert "endless" in res.problems[0]
 
@@ -213,9 +214,9 @@ def test_geopackage_view_beside_the_table_is_not_read(tmp_path, cities, policy):
     add_view_layer(con, "endless", RECURSIVE)
     con.commit()
     con.close()
-    t = time.perf_counter()
+    t = time.process_time()  # CPU seconds: the query's cost, not the machine's load
     res = load_user_boundaries(path.read_bytes(), "v.gpkg", policy)
-    assert time.perf_counter() - t < 10
+    assert time.process_time() - t < 10
     assert res.ok, res.problems
 
 
@@ -238,9 +239,9 @@ def test_geopackage_with_thousands_of_views_is_refused_quickly(tmp_path, cities,
         con.execute(f'CREATE VIEW "v{i}" AS SELECT 1 AS x')
     con.commit()
     con.close()
-    t = time.perf_counter()
+    t = time.process_time()  # CPU seconds: the query's cost, not the machine's load
     res = load_user_boundaries(path.read_bytes(), "m.gpkg", policy)
-    assert time.perf_counter() - t < 5
+    assert time.process_time() - t < 5
     assert not res.ok and "tables, views and indexes" in res.problems[0]
 
 

@@ -265,9 +265,9 @@ def test_hand_made_xlsx_with_a_huge_string(policy, size, expect):
     assert replaced == 1
     data = out.getvalue()
     assert len(data) < 200_000
-    t = time.perf_counter()
+    t = time.process_time()  # CPU seconds: the reader's cost, not the machine's load
     res = load_designations(data, "big.xlsx", policy)
-    assert time.perf_counter() - t < 5
+    assert time.process_time() - t < 5
     assert res.policy is None and expect in " ".join(map(str, res.problems))
 
 

