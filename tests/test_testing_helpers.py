@@ -19,7 +19,10 @@ PARENT = textwrap.dedent("""
     import os, subprocess, sys
     sys.path.insert(0, {root!r})
     from testing.browser import die_with_parent
+    # The child's output goes nowhere: a child holding the parent's stdout pipe would keep the
+    # test's read of the parent open until the child ends.
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              start_new_session=True, preexec_fn={preexec})
     print(child.pid, flush=True)
     os._exit(0)
