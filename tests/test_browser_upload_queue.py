@@ -27,7 +27,7 @@ import pytest
 
 from geo.boundaries import load_cities
 from ingest.budget import MAX_PARALLEL
-from testing.browser import StreamlitServer, map_frame, poll, wait_for_painted
+from testing.browser import StreamlitServer, map_frame, new_page, poll, wait_for_app_idle, wait_for_painted
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright = pytest.importorskip("playwright.sync_api")
@@ -92,11 +92,11 @@ def server(tmp_path_factory, started):
 
 
 def open_app(browser, server):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = ctx.new_page()
+    page = new_page(browser)
     page.goto(server.url + "?coverage=0&zoning=0")
     wait_for_painted(map_frame(page), 0)
-    return ctx, page
+    wait_for_app_idle(page)  # the map's first report answered: no rerun under way to drop an upload
+    return page.context, page
 
 
 def upload_boundaries(page, path: Path) -> None:
@@ -143,10 +143,13 @@ def test_a_small_valid_upload_is_accepted_while_slow_ones_hold_every_judge(brows
         # An over-budget refusal is not cached: after a reload the same file is judged again.
         again = started / "slow-0.geojson.started"
         again.unlink()
+        (started / "slow-0.geojson.queued").unlink()
         pages[0].reload()
         wait_for_painted(map_frame(pages[0]), 0)
+        wait_for_app_idle(pages[0])
         upload_boundaries(pages[0], tmp_path / "slow-0.geojson")
-        wait_for_file(again)
+        wait_for_file(started / "slow-0.geojson.queued")  # asked for a judgement (not taken from a cache)
+        wait_for_file(again)  # and given a slot
     finally:
         for ctx in contexts:
             ctx.close()

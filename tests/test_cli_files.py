@@ -276,8 +276,11 @@ def test_export_all_stops_cleanly_on_a_signal(tmp_path, sig, code):
     from PIL import Image
 
     out = tmp_path / "maps"
+    # SIGINT as from a terminal: a job started in the background by a script inherits SIGINT
+    # ignored (and the CLI rightly keeps it so), which would make this test depend on its runner.
     proc = subprocess.Popen([PY, CLI, "export-all", "--out", str(out), "--size", "screen"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     # Once it has started writing: the first map exists (not only its temporary file,
     # which the signal may rightly remove, leaving nothing).

@@ -214,7 +214,8 @@ def bad_boundaries(doc) -> bytes:
 
 
 def test_a_hostile_designations_file_and_a_bad_boundary_file_judged_once(policy, doc):
-    j = judge_uploads(hostile_designations(), "bad.csv", "replace", bad_boundaries(doc), "bad.geojson", policy)
+    j = judge_uploads(hostile_designations(), "bad.csv", "replace", bad_boundaries(doc), "bad.geojson", policy,
+                      seconds=STEP_S)  # the budget is not what this test is about; a busy machine needs time
     assert not j.ok and j.policy is None and j.cities is None
     msgs = [m for _, m in j.messages]
     assert len(msgs) >= 20

@@ -14,6 +14,7 @@ import shapely
 from geo.boundaries import load_cities, load_context, load_counties
 from ingest import caps
 from ingest.budget import run_limited
+from testing.browser import STEP_S
 from testing.uploads import holes_geojson
 from uploads.judge import _boundaries, _named, judge_uploads
 
@@ -46,6 +47,9 @@ def test_map_and_export_data_come_from_the_worker_not_the_server(monkeypatch, ba
 
     monkeypatch.setattr(MapData, "build", server_side)
     monkeypatch.setattr(StaticData, "build", server_side)
+    # The app's path with the one step deadline for its budget: where the data is built is the
+    # subject here, not how fast a busy machine builds it.
+    monkeypatch.setitem(judge_uploads.__kwdefaults__, "seconds", STEP_S)
     data = load_counties().to_json().encode()  # content of its own: not in the cache from another test
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "no runtime": the cache works without a server
@@ -62,7 +66,7 @@ def test_a_coverage_stays_a_coverage_when_simplified(policy):
     """124 counties, dissolved into cities and simplified as one coverage: every border
     is still shared exactly by the two cities it divides."""
     data = load_counties().to_json().encode()
-    j = judge_uploads(None, "", "replace", data, "k.geojson", policy)
+    j = judge_uploads(None, "", "replace", data, "k.geojson", policy, seconds=STEP_S)
     assert j.ok and not j.retry, j.messages
     assert shapely.coverage_is_valid(j.cities.geometry.values)
     note = next(m for _, m in j.messages if "simplified for the map" in m)
@@ -147,8 +151,9 @@ def test_small_holes_are_closed_before_the_zone_outline_is_inset(policy):
 @pytest.mark.slow
 def test_ten_thousand_holes_are_accepted_with_their_map_and_export_data(policy):
     """2 MB, valid: 28 s and 2 GB in the server before; now judged and prepared in the
-    worker, under its budget."""
-    j = judge_uploads(None, "", "replace", holes_geojson(10_000), "holes.geojson", policy)
+    worker, under its memory budget. Its time (5 s here, idle: BENCHMARKS.md section 8) is a
+    benchmark's to measure; the test gives it the one step deadline, as a busy machine needs."""
+    j = judge_uploads(None, "", "replace", holes_geojson(10_000), "holes.geojson", policy, seconds=STEP_S)
     assert j.ok and not j.retry, j.messages
     assert j.map_data is not None and j.static is not None
     gz = j.cities.geometry[j.cities["adcode"] == "440100"].iloc[0]
