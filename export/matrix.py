@@ -37,6 +37,10 @@ from views import i18n
 from views.i18n import role_name
 from views.style import NEUTRAL_GLYPH, ROLE_MARKERS, cluster_color, glyph_look, zone_color
 
+# The layers whose documents the matrix credits: the designations, and the zoning its
+# columns are grouped and coloured by; it draws no boundary.
+MATRIX_LAYERS = ("clusters", "zoning")
+
 MATRIX_SIZES = ("a4-landscape", "slide", "screen")  # the matrix is wide: landscape pages only
 LANGS = ("zh", "en")
 DEFAULT_DPI = 300
@@ -148,8 +152,9 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
     p.fit(title, W - 2 * margin)
     sub = i18n.t("matrix_subtitle", lang)
     sub = sub[0].upper() + sub[1:]
-    if not (policy.user_source and policy.user_mode == "replace"):  # a user's own file replaces the document
-        sub = i18n.t("subtitle", lang) + ("；" if lang == "zh" else ". ") + sub
+    based = i18n.based_on(policy, lang, ("clusters",))  # empty when a user's file replaces the document
+    if based:
+        sub = based + ("；" if lang == "zh" else ". ") + sub
     subtitle = p.text(margin, margin + 0.34 * s, sub, fontsize=8.5 * s, color=MUTED, va="top", gid="subtitle")
     p.fit(subtitle, W - 2 * margin)
 
@@ -268,7 +273,7 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
     # Just under the totals (the foot of the page is reserved for it, so a short
     # matrix, e.g. one tier, keeps its legend close instead of at the page's foot).
     y_foot = min(H - margin, _legend(p, policy, m, lang, margin, yc + pitch_y / 2 + 0.28 * s, W - 2 * margin, s) + 0.34 * s)
-    p.text(margin, y_foot, i18n.source_line(policy, lang), fontsize=6.8 * s, color=MUTED, va="bottom",
+    p.text(margin, y_foot, i18n.source_line(policy, lang, MATRIX_LAYERS, "none"), fontsize=6.8 * s, color=MUTED, va="bottom",
            gid="source")
     p.text(W - margin, y_foot, i18n.t("matrix_made", lang, date=made.isoformat()), fontsize=6.8 * s, color=MUTED,
            ha="right", va="bottom", gid="made")

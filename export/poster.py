@@ -27,7 +27,7 @@ from matplotlib.patches import Rectangle
 from export import fonts
 from export.data import StaticData, rows_for
 from export.draw import draw_layers, setup_axes
-from export.furniture import footer, title
+from export.furniture import foot_line_count, footer, title
 from export.labels import Placer
 from export.layout import fit_extent, make_layout
 from export.marks import draw_glyph, sample
@@ -81,6 +81,8 @@ def build_poster(policy: Policy, *, lang: str = "zh", basis: str = "explicit", s
 def _draw(fig, policy, rows, base, page, data, lang, basis, made) -> PosterInfo:
     x0, y0, x1, y1 = data.bounds
     lay = make_layout(page, (x1 - x0) / (y1 - y0), 1.0, inset=False)
+    nf = foot_line_count(fig, page.width, lay.type, lay.margin, base.source, base.print_note, lang, made)
+    lay = make_layout(page, (x1 - x0) / (y1 - y0), 1.0, inset=False, foot_lines=nf)
     if page.portrait:
         # Portrait: the panels take the page, the legend and key map share a strip under them.
         bx, by, bw, bh = lay.map_rect[0], lay.legend_rect[1], lay.map_rect[2], lay.map_rect[1] + lay.map_rect[3] - \
@@ -119,7 +121,7 @@ def _draw(fig, policy, rows, base, page, data, lang, basis, made) -> PosterInfo:
 
     _legend(fig, lay, base, data, lang, ty, k, info)
     title(fig, renderer, info.title, base.subtitle, lay)
-    footer(fig, lay, base.source, lang, made)
+    footer(fig, lay, base.source, base.print_note, lang, made)
     return info
 
 

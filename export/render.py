@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from export import fonts
 from export.data import PRD_CITIES, StaticData, rows_for
 from export.draw import draw_focus, draw_layers, setup_axes
-from export.furniture import footer, inset_frame, north_arrow, scalebar, title
+from export.furniture import foot_line_count, footer, inset_frame, north_arrow, scalebar, title
 from export.labels import Placer, city_labels, context_labels, dongsha_label, map_notice, sar_labels, sea_label
 from export.layout import GAP, band_layout, fit_extent, make_layout, tall_inset_layout
 from export.legend import fit_legend, legend_height, notes_height, place_legend, place_notes
@@ -167,6 +167,8 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     px0, py0, px1, py1 = data.prd_box
     aspects = ((x1 - x0) / (y1 - y0), (px1 - px0) / (py1 - py0))
     lay = make_layout(page, *aspects)
+    nf = foot_line_count(fig, page.width, lay.type, lay.margin, scene.source, scene.print_note, lang, made)
+    lay = make_layout(page, *aspects, foot_lines=nf)
     ty = lay.type
     k = ty.legend / 7.6  # line scale of this page
     renderer = fig.canvas.get_renderer()
@@ -178,10 +180,12 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
         fig, scene, lay.legend_rect, ty.legend, k, ty.glyph, ty.glyph_num,
         columns=(1,) if page.name.startswith("a") else (1, 2), scales=(1.0, 0.93, 0.86, 0.8))
     notes_apart = False
+    # Nothing to draw for the selected clusters: the map itself says why, once (not the legend too).
+    notice = bool(scene.visible_clusters and not scene.visible_glyphs())
     if fit is None and not page.portrait:
         fit, lay, notes_apart = _band(fig, scene, lay, aspects, k)
     if fit is None and not page.portrait:
-        lay = make_layout(page, *aspects, wide=True)
+        lay = make_layout(page, *aspects, wide=True, foot_lines=nf)
         # The notes go under the shortened map when they fit there.
         notes_apart = lay.notes_rect is not None and notes_height(fig, scene, lay.notes_rect, ty.note) <= \
             lay.notes_rect[3]
@@ -225,7 +229,7 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     city_names = ty.city if lang == "zh" else ty.city - 0.8
     city_labels(pl, main_cities, lang, city_names, ty.count, ty.glyph, ty.glyph_num, counts=scene.coverage_drawn)
     dongsha_label(pl, lang, ty.context * 0.95)
-    if scene.visible_clusters and not scene.visible_glyphs():
+    if notice:
         map_notice(pl, [n.text for n in scene.notes if n.layers], lang, ty.legend, data.all_land)
     avoid = data.land if data.dongsha is None else shapely.union_all([data.land, data.dongsha.buffer(
         6 * pl.m_per_pt)])
@@ -268,8 +272,8 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     lax.set_axis_off()
     lax.set_gid("legend-panel")
     legend, labels = place_legend(fig, lax, scene, ty.legend, k, ty.glyph, ty.glyph_num, *fit,
-                                  notes=not notes_apart)
-    if notes_apart:
+                                  notes=not (notes_apart or notice))
+    if notes_apart and not notice:
         nax = fig.add_axes(lay.frac(lay.notes_rect))
         nax.set_axis_off()
         place_notes(fig, nax, scene, ty.note)
@@ -280,8 +284,8 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
         bb = legend.get_window_extent(renderer)
         info.legend_bbox = tuple(fig.transFigure.inverted().transform(bb).ravel())
 
-    title(fig, renderer, scene.title, scene.subtitle, lay)
-    footer(fig, lay, scene.source, lang, made)
+    title(fig, renderer, scene.title, scene.subtitle, lay, scene.title_short)
+    footer(fig, lay, scene.source, scene.print_note, lang, made)
     return info
 
 
