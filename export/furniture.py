@@ -110,17 +110,21 @@ def _spot(extent, w, h, pad, avoid, taken, prefer):
 def nice_length(span_m: float) -> tuple[float, int]:
     """A scale bar length (metres) of about a sixth of the frame, and its number of segments."""
     target = span_m / 6
-    for km, n in ((500, 5), (200, 4), (100, 2), (50, 2), (25, 1), (20, 2), (10, 2), (5, 1)):
+    for km, n in ((500, 5), (200, 4), (100, 2), (50, 2), (20, 2), (10, 2), (5, 1)):
         if km * 1000 <= target:
             return km * 1000.0, n
     return 5000.0, 1
 
 
-def scalebar(ax, avoid, taken, m_per_pt: float, fs: float, k: float, prefer=(0, 1, 2, 3)):
-    """A segmented metric bar (0 / 50 / 100 km) in a white box; returns its box."""
+def scalebar(ax, avoid, taken, m_per_pt: float, fs: float, k: float, prefer=(0, 1, 2, 3), gid: str = "scalebar",
+             length: tuple[float, int] | None = None):
+    """A segmented metric bar (0 / 50 / 100 km) in a white box, at the scale of `ax`
+    (`m_per_pt`: metres per point of print); returns its box. Its parts carry `gid`
+    (the box), `gid`-seg-i (the segments) and `gid`-tick (the numbers). `length`:
+    (metres, segments), else about a sixth of the frame."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    length, n = nice_length(x1 - x0)
+    length, n = length or nice_length(x1 - x0)
     seg = length / n
     bar_h = 3.2 * m_per_pt * k
     pad_in = 4 * m_per_pt
@@ -130,17 +134,17 @@ def scalebar(ax, avoid, taken, m_per_pt: float, fs: float, k: float, prefer=(0, 
     box = _spot((x0, y0, x1, y1), w, h, 8 * m_per_pt, avoid, taken, prefer)
     bx, by = box.bounds[:2]
     ax.add_patch(Rectangle((bx, by), w, h, facecolor="white", edgecolor="#9a9a9a", linewidth=0.5 * k, alpha=0.92,
-                           zorder=40, gid="scalebar"))
+                           zorder=40, gid=gid))
     sx, sy = bx + pad_in, by + pad_in
     for i in range(n):
         ax.add_patch(Rectangle((sx + i * seg, sy), seg, bar_h, facecolor="#222222" if i % 2 == 0 else "white",
-                               edgecolor="#222222", linewidth=0.5 * k, zorder=41))
+                               edgecolor="#222222", linewidth=0.5 * k, zorder=41, gid=f"{gid}-seg-{i}"))
     for i in range(n + 1):
         km = int(round(i * seg / 1000))
         ax.plot([sx + i * seg] * 2, [sy + bar_h, sy + bar_h + 1.5 * m_per_pt], color="#222222", lw=0.5 * k,
                 zorder=41)
         ax.text(sx + i * seg, sy + bar_h + 2 * m_per_pt, f"{km}" + (" km" if i == n else ""), fontsize=fs,
-                ha="center", va="bottom", color="#222222", zorder=42, gid="scalebar-tick", **fonts.text_kw())
+                ha="center", va="bottom", color="#222222", zorder=42, gid=f"{gid}-tick", **fonts.text_kw())
     return box
 
 

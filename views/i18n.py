@@ -125,7 +125,7 @@ LABELS = {
     "about_design": ("地图读法：每个符号是一个产业集群在一个城市的一种定位——颜色和编号表示集群，形状表示定位，"
                      "空心虚线表示该集群仅通过区域性提及（如珠三角）在该市布局。",
                      "Reading the map: each glyph is one role of one cluster in one city — its colour and number "
-                     "name the cluster, its shape the role; a hollow, dashed glyph means the city is covered only "
+                     "name the cluster, its shape the role; a hollow, dashed glyph means the city hosts the cluster only "
                      "through a region term (e.g. PRD)."),
     "region_term": ("区域术语", "Region term"),
     "region_english": ("英文", "English"),
