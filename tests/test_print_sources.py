@@ -108,3 +108,21 @@ def test_the_matrix_credits_the_designations_and_the_zoning(policy):
         line = i18n.source_line(policy, lang, MATRIX_LAYERS, "none")
         assert policy.sources["clusters"].credit(lang) in line and policy.sources["zoning"].credit(lang) in line
         assert i18n.t("source_of_boundaries", lang, credit="")[:4] not in line  # it draws no boundary
+
+
+def test_a_map_approval_number_needs_the_users_own_boundaries(policy, rows):
+    """审图号 only with boundaries the user supplied: then it replaces the schematic note and
+    the footer credits the user's file; with the bundled boundaries it is refused."""
+    from geo.boundaries import load_source
+
+    with pytest.raises(ValueError, match="own boundaries"):
+        build_scene(policy, rows, CLUSTERS, approval="GS(2024)1234号")
+    with pytest.raises(ValueError, match="own boundaries"):
+        build_scene(policy, rows, CLUSTERS, boundaries=load_source(), approval="GS(2024)1234号")
+    mine = load_source().for_user_file("guangdong-2024.geojson")
+    for lang in ("zh", "en"):
+        scene = build_scene(policy, rows, CLUSTERS.with_(lang=lang), boundaries=mine, approval="GS(2024)1234号")
+        assert scene.print_note == i18n.t("approval_line", lang, number="GS(2024)1234号")
+        assert "guangdong-2024.geojson" in scene.source and load_source().cite(lang) not in scene.source
+        plain = build_scene(policy, rows, CLUSTERS.with_(lang=lang), boundaries=mine)
+        assert "guangdong-2024.geojson" in plain.print_note  # the schematic note names the file's origin

@@ -213,7 +213,6 @@ LABELS = {
     "poster_title": ("广东省{n}个战略性产业集群布局总览", "All {n} strategic industrial clusters of Guangdong"),
     "poster_key": ("城市", "Cities"),
     "poster_scale": ("各小图比例尺相同", "All panels at one scale"),
-    "key_inset": ("珠江口", "Pearl River Estuary"),
     # --- the matrix image ---
     "matrix_heading_pillar": ("战略性支柱产业集群（稳）", "Pillar clusters"),
     "matrix_heading_emerging": ("战略性新兴产业集群（进）", "Emerging clusters"),
