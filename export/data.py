@@ -28,9 +28,11 @@ from policy.model import Policy
 # Offshore parts of 汕尾 that make up 东沙群岛 (lon/lat box).
 DONGSHA_BOX = (116.4, 20.4, 117.2, 21.0)
 SMALL_ISLAND_M2 = 60e6  # parts smaller than this get a light outline, not the coast line
-# The enlarged Pearl River Delta (lon/lat): 广州 to 珠海, 佛山 to 深圳, with 香港 and 澳门.
-PRD_BOX = (112.8, 21.78, 114.56, 23.5)
-PRD_CITIES = ("440300", "440400", "440600", "441900", "442000")  # 深圳 珠海 佛山 东莞 中山
+# The enlargement shows the cities around the Pearl River Estuary whole (it names only
+# cities it shows whole): 广州, 深圳, 珠海, 佛山, 东莞, 中山, with 香港 and 澳门.
+INSET_CITIES = ("440100", "440300", "440400", "440600", "441900", "442000")
+PRD_CITIES = INSET_CITIES[1:]  # the five small ones, crowded on the main map
+INSET_PAD = 0.03  # the enlargement's margin around them, a share of their extent
 
 
 def geom_path(geom) -> MplPath:
@@ -73,6 +75,15 @@ def _shells(geom):
     """`geom` with its holes filled."""
     parts = shapely.get_parts(geom)
     return shapely.union_all(shapely.polygons(shapely.get_exterior_ring(parts)))
+
+
+def _inset_box(cities, context) -> tuple[float, float, float, float]:
+    """The enlargement's extent: the inset cities and the two SARs whole, with a margin."""
+    parts = [g for a, g in zip(cities["adcode"], cities.geometry) if a in INSET_CITIES]
+    parts += [g for k, g in zip(context["kind"], context.geometry) if k == "sar"]
+    x0, y0, x1, y1 = shapely.union_all(parts).bounds if parts else cities.total_bounds
+    dx, dy = INSET_PAD * (x1 - x0), INSET_PAD * (y1 - y0)
+    return (x0 - dx, y0 - dy, x1 + dx, y1 + dy)
 
 
 def _lonlat_box(box, crs):
@@ -155,7 +166,7 @@ class StaticData:
             if r.kind == "guangdong" or r.geometry is None or r.geometry.is_empty:
                 continue
             context_items.append((r.adcode, r.kind, r.name_zh, r.name_en, r.geometry, geom_path(r.geometry)))
-        prd = _lonlat_box(PRD_BOX, crs).bounds
+        prd = _inset_box(pc, ctx)
         return cls(
             crs=crs,
             adcodes=list(pc["adcode"]),

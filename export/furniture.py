@@ -7,7 +7,7 @@ boxes are returned so the tests can check them.
 
 from __future__ import annotations
 
-import textwrap
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -15,54 +15,74 @@ import shapely
 from matplotlib.patches import Polygon, Rectangle
 
 from export import fonts
+from export.layout import LINE_SPACING
+from export.text import text_width_pt, two_lines, wrap
 from views.i18n import t
 
 
-def title(fig, renderer, text: str, subtitle: str, layout) -> None:
+def title(fig, renderer, text: str, subtitle: str, layout, short: str = "") -> None:
+    """The title on one line: shrunk to fit (down to 75 %), else its short form `short`
+    (shrunk likewise); only a title with no short form is broken, into two balanced lines
+    (never one orphaned word)."""
     ty, m = layout.type, layout.margin
     W, H = layout.page.width, layout.page.height
     max_w = (W - 2 * m) * fig.dpi
     y = 1 - m / H
     t = fig.text(m / W, y, text, fontsize=ty.title, fontweight="bold", color="#111111", ha="left", va="top",
                  gid="title", **fonts.text_kw())
-    fs = ty.title
-    # Shrink a long title to fit the width (down to 75 %), then wrap at a space or 、.
-    while t.get_window_extent(renderer).width > max_w and fs > ty.title * 0.75:
-        fs *= 0.95
+
+    def fit() -> bool:
+        fs = ty.title
         t.set_fontsize(fs)
+        while t.get_window_extent(renderer).width > max_w and fs > ty.title * 0.75:
+            fs *= 0.95
+            t.set_fontsize(fs)
+        return t.get_window_extent(renderer).width <= max_w
+
+    if not fit() and short and short != text:
+        t.set_text(short)
+        fit()
     if t.get_window_extent(renderer).width > max_w:
-        n = max(10, int(len(text) * max_w / t.get_window_extent(renderer).width) - 1)
-        t.set_text(textwrap.fill(text, n) if " " in text else text.replace("、", "、\n", 1))
+        t.set_text(two_lines(t.get_text(), "zh" if re.search(r"[\u4e00-\u9fff]", text) else "en"))
     th = t.get_window_extent(renderer).height / fig.dpi
     fig.text(m / W, y - (th + 0.05) / H, subtitle, fontsize=ty.subtitle, color="#555555", ha="left", va="top",
              gid="subtitle", **fonts.text_kw())
 
 
-def footer(fig, layout, source: str, lang: str, made) -> None:
-    """Sources, projection and date; under them the schematic-map note, on one line or,
-    when the page is too narrow, on two, broken after a clause (never inside one)."""
+def _made(lang: str, made) -> str:
+    return f"{t('crs', lang)}    {t('print_made', lang, date=made.isoformat())}"
+
+
+def footer_lines(fig, page_w: float, ty, margin: float, source: str, note: str, lang: str, made
+                 ) -> tuple[str, str]:
+    """(sources, note) wrapped to the page: the sources beside the projection and date, the
+    note (schematic-map note or map approval number) across the page, each broken after a
+    clause or word, never shrunk under the foot size."""
+    renderer = fig.canvas.get_renderer()
+    avail = (page_w - 2 * margin) * 72
+    made_w = text_width_pt(_made(lang, made), ty.foot, renderer, fig.dpi)
+    return (wrap(source, lang, avail - made_w - 0.25 * 72, ty.foot, renderer, fig.dpi),
+            wrap(note, lang, avail, ty.foot, renderer, fig.dpi))
+
+
+def foot_line_count(fig, page_w: float, ty, margin: float, source: str, note: str, lang: str, made) -> int:
+    """How many lines the footer takes on this page (the layout reserves them)."""
+    return sum(x.count("\n") + 1 for x in footer_lines(fig, page_w, ty, margin, source, note, lang, made))
+
+
+def footer(fig, layout, source: str, note: str, lang: str, made) -> None:
+    """Sources, with projection and date on the right of their first line; under them
+    `note`. Both wrap (export.text.wrap) rather than shrink: the foot size is the least."""
     ty, m = layout.type, layout.margin
     W, H = layout.page.width, layout.page.height
-    line = ty.foot * 1.45 / 72
-    renderer = fig.canvas.get_renderer()
-    avail = (W - 2 * m) * fig.dpi
-    text = t("schematic", lang)
-    note = fig.text(m / W, m / H, text, fontsize=ty.foot * 0.95, color="#444444", ha="left", va="bottom",
-                    gid="schematic", **fonts.text_kw())
-    lines = 1
-    if note.get_window_extent(renderer).width > avail:
-        cuts = [i + 1 for i, ch in enumerate(text) if ch in "；;，,"]
-        cut = min(cuts, key=lambda i: abs(i - len(text) / 2)) if cuts else len(text)
-        note.set_text(text[:cut].rstrip() + "\n" + text[cut:].lstrip())
-        note.set_linespacing(1.3)
-        lines = 2
-    while note.get_window_extent(renderer).width > avail and note.get_fontsize() > ty.foot * 0.75:
-        note.set_fontsize(note.get_fontsize() * 0.95)
-    y = m + lines * line
-    fig.text(m / W, y / H, source, fontsize=ty.foot, color="#444444", ha="left", va="bottom", gid="source",
-             **fonts.text_kw())
-    fig.text(1 - m / W, y / H, f"{t('crs', lang)}    {t('print_made', lang, date=made.isoformat())}",
-             fontsize=ty.foot, color="#444444", ha="right", va="bottom", gid="made", **fonts.text_kw())
+    line = ty.foot * LINE_SPACING / 72
+    src, text = footer_lines(fig, W, ty, m, source, note, lang, made)
+    kw = dict(fontsize=ty.foot, color="#444444", va="bottom", linespacing=LINE_SPACING, **fonts.text_kw())
+    fig.text(m / W, m / H, text, ha="left", gid="schematic", **kw)
+    y = m + (text.count("\n") + 1) * line
+    fig.text(m / W, y / H, src, ha="left", gid="source", **kw)
+    top = y + src.count("\n") * line
+    fig.text(1 - m / W, top / H, _made(lang, made), ha="right", gid="made", **kw)
 
 
 def _corners(extent, w, h, pad):
@@ -90,17 +110,21 @@ def _spot(extent, w, h, pad, avoid, taken, prefer):
 def nice_length(span_m: float) -> tuple[float, int]:
     """A scale bar length (metres) of about a sixth of the frame, and its number of segments."""
     target = span_m / 6
-    for km, n in ((500, 5), (200, 4), (100, 2), (50, 2), (25, 1), (20, 2), (10, 2), (5, 1)):
+    for km, n in ((500, 5), (200, 4), (100, 2), (50, 2), (20, 2), (10, 2), (5, 1)):
         if km * 1000 <= target:
             return km * 1000.0, n
     return 5000.0, 1
 
 
-def scalebar(ax, avoid, taken, m_per_pt: float, fs: float, k: float, prefer=(0, 1, 2, 3)):
-    """A segmented metric bar (0 / 50 / 100 km) in a white box; returns its box."""
+def scalebar(ax, avoid, taken, m_per_pt: float, fs: float, k: float, prefer=(0, 1, 2, 3), gid: str = "scalebar",
+             length: tuple[float, int] | None = None):
+    """A segmented metric bar (0 / 50 / 100 km) in a white box, at the scale of `ax`
+    (`m_per_pt`: metres per point of print); returns its box. Its parts carry `gid`
+    (the box), `gid`-seg-i (the segments) and `gid`-tick (the numbers). `length`:
+    (metres, segments), else about a sixth of the frame."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    length, n = nice_length(x1 - x0)
+    length, n = length or nice_length(x1 - x0)
     seg = length / n
     bar_h = 3.2 * m_per_pt * k
     pad_in = 4 * m_per_pt
@@ -110,17 +134,17 @@ def scalebar(ax, avoid, taken, m_per_pt: float, fs: float, k: float, prefer=(0, 
     box = _spot((x0, y0, x1, y1), w, h, 8 * m_per_pt, avoid, taken, prefer)
     bx, by = box.bounds[:2]
     ax.add_patch(Rectangle((bx, by), w, h, facecolor="white", edgecolor="#9a9a9a", linewidth=0.5 * k, alpha=0.92,
-                           zorder=40, gid="scalebar"))
+                           zorder=40, gid=gid))
     sx, sy = bx + pad_in, by + pad_in
     for i in range(n):
         ax.add_patch(Rectangle((sx + i * seg, sy), seg, bar_h, facecolor="#222222" if i % 2 == 0 else "white",
-                               edgecolor="#222222", linewidth=0.5 * k, zorder=41))
+                               edgecolor="#222222", linewidth=0.5 * k, zorder=41, gid=f"{gid}-seg-{i}"))
     for i in range(n + 1):
         km = int(round(i * seg / 1000))
         ax.plot([sx + i * seg] * 2, [sy + bar_h, sy + bar_h + 1.5 * m_per_pt], color="#222222", lw=0.5 * k,
                 zorder=41)
         ax.text(sx + i * seg, sy + bar_h + 2 * m_per_pt, f"{km}" + (" km" if i == n else ""), fontsize=fs,
-                ha="center", va="bottom", color="#222222", zorder=42, gid="scalebar-tick", **fonts.text_kw())
+                ha="center", va="bottom", color="#222222", zorder=42, gid=f"{gid}-tick", **fonts.text_kw())
     return box
 
 

@@ -37,7 +37,7 @@ class Type:
 
 
 TYPE = {
-    "a4": Type(15.5, 9.0, 8.6, 7.4, 8.2, 7.4, 7.6, 6.6, 6.2, 10.0, 6.2, 8.6),
+    "a4": Type(15.5, 9.0, 8.6, 7.4, 8.2, 7.4, 7.6, 7.0, 7.0, 10.0, 6.2, 8.6),
     "a3": Type(20.0, 11.5, 10.5, 9.0, 10.0, 9.0, 9.4, 8.0, 7.6, 12.0, 7.4, 10.5),
     "slide": Type(23.0, 12.5, 11.5, 10.0, 10.5, 10.0, 9.4, 8.4, 8.0, 12.5, 7.8, 11.5),
     "screen": Type(22.0, 12.0, 11.5, 10.0, 10.5, 9.5, 10.0, 8.6, 8.0, 13.0, 8.0, 11.5),
@@ -47,6 +47,8 @@ TYPE = {
 PANEL_W = {"a4": 3.05, "a3": 4.0, "slide": 4.1, "screen": 4.6}
 MARGIN = {"a4": 0.32, "a3": 0.42, "slide": 0.32, "screen": 0.34}
 GAP = 0.16
+LINE_SPACING = 1.3  # of the footer's lines
+MIN_PT = 7.0  # no word of a printed map is set smaller (legends shrink to fit down to it)
 
 
 def family(page: PageSize) -> str:
@@ -79,14 +81,15 @@ class Layout:
 
 
 def make_layout(page: PageSize, map_aspect: float, inset_aspect: float, *, inset: bool = True,
-                wide: bool = False) -> Layout:
+                wide: bool = False, foot_lines: int = 3) -> Layout:
     """`map_aspect` and `inset_aspect`: width / height of the areas to show (metres).
-    `wide`: a wider side panel, for a legend of many clusters."""
+    `wide`: a wider side panel, for a legend of many clusters. `foot_lines`: lines of
+    the footer (furniture.foot_line_count)."""
     fam = family(page)
     ty, m = TYPE[fam], MARGIN[fam]
     W, H = page.width, page.height
     header = (ty.title + ty.subtitle) / 72 * 1.5 + 0.14
-    footer = 3 * ty.foot / 72 * 1.45 + 0.06  # sources; the schematic note, in one or two lines
+    footer = foot_lines * ty.foot / 72 * LINE_SPACING + 0.1
     body_x0, body_y0 = m, m + footer
     body_w, body_h = W - 2 * m, H - 2 * m - header - footer
     if not page.portrait:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from matplotlib.offsetbox import AnchoredOffsetbox, HPacker, TextArea, VPacker
 
 from export import fonts
+from export.layout import MIN_PT
 from export.marks import sample
 from export.text import wrap
 from views.scene import Scene
@@ -25,17 +26,28 @@ def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: f
     """(offset box, labels in order): the legend at type size `fs` (`fig`: to measure
     blocks, so columns balance by their drawn height)."""
     lang = scene.lang
+    fs = max(MIN_PT, fs)  # shrinking to fit stops at the least print size
     sw_w, sw_h = max(18 * fs / 7.6, glyph_pt * 1.5), max(11 * fs / 7.6, glyph_pt * 1.15)
     col_w = (width_pt - 10 * (columns - 1)) / columns
     label_w = col_w - sw_w - 6
     blocks, labels, samples = [], [], []
+    note_fs = max(MIN_PT, fs * 0.88)
     for sec in scene.legend:
         rows = []
+        # Entries of more than one group (支柱 / 新兴 clusters) go under a heading each.
+        headed = len({e.group for e in sec.entries}) > 1
+        heads = dict(sec.groups)
+        group = None
         if sec.title:
             rows.append(TextArea(wrap(sec.title, lang, col_w, fs * 1.05, renderer, dpi),
                                  textprops=dict(fontsize=fs * 1.05, fontweight="bold", color=TEXT_COLOR,
                                                 **fonts.text_kw())))
         for e in sec.entries:
+            if headed and e.group != group:
+                group = e.group
+                rows.append(TextArea(wrap(heads.get(group, group), lang, col_w, fs, renderer, dpi),
+                                     textprops=dict(fontsize=fs, fontweight="bold", color=NOTE_COLOR,
+                                                    **fonts.text_kw())))
             da = sample(e.look, sw_w, sw_h, k, glyph_pt, num_pt)
             samples.append((e, da))
             txt = TextArea(wrap(e.label, lang, label_w, fs, renderer, dpi),
@@ -43,8 +55,8 @@ def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: f
             rows.append(HPacker(children=[da, txt], align="center", pad=0, sep=5))
             labels.append(e.label)
         if sec.note:
-            rows.append(TextArea(wrap(sec.note, lang, col_w, fs * 0.88, renderer, dpi),
-                                 textprops=dict(fontsize=fs * 0.88, color=NOTE_COLOR, linespacing=1.2,
+            rows.append(TextArea(wrap(sec.note, lang, col_w, note_fs, renderer, dpi),
+                                 textprops=dict(fontsize=note_fs, color=NOTE_COLOR, linespacing=1.2,
                                                 **fonts.text_kw())))
         # In two columns a long section (all 20 clusters) may continue in the next one:
         # it is packed in short runs, so the columns can be balanced.
@@ -52,8 +64,8 @@ def build_legend(scene: Scene, width_pt: float, fs: float, k: float, glyph_pt: f
         for i in range(0, len(rows), step):
             blocks.append(VPacker(children=rows[i:i + step], align="left", pad=0, sep=2.6 * fs / 7.6))
     for text in [n.text for n in scene.notes] if notes else []:
-        blocks.append(TextArea(wrap(text, lang, col_w, fs * 0.9, renderer, dpi),
-                               textprops=dict(fontsize=fs * 0.9, color=NOTE_COLOR, linespacing=1.2,
+        blocks.append(TextArea(wrap(text, lang, col_w, note_fs, renderer, dpi),
+                               textprops=dict(fontsize=note_fs, color=NOTE_COLOR, linespacing=1.2,
                                               **fonts.text_kw())))
     if not blocks:
         return None, labels

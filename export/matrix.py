@@ -27,15 +27,20 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from export import fonts
+from export.layout import MIN_PT
 from export.marks import draw_glyph
 from export.options import SIZES, ExportError, check_dpi, check_format, resolve_format
 from export.output import atomic_save, figure_bytes
-from export.text import two_lines
+from export.text import two_lines, wrap
 from policy.analysis import Matrix
 from policy.model import Policy
 from views import i18n
 from views.i18n import role_name
 from views.style import NEUTRAL_GLYPH, ROLE_MARKERS, cluster_color, glyph_look, zone_color
+
+# The layers whose documents the matrix credits: the designations, and the zoning its
+# columns are grouped and coloured by; it draws no boundary.
+MATRIX_LAYERS = ("clusters", "zoning")
 
 MATRIX_SIZES = ("a4-landscape", "slide", "screen")  # the matrix is wide: landscape pages only
 LANGS = ("zh", "en")
@@ -148,8 +153,9 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
     p.fit(title, W - 2 * margin)
     sub = i18n.t("matrix_subtitle", lang)
     sub = sub[0].upper() + sub[1:]
-    if not (policy.user_source and policy.user_mode == "replace"):  # a user's own file replaces the document
-        sub = i18n.t("subtitle", lang) + ("；" if lang == "zh" else ". ") + sub
+    based = i18n.based_on(policy, lang, ("clusters",))  # empty when a user's file replaces the document
+    if based:
+        sub = based + ("；" if lang == "zh" else ". ") + sub
     subtitle = p.text(margin, margin + 0.34 * s, sub, fontsize=8.5 * s, color=MUTED, va="top", gid="subtitle")
     p.fit(subtitle, W - 2 * margin)
 
@@ -159,7 +165,7 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
     en_city_h = max([p.measure(n, 7.5 * s) for n in cities["name_en"]] + [0.2]) if lang == "en" else 0.0
     zone_h, city_h = 0.30 * s, (en_city_h + 0.1 * s if lang == "en" else 0.26 * s)
     grid_top = margin + 0.62 * s + zone_h + city_h
-    foot_h = 0.62 * s + (0.2 * s if lang == "en" else 0.0)  # legend lines + source line
+    foot_h = 0.62 * s + (0.2 * s if lang == "en" else 0.0) + 0.25  # legend lines + two lines of sources
     units = len(clusters) + 0.95 * len(tiers) + 1.25  # rows, group headings, the totals row
     pitch_y = min(0.3 * s, (H - margin - foot_h - grid_top) / max(units, 1))
 
@@ -268,10 +274,14 @@ def _draw(fig: Figure, policy: Policy, m: Matrix, lang: str, page, made: _dt.dat
     # Just under the totals (the foot of the page is reserved for it, so a short
     # matrix, e.g. one tier, keeps its legend close instead of at the page's foot).
     y_foot = min(H - margin, _legend(p, policy, m, lang, margin, yc + pitch_y / 2 + 0.28 * s, W - 2 * margin, s) + 0.34 * s)
-    p.text(margin, y_foot, i18n.source_line(policy, lang), fontsize=6.8 * s, color=MUTED, va="bottom",
-           gid="source")
-    p.text(W - margin, y_foot, i18n.t("matrix_made", lang, date=made.isoformat()), fontsize=6.8 * s, color=MUTED,
-           ha="right", va="bottom", gid="made")
+    # The sources wrap beside the date (never shrunk under the least print size), downwards.
+    fs_foot = max(MIN_PT, 6.8 * s)
+    made_text = i18n.t("matrix_made", lang, date=made.isoformat())
+    src_w = (W - 2 * margin - p.measure(made_text, fs_foot) - 0.25) * 72
+    src = wrap(i18n.source_line(policy, lang, MATRIX_LAYERS, "none"), lang, src_w, fs_foot, p.renderer, fig.dpi)
+    top = y_foot - fs_foot * 1.2 / 72
+    p.text(margin, top, src, fontsize=fs_foot, color=MUTED, va="top", linespacing=1.25, gid="source")
+    p.text(W - margin, top, made_text, fontsize=fs_foot, color=MUTED, ha="right", va="top", gid="made")
     return info
 
 

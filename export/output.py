@@ -107,6 +107,13 @@ def _embed_fonts(svg: str) -> str:
     return svg[:m.end()] + "\n" + style_el + svg[m.end():]
 
 
+def _preserve_space(svg: str) -> str:
+    """Repeated spaces in a text (the footer's gap before the date, a user's name) kept
+    as written: without `xml:space="preserve"` an SVG viewer collapses them to one."""
+    m = re.search(r"<svg\b", svg)
+    return svg[:m.end()] + ' xml:space="preserve"' + svg[m.end():]
+
+
 def figure_bytes(fig: Figure, fmt: str, dpi: int, title: str, *, svg_text: str = "embed") -> bytes:
     if svg_text not in SVG_TEXT:
         raise ExportError(f"svg_text {svg_text!r} is not accepted; choose one of: {', '.join(SVG_TEXT)}")
@@ -116,8 +123,11 @@ def figure_bytes(fig: Figure, fmt: str, dpi: int, title: str, *, svg_text: str =
     with _VECTOR_SAVE, matplotlib.rc_context(fonts.save_params(svg_text)):
         fig.savefig(buf, format=fmt, dpi=dpi, facecolor="white", metadata=_metadata(fmt, title))
     data = buf.getvalue()
-    if fmt == "svg" and svg_text == "embed":
-        data = _embed_fonts(data.decode("utf-8")).encode("utf-8")
+    if fmt == "svg":
+        svg = data.decode("utf-8")
+        if svg_text == "embed":
+            svg = _embed_fonts(svg)
+        data = _preserve_space(svg).encode("utf-8")
     return data
 
 

@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from math import ceil
 from pathlib import Path
 
+import shapely
 from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, HPacker, TextArea, VPacker
 from matplotlib.patches import Rectangle
 
 from export import fonts
 from export.data import StaticData, rows_for
 from export.draw import draw_layers, setup_axes
-from export.furniture import footer, title
+from export.furniture import foot_line_count, footer, nice_length, north_arrow, scalebar, title
 from export.labels import Placer
 from export.layout import fit_extent, make_layout
 from export.marks import draw_glyph, sample
@@ -60,6 +61,7 @@ class PosterInfo:
     glyphs: int = 0
     empty: list[str] = field(default_factory=list)  # clusters with a "no city" panel
     legend_labels: list[str] = field(default_factory=list)
+    scale_m_per_pt: float = 0.0  # of the one scale bar, stated for every panel
 
 
 def build_poster(policy: Policy, *, lang: str = "zh", basis: str = "explicit", size: str = POSTER_SIZE,
@@ -81,11 +83,13 @@ def build_poster(policy: Policy, *, lang: str = "zh", basis: str = "explicit", s
 def _draw(fig, policy, rows, base, page, data, lang, basis, made) -> PosterInfo:
     x0, y0, x1, y1 = data.bounds
     lay = make_layout(page, (x1 - x0) / (y1 - y0), 1.0, inset=False)
+    nf = foot_line_count(fig, page.width, lay.type, lay.margin, base.source, base.print_note, lang, made)
+    lay = make_layout(page, (x1 - x0) / (y1 - y0), 1.0, inset=False, foot_lines=nf)
     if page.portrait:
         # Portrait: the panels take the page, the legend and key map share a strip under them.
         bx, by, bw, bh = lay.map_rect[0], lay.legend_rect[1], lay.map_rect[2], lay.map_rect[1] + lay.map_rect[3] - \
             lay.legend_rect[1]
-        strip = 0.2 * bh
+        strip = 0.2 * bh + _scale_strip_height(lay.type) + 0.1  # legend, key map; the scale under them
         lay = dataclasses.replace(lay, map_rect=(bx, by + strip + 0.2, bw, bh - strip - 0.2),
                                   legend_rect=(bx, by, bw, strip))
     ty = lay.type
@@ -117,9 +121,9 @@ def _draw(fig, policy, rows, base, page, data, lang, basis, made) -> PosterInfo:
             _panel(fig, lay, rect, top, policy, rows, c, data, ext, lang, basis, ty, k, renderer, info)
         y -= ceil(len(cs) / cols) * (ph + ptitle + 0.06)
 
-    _legend(fig, lay, base, data, lang, ty, k, info)
+    _legend(fig, lay, base, data, lang, ty, k, info, (ext[2] - ext[0]) / (pw * 72))
     title(fig, renderer, info.title, base.subtitle, lay)
-    footer(fig, lay, base.source, lang, made)
+    footer(fig, lay, base.source, base.print_note, lang, made)
     return info
 
 
@@ -168,8 +172,9 @@ def _panel(fig, lay, rect, top, policy, rows, c, data, ext, lang, basis, ty, k, 
         info.empty.append(c.id)
 
 
-def _legend(fig, lay, base, data, lang, ty, k, info) -> None:
-    """Shared legend (tints, role shapes, basis) and a key map of city names."""
+def _legend(fig, lay, base, data, lang, ty, k, info, m_per_pt: float) -> None:
+    """Shared legend (tints, role shapes, basis), the panels' common scale (`m_per_pt`:
+    metres per point of print in every panel) and a key map of city names."""
     renderer = fig.canvas.get_renderer()
     rect = lay.legend_rect
     fs = ty.legend
@@ -229,11 +234,17 @@ def _legend(fig, lay, base, data, lang, ty, k, info) -> None:
     lax.add_artist(anchored)
     # Key map: where each city is, under the legend (beside it on a portrait page).
     bb = anchored.get_window_extent(renderer)
+    strip_h = _scale_strip_height(ty)
     if lay.page.portrait:
         used = bb.width / fig.dpi + 0.25
-        krect = (rect[0] + used, rect[1], rect[2] - used, rect[3])
+        # Under the legend and the key map, across the strip.
+        _scale_strip(fig, lay, (rect[0], rect[1], rect[2], strip_h), data, m_per_pt, lang, ty, k, info)
+        krect = (rect[0] + used, rect[1] + strip_h + 0.1, rect[2] - used, rect[3] - strip_h - 0.1)
     else:
-        used = bb.height / fig.dpi + 0.25
+        used = bb.height / fig.dpi + 0.15
+        _scale_strip(fig, lay, (rect[0], rect[1] + rect[3] - used - strip_h, rect[2], strip_h), data, m_per_pt,
+                     lang, ty, k, info)
+        used += strip_h + 0.15
         # As tall as the province needs at this width: a taller frame is mostly sea and neighbours.
         x0, y0, x1, y1 = data.bounds
         kh = min(rect[3] - used, rect[2] / ((x1 - x0) / (y1 - y0)) * 1.08)
@@ -253,6 +264,35 @@ def _legend(fig, lay, base, data, lang, ty, k, info) -> None:
             pl.text(cx, cy, name, fsn, "#1f1f1f", halo_w=1.6)
             if moved:
                 pl.leader(data.label_xy[a], box)
+
+
+def _scale_strip_height(ty) -> float:
+    return (ty.note * 1.4 + ty.legend * 5.5) / 72
+
+
+def _scale_strip(fig, lay, rect, data, m_per_pt: float, lang, ty, k, info) -> None:
+    """One scale bar and one north arrow for all the panels, and the sentence saying they
+    share that scale: an empty frame at the panels' scale, centred on Guangdong."""
+    ax = fig.add_axes(lay.frac(rect))
+    ax.set_axis_off()
+    ax.set_gid("poster-scale")
+    cx = (data.bounds[0] + data.bounds[2]) / 2
+    cy = (data.bounds[1] + data.bounds[3]) / 2
+    w, h = rect[2] * 72 * m_per_pt, rect[3] * 72 * m_per_pt
+    ax.set_xlim(cx - w / 2, cx + w / 2)
+    ax.set_ylim(cy - h / 2, cy + h / 2)
+    none = shapely.Point(0, 0).buffer(0)  # nothing to avoid in an empty frame
+    head = ty.note * 1.4 * m_per_pt
+    ax.text(0, 1, i18n.t("poster_scale", lang), transform=ax.transAxes, fontsize=ty.note, ha="left", va="top",
+            color="#222222", gid="poster-scale-note", **fonts.text_kw())
+    taken = [("head", shapely.box(cx - w / 2, cy + h / 2 - head, cx + w / 2, cy + h / 2))]
+    # Half a panel's width or so, in two segments: their numbers need the room at this scale.
+    panel_m = (data.bounds[2] - data.bounds[0])
+    bar = scalebar(ax, none, taken, m_per_pt, ty.note, k, prefer=(0,), gid="poster-scalebar",
+                   length=(nice_length(5 * panel_m)[0], 2))
+    taken.append(("scalebar", bar))
+    north_arrow(ax, none, taken, data.crs, m_per_pt, ty.legend, k, lang, prefer=(1,))
+    info.scale_m_per_pt = m_per_pt
 
 
 def render_poster(policy: Policy, out_path: str | os.PathLike, *, fmt: str | None = None, lang: str = "zh",

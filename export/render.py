@@ -13,6 +13,7 @@ cities labelled with their glyphs (export/labels.py), its legend built
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import os
 from dataclasses import dataclass, field
@@ -21,11 +22,12 @@ from pathlib import Path
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from shapely.ops import polylabel
 
 from export import fonts
-from export.data import PRD_CITIES, StaticData, rows_for
+from export.data import INSET_CITIES, PRD_CITIES, StaticData, rows_for
 from export.draw import draw_focus, draw_layers, setup_axes
-from export.furniture import footer, inset_frame, north_arrow, scalebar, title
+from export.furniture import foot_line_count, footer, inset_frame, nice_length, north_arrow, scalebar, title
 from export.labels import Placer, city_labels, context_labels, dongsha_label, map_notice, sar_labels, sea_label
 from export.layout import GAP, band_layout, fit_extent, make_layout, tall_inset_layout
 from export.legend import fit_legend, legend_height, notes_height, place_legend, place_notes
@@ -51,11 +53,25 @@ from views.state import ViewState
 
 def _inset_cities(data: StaticData, extent) -> list[str]:
     """Cities labelled (with their glyphs) in the enlargement, not on the main map: the
-    crowded delta cities, and any other whose label point the enlargement shows."""
-    x0, y0, x1, y1 = extent
-    dx, dy = 0.04 * (x1 - x0), 0.04 * (y1 - y0)
-    inside = [a for a, (x, y) in data.label_xy.items() if x0 + dx < x < x1 - dx and y0 + dy < y < y1 - dy]
-    return [a for a in data.adcodes if a in inside or a in PRD_CITIES]
+    estuary cities, and any other it shows whole (it names no city it cuts)."""
+    frame = shapely.box(*extent)
+    return [a for a in data.adcodes if a in INSET_CITIES or frame.contains(data.city_geoms[a])]
+
+
+def _outside_frame(data: StaticData, extent, cities) -> StaticData:
+    """`data` with the label point of each of `cities` that lies in the enlargement's
+    frame (a city the enlargement cuts, so does not name) moved to the middle of the
+    largest part of the city outside that frame: the main map names it on its own land."""
+    frame = shapely.box(*extent)
+    moved = {}
+    for a in cities:
+        if frame.contains(shapely.Point(data.label_xy[a])):
+            rest = data.city_geoms[a].difference(frame)
+            if not rest.is_empty:
+                part = max(shapely.get_parts(rest), key=lambda p: p.area)
+                pt = polylabel(part, tolerance=500.0)
+                moved[a] = (float(pt.x), float(pt.y))
+    return dataclasses.replace(data, label_xy={**data.label_xy, **moved}) if moved else data
 
 
 @dataclass
@@ -78,6 +94,8 @@ class RenderInfo:
     city_labels: dict[str, str] = field(default_factory=dict)
     city_boxes: dict[str, tuple[str, tuple]] = field(default_factory=dict)  # adcode -> (axes, box in metres)
     furniture: dict[str, tuple] = field(default_factory=dict)  # name -> box in map units (x0, y0, x1, y1)
+    inset_furniture: dict[str, tuple] = field(default_factory=dict)  # the same in the enlargement
+    label_xy: dict[str, tuple] = field(default_factory=dict)  # the main map's label points (leaders start there)
     extent: tuple = ()  # the main map's frame, in map units
     inset_extent: tuple = ()
     legend_bbox: tuple | None = None  # figure fraction x0, y0, x1, y1
@@ -167,6 +185,8 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     px0, py0, px1, py1 = data.prd_box
     aspects = ((x1 - x0) / (y1 - y0), (px1 - px0) / (py1 - py0))
     lay = make_layout(page, *aspects)
+    nf = foot_line_count(fig, page.width, lay.type, lay.margin, scene.source, scene.print_note, lang, made)
+    lay = make_layout(page, *aspects, foot_lines=nf)
     ty = lay.type
     k = ty.legend / 7.6  # line scale of this page
     renderer = fig.canvas.get_renderer()
@@ -178,10 +198,12 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
         fig, scene, lay.legend_rect, ty.legend, k, ty.glyph, ty.glyph_num,
         columns=(1,) if page.name.startswith("a") else (1, 2), scales=(1.0, 0.93, 0.86, 0.8))
     notes_apart = False
+    # Nothing to draw for the selected clusters: the map itself says why, once (not the legend too).
+    notice = bool(scene.visible_clusters and not scene.visible_glyphs())
     if fit is None and not page.portrait:
         fit, lay, notes_apart = _band(fig, scene, lay, aspects, k)
     if fit is None and not page.portrait:
-        lay = make_layout(page, *aspects, wide=True)
+        lay = make_layout(page, *aspects, wide=True, foot_lines=nf)
         # The notes go under the shortened map when they fit there.
         notes_apart = lay.notes_rect is not None and notes_height(fig, scene, lay.notes_rect, ty.note) <= \
             lay.notes_rect[3]
@@ -215,9 +237,10 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
             info.meanings.setdefault(c, set()).update(m)
         info.inset_extent = iext
 
-    pl = Placer(ax, renderer, data, scene, k)
     inset_cities = _inset_cities(data, info.inset_extent) if inset_ax is not None else []
     main_cities = [a for a in data.adcodes if a not in inset_cities]
+    pl = Placer(ax, renderer, _outside_frame(data, info.inset_extent, main_cities) if inset_ax is not None else data,
+                scene, k)
     if inset_ax is not None:
         inset_frame(ax, info.inset_extent, k, t("inset_mark", lang), ty.note, pl.m_per_pt)
         ix0, iy0, ix1, iy1 = info.inset_extent
@@ -225,7 +248,7 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     city_names = ty.city if lang == "zh" else ty.city - 0.8
     city_labels(pl, main_cities, lang, city_names, ty.count, ty.glyph, ty.glyph_num, counts=scene.coverage_drawn)
     dongsha_label(pl, lang, ty.context * 0.95)
-    if scene.visible_clusters and not scene.visible_glyphs():
+    if notice:
         map_notice(pl, [n.text for n in scene.notes if n.layers], lang, ty.legend, data.all_land)
     avoid = data.land if data.dongsha is None else shapely.union_all([data.land, data.dongsha.buffer(
         6 * pl.m_per_pt)])
@@ -237,6 +260,7 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     sea_label(pl, lang, ty.context * 1.1, data.all_land)
     if inset_ax is None:
         sar_labels(pl, lang, ty.sar)
+    info.label_xy = dict(pl.data.label_xy)
     info.glyphs = list(pl.out.glyphs)
     info.city_labels = dict(pl.out.city_labels)
     info.city_boxes = {a: ("map", b) for a, b in pl.out.city_boxes.items()}
@@ -247,6 +271,12 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
         title_w, title_h = ip.measure(t("inset_title", lang), ty.note * 1.05, "bold")
         ip.taken.append(("title", shapely.box(ix0, iy1 - title_h - 6 * ip.m_per_pt, ix0 + title_w + 8 * ip.m_per_pt,
                                               iy1)))
+        # The enlargement's own scale, placed before its labels so they make way for it.
+        # A longer bar than the main map's share (its numbers need the room at this scale).
+        info.inset_furniture["scalebar"] = scalebar(
+            inset_ax, data.land, ip.taken, ip.m_per_pt, ty.note, k, prefer=(1, 0, 3, 2), gid="inset-scalebar",
+            length=nice_length(1.5 * (info.inset_extent[2] - info.inset_extent[0]))).bounds
+        ip.taken.append(("scalebar", shapely.box(*info.inset_furniture["scalebar"])))
         # Many glyphs in the delta: a point smaller (still 8.5 pt or more on A4) so they fit near their cities.
         n_inset = sum(len(scene.glyphs_at(a)) for a in inset_cities)
         shrink = 0.85 if n_inset > 40 else 1.0
@@ -268,8 +298,8 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     lax.set_axis_off()
     lax.set_gid("legend-panel")
     legend, labels = place_legend(fig, lax, scene, ty.legend, k, ty.glyph, ty.glyph_num, *fit,
-                                  notes=not notes_apart)
-    if notes_apart:
+                                  notes=not (notes_apart or notice))
+    if notes_apart and not notice:
         nax = fig.add_axes(lay.frac(lay.notes_rect))
         nax.set_axis_off()
         place_notes(fig, nax, scene, ty.note)
@@ -280,8 +310,8 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
         bb = legend.get_window_extent(renderer)
         info.legend_bbox = tuple(fig.transFigure.inverted().transform(bb).ravel())
 
-    title(fig, renderer, scene.title, scene.subtitle, lay)
-    footer(fig, lay, scene.source, lang, made)
+    title(fig, renderer, scene.title, scene.subtitle, lay, scene.title_short)
+    footer(fig, lay, scene.source, scene.print_note, lang, made)
     return info
 
 

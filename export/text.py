@@ -14,6 +14,7 @@ from collections import OrderedDict
 from export import fonts
 
 _BREAK_AFTER = "，。；：、）」』”"
+_GLOSS = re.compile(r"\S+ \([^()]*[\u3000-\u9fff][^()]*\)")
 
 
 def tokens(text: str, lang: str) -> list[str]:
@@ -27,8 +28,11 @@ def tokens(text: str, lang: str) -> list[str]:
                 out.append(cur)
                 cur = ""
         return out + ([cur] if cur else [])
+    # A Chinese original glossed in brackets stays whole and with the word before it:
+    # "Opinions (中共广东省委 广东省人民政府…)" never breaks inside or before the bracket.
+    glued = _GLOSS.sub(lambda m: m.group(0).replace(" ", "\0"), text)
     out = []
-    for w in text.split(" "):
+    for w in (w.replace("\0", " ") for w in glued.split(" ")):
         if out and re.fullmatch(r"\d+ ", out[-1]):
             out[-1] += w + " "
         else:

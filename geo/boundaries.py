@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from shapely.geometry import shape
 __all__ = [
     "BOUNDARIES_DIR",
     "BoundaryDataError",
+    "BoundarySource",
     "CITIES_FILE",
     "CONTEXT_FILE",
     "COUNTIES_FILE",
@@ -30,12 +33,15 @@ __all__ = [
     "load_cities",
     "load_context",
     "load_counties",
+    "load_source",
 ]
 
 BOUNDARIES_DIR = Path(__file__).resolve().parent.parent / "data" / "boundaries"
 CITIES_FILE = "guangdong_cities.geojson"
 CONTEXT_FILE = "context.geojson"
 COUNTIES_FILE = "guangdong_counties.geojson"
+SOURCE_FILE = "source.yaml"
+SOURCE_FIELDS = ("cite_zh", "cite_en", "origin_zh", "origin_en")
 
 REBUILD_COMMAND = (
     "pip install -r requirements-build.txt && python scripts/build_boundaries.py"
@@ -178,3 +184,49 @@ def load_counties(path: Path | str | None = None) -> gpd.GeoDataFrame:
         path, _read_feature_collection(path), ["adcode", "name_zh", "name_en", "city_adcode"]
     )
     return gdf.sort_index()
+
+
+@dataclass(frozen=True)
+class BoundarySource:
+    """Where a map's boundaries come from: the bundled data set (its credit and origin
+    as `source.yaml` words them) or a user's file (`user_file`, its name as given)."""
+
+    cite_zh: str
+    cite_en: str
+    origin_zh: str
+    origin_en: str
+    user_file: str = ""
+
+    @property
+    def user(self) -> bool:
+        return bool(self.user_file)
+
+    def cite(self, lang: str) -> str:
+        return self.cite_zh if lang == "zh" else self.cite_en
+
+    def origin(self, lang: str) -> str:
+        return self.origin_zh if lang == "zh" else self.origin_en
+
+    def for_user_file(self, name: str) -> BoundarySource:
+        """The source of boundaries read from a user's file called `name`."""
+        return BoundarySource("", "", "", "", user_file=str(name))
+
+
+@lru_cache(maxsize=4)
+def load_source(path: Path | str | None = None) -> BoundarySource:
+    """The bundled boundaries' source (data/boundaries/source.yaml)."""
+    import yaml
+
+    path = _resolve(path, SOURCE_FILE)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BoundaryDataError(path, "file not found") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise BoundaryDataError(path, f"cannot be read as UTF-8 YAML ({' '.join(str(exc).split())})") from None
+    if not isinstance(doc, dict):
+        raise BoundaryDataError(path, "is not a YAML mapping")
+    bad = [k for k in SOURCE_FIELDS if not isinstance(doc.get(k), str) or not doc[k].strip()]
+    if bad:
+        raise BoundaryDataError(path, f"lacks {', '.join(bad)}")
+    return BoundarySource(*(doc[k].strip() for k in SOURCE_FIELDS))

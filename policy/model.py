@@ -39,6 +39,30 @@ class PolicyDataError(ValueError):
 
 
 @dataclass(frozen=True)
+class Source:
+    """A document a layer of the map comes from, as its data file cites it: `cite_*`
+    short (a subtitle), `credit_*` with its issuer (a footer); English glosses the original."""
+
+    id: str
+    cite_zh: str
+    cite_en: str
+    credit_zh: str
+    credit_en: str
+    title_zh: str
+    title_en: str
+    date: str
+
+    def cite(self, lang: str) -> str:
+        return self.cite_zh if lang == "zh" else self.cite_en
+
+    def credit(self, lang: str) -> str:
+        return self.credit_zh if lang == "zh" else self.credit_en
+
+
+SOURCE_FIELDS = ("id", "cite_zh", "cite_en", "credit_zh", "credit_en", "title_zh", "title_en", "date")
+
+
+@dataclass(frozen=True)
 class City:
     adcode: str
     name_zh: str
@@ -99,6 +123,8 @@ class Policy:
     clusters: dict[str, Cluster]  # pillar 1-10, then emerging 1-10
     role_categories: dict[str, dict[str, str]]
     document: str = field(repr=False)
+    # The documents of the layers: "clusters" (the designations) and "zoning" (一核一带一区).
+    sources: dict[str, Source] = field(default_factory=dict)
     # Where the designations came from when they are not (only) the built-in data:
     # the user's file name and "replace" or "beside"; maps and exports credit it.
     user_source: str = ""
@@ -160,6 +186,17 @@ def _read_yaml(path: Path) -> dict:
     return data
 
 
+def _source(raw: dict, path: Path) -> Source:
+    """The `source` block of a data file: every field present and a non-empty string."""
+    block = raw.get("source")
+    if not isinstance(block, dict):
+        raise PolicyDataError(f"{path}: no `source` block (the document the data comes from); {_restore(path)}")
+    bad = [k for k in SOURCE_FIELDS if not isinstance(block.get(k), str) or not block[k].strip()]
+    if bad:
+        raise PolicyDataError(f"{path}: `source` lacks {', '.join(bad)}; {_restore(path)}")
+    return Source(**{k: block[k].strip() for k in SOURCE_FIELDS})
+
+
 def _read_cities(path: Path) -> list[dict[str, str]]:
     try:
         with path.open(encoding="utf-8", newline="") as fh:
@@ -195,6 +232,7 @@ def load_policy(data_dir: Path | str | None = None) -> Policy:
     by_name = {r["name_zh"]: r["adcode"] for r in city_rows}
 
     zoning = _read_yaml(data_dir / "zoning.yaml")
+    zoning_source = _source(zoning, data_dir / "zoning.yaml")
 
     def zone_of(raw: dict, where: str) -> Zone:
         return Zone(
@@ -231,6 +269,7 @@ def load_policy(data_dir: Path | str | None = None) -> Policy:
     }
 
     raw = _read_yaml(data_dir / "clusters.yaml")
+    clusters_source = _source(raw, data_dir / "clusters.yaml")
     roles = raw["role_categories"]
     clusters: dict[str, Cluster] = {}
     for rc in raw["clusters"]:
@@ -287,4 +326,5 @@ def load_policy(data_dir: Path | str | None = None) -> Policy:
         clusters=clusters,
         role_categories=roles,
         document=document,
+        sources={"clusters": clusters_source, "zoning": zoning_source},
     )

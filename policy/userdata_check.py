@@ -299,6 +299,7 @@ def _build(base: Policy, valid: list[_Valid], mode: str, rep: Report) -> Policy:
         clusters=clusters,
         role_categories=base.role_categories,
         document=base.document,
+        sources=base.sources,  # the zoning's document still holds; the scene credits the file for clusters
     )
 
 

@@ -329,12 +329,12 @@ def test_empty_cluster_explains_itself_and_one_click_shows_regions(page, server,
 
 
 def test_no_cities_covered_wording(page, server, policy):
-    """Coverage is clusters per city (覆盖集群数), never "number of cities covered"."""
+    """Coverage is clusters per city (布局集群数, the one verb), never "number of cities covered"."""
     page.goto(server.url)
     frame = wait_for_map(page, 21)
     for text in (page.locator("body").inner_text(), frame.locator("body").inner_text()):
         assert "覆盖城市数" not in text
-    assert "覆盖集群数" in frame.locator(".gd-legend").inner_text()
+    assert "布局集群数" in frame.locator(".gd-legend").inner_text()
 
 
 def test_phone_layout_legend_collapsed_labels_visible(browser, server, shots):

@@ -14,6 +14,7 @@ matplotlib = pytest.importorskip("matplotlib")
 
 from export.output import atomic_save  # noqa: E402
 from export.render import StaticData, build_figure  # noqa: E402
+from views import i18n  # noqa: E402
 from views.state import ViewState  # noqa: E402
 
 COVERAGE = ViewState(coverage=True, zoning=False)
@@ -197,5 +198,6 @@ def test_user_data_is_credited_and_rare_glyphs_render(policy, tmp_path):
         svg = render_bytes(user, ViewState(clusters=("automotive",), coverage=False), fmt="svg",
                            size="screen").decode("utf-8")
     assert not [w for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
-    assert "用户数据 my-plan.csv" in svg and "粤府函" not in svg.split("用户数据")[0][-40:]
+    credit = i18n.t("source_user_data", "zh", name="my-plan.csv")
+    assert credit in svg and "粤府函" not in svg.split(credit)[0][-40:]
     assert "鿏汽车$x$" in svg  # kept as text, "$" not turned into mathtext

@@ -8,6 +8,7 @@ import pytest
 from layers.assets import OWN_DIR, OWN_SUBDIR, SERVED_PREFIX, install_static
 from layers.map import MapData, build_map
 from policy.coverage import city_coverage, class_breaks
+from views import i18n
 from views.state import ViewState
 from views.style import coverage_classes
 
@@ -38,7 +39,7 @@ def test_twenty_cluster_layers_zoning_choropleth(policy, rows, map_data):
     cluster_names = [n for n in names if "gd-chip" in n]
     assert len(cluster_names) == 20
     assert any("一核一带一区" in n for n in names)
-    assert any("覆盖集群数" in n for n in names)
+    assert any(i18n.t("coverage_layer", "zh") in n for n in names)  # the one verb: 布局
     assert not any("城市数" in n for n in names)
     # pillar/emerging group headings ride on the first layer of each tier
     assert sum("gd-group" in n for n in names) == 2

@@ -13,7 +13,7 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 pypdf = pytest.importorskip("pypdf")
 
-from export.matrix import MATRIX_SIZES, build_matrix_figure, matrix_bytes, render_matrix  # noqa: E402
+from export.matrix import MATRIX_LAYERS, MATRIX_SIZES, build_matrix_figure, matrix_bytes, render_matrix  # noqa: E402
 from policy.analysis import designation_matrix  # noqa: E402
 from testing.cli import run_cli  # noqa: E402
 from views import i18n  # noqa: E402
@@ -52,7 +52,7 @@ def test_pdf_text_layer_names_every_cluster_and_city(policy, matrices, lang, siz
         assert (c.name_zh if lang == "zh" else c.name_en) in text, c.name_en
     for role in ROLE_MARKERS:
         assert squash(i18n.role_name(policy, role, lang)) in flat
-    assert squash(i18n.source_line(policy, lang)) in flat
+    assert squash(i18n.source_line(policy, lang, MATRIX_LAYERS, "none")) in flat
     assert squash(i18n.t("basis_all", lang)) in flat  # the title names the basis
     other = "en" if lang == "zh" else "zh"
     if lang == "en":

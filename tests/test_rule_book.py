@@ -70,7 +70,9 @@ def inner_points(info, data, ax) -> dict[str, tuple[float, float]]:
     taken += [shapely.box(*b) for b in info.furniture.values()]
     if info.inset_extent:
         taken.append(shapely.box(*info.inset_extent).exterior.buffer(12_000))
-    taken += [shapely.Point(xy).buffer(8_000) for xy in data.label_xy.values()]  # leader lines start there
+    # Leader lines start at the label points the map used (a city cut by the enlargement's
+    # frame is labelled from a point outside it).
+    taken += [shapely.Point(xy).buffer(8_000) for xy in (info.label_xy or data.label_xy).values()]
     blocked = shapely.union_all(taken) if taken else shapely.Point()
     out = {}
     for a, geom in data.city_geoms.items():

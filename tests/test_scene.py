@@ -56,8 +56,13 @@ def test_scene_names_every_selected_cluster_and_draws_every_pair(policy, rows, c
     scene = make(policy, rows, case, lang)
     selected = scene.visible_clusters
     labels = " ".join(legend_labels(scene))
+    notes = " ".join(n.text for n in scene.notes)
     for cid in selected:
-        assert i18n.cluster_name(policy, cid, lang) in labels, (cid, labels)
+        # A cluster with a glyph has its chip in the legend; one without, a note saying why.
+        named = labels if scene.cluster(cid).drawn_cities else notes
+        assert i18n.cluster_name(policy, cid, lang) in named, (cid, labels)
+        if not scene.cluster(cid).drawn_cities:
+            assert i18n.cluster_name(policy, cid, lang) not in labels
     # every designated (cluster, city) pair of the data at this basis has a glyph
     sel = select(rows, scene.basis, "all")
     pairs = set(zip(sel["cluster_id"], sel["adcode"]))
@@ -101,8 +106,11 @@ def test_titles_name_what_is_shown(policy, rows, lang):
     assert "5" in five
     cov = make(policy, rows, "none", lang)
     assert cov.coverage_drawn
-    assert ("覆盖" in cov.title and "集群数" in cov.title) if lang == "zh" else "clusters per city" in cov.title
-    assert "覆盖城市数" not in cov.title
+    # One verb for a city hosting a cluster (布局, the document's own word); the basis is
+    # the subtitle's to say, not the title's again.
+    assert ("布局" in cov.title and "集群数" in cov.title) if lang == "zh" else "hosted per city" in cov.title
+    assert "覆盖" not in cov.title and t(f"basis_{cov.basis}", lang) in cov.subtitle
+    assert not any(w in cov.title for w in ("明确点名", "named cities", "region-level"))
     zoning = build_scene(policy, rows, ViewState(coverage=False, lang=lang))
     assert zoning.zoning_mode == "fill" and ("一核一带一区" in zoning.title)
     # The zoning alone does not depend on the basis, so its subtitle does not name one.
@@ -122,7 +130,11 @@ def test_empty_cluster_notes(policy, rows):
     en = make(policy, rows, "empty-explicit", "en")
     (note_en,) = [n for n in en.notes if n.action == "basis_all"]
     assert note_en.text.endswith(").") and note_en.interactive_text.endswith(". Choose “named + region-level” to show them.")
-    assert "未点名城市" in legend_labels(ex)[-1] or any("未点名城市" in x for x in legend_labels(ex))
+    # The map says its fact once: a note, no chip for a cluster it does not draw, and no
+    # "cities without a glyph" note on a map without glyphs.
+    assert not any("新一代电子信息" in x for x in legend_labels(ex))
+    assert sum("新一代电子信息" in n.text for n in ex.notes) == 1
+    assert not any(s.note == t("no_glyph", "zh") for s in ex.legend)
     al = make(policy, rows, "empty-all", "en")
     assert al.visible_glyphs() and all(g.basis == "region" for g in al.visible_glyphs())
     assert not [n for n in al.notes if n.action]

