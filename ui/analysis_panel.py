@@ -15,7 +15,7 @@ import streamlit as st
 
 from policy import analysis as an
 from ui.session import cluster_key, open_panel
-from ui.text import caption
+from ui.text import caption, md_plain
 from views import analysis_tables as at
 from views import i18n
 from views.i18n import t
@@ -103,6 +103,7 @@ def concentration_section(state: ViewState, res) -> None:
     lang, policy = state.lang, res.policy
     _, conc, _ = analyses(res.key, state.basis, state.tier, res)
     st.markdown(f"**{t('concentration_title', lang)}**")
+    headline_figures(policy, conc, state)
     zones, index = at.concentration_tables(policy, conc, lang)
     st.dataframe(zones, hide_index=True, width="stretch")
     chart = at.concentration_chart(policy, conc, lang)
@@ -122,21 +123,43 @@ def concentration_section(state: ViewState, res) -> None:
     st.caption(t("concentration_help", lang))
 
 
+def headline_figures(policy, conc, state: ViewState) -> None:
+    """One figure per zone, the one to quote: its share of the cluster–city cells, with
+    what a cell is said right under the figures."""
+    lang = state.lang
+    zones = conc.zones[conc.zones["tier"] == state.tier]
+    cols = st.columns(len(zones))
+    for col, r in zip(cols, zones.itertuples(index=False)):
+        name = r.zone_zh if lang == "zh" else r.zone_en
+        col.metric(md_plain(t("headline_share", lang, zone=name)), f"{r.cluster_city_share:.1%}",
+                   t("headline_ratio", lang, r=r.ratio_cities), delta_color="off", delta_arrow="off")
+    n = int(conc.index.set_index("tier").loc[state.tier, "cluster_cities"])
+    caption(t("headline_definition", lang, n=n, basis=t(f"basis_{state.basis}", lang),
+              tier=t(f"tier_{state.tier}", lang)))
+
+
 def similarity_section(state: ViewState, res) -> None:
     lang, policy = state.lang, res.policy
     _, _, sim = analyses(res.key, state.basis, state.tier, res)
     st.markdown(f"**{t('similarity_title', lang)}**")
     long = at.similarity_long(policy, sim, lang)
     order = list(dict.fromkeys(long.sort_values("order_a")["a_name"]))
-    heat = alt.Chart(long).mark_rect().encode(
-        x=alt.X("b_name:N", sort=order, title=None, axis=alt.Axis(labelAngle=-60)),
-        y=alt.Y("a_name:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)),
-        color=alt.Color("jaccard:Q", scale=alt.Scale(scheme="greys", domain=[0, 1]), title="Jaccard"),
-        tooltip=[alt.Tooltip("a_name:N", title=t("city", lang)), alt.Tooltip("b_name:N", title=t("city", lang)),
-                 alt.Tooltip("jaccard:Q", format=".2f")],
-    ).properties(height=460)
-    st.altair_chart(heat, width="stretch")
+    x = alt.X("b_name:N", sort=order, title=None, axis=alt.Axis(labelAngle=-60))
+    y = alt.Y("a_name:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False))
+    tooltip = [alt.Tooltip("a_name:N", title=t("city", lang)), alt.Tooltip("b_name:N", title=t("city", lang)),
+               alt.Tooltip("value:N", title="Jaccard")]
+    base = alt.Chart(long)
+    heat = base.transform_filter("isValid(datum.jaccard)").mark_rect().encode(
+        x=x, y=y, tooltip=tooltip,
+        color=alt.Color("jaccard:Q", scale=alt.Scale(scheme="greys", domain=[0, 1]), title="Jaccard"))
+    # Undefined pairs (neither city hosts a cluster): no shade on the 0-1 scale, a dash instead.
+    undefined = base.transform_filter("!isValid(datum.jaccard)")
+    blank = undefined.mark_rect(color="#ffffff", stroke="#d0d0d0", strokeWidth=0.5).encode(x=x, y=y, tooltip=tooltip)
+    dash = undefined.mark_text(text="—", color="#555555").encode(x=x, y=y, tooltip=tooltip)
+    st.altair_chart((heat + blank + dash).properties(height=460), width="stretch")
     st.caption(t("similarity_help", lang))
+    if long["jaccard"].isna().any():
+        st.caption(t("similarity_undefined", lang))
 
 
 def similar_cities(state: ViewState, res, top: int = 3) -> pd.DataFrame | None:

@@ -51,6 +51,7 @@ def zones_and_cities(state: ViewState, res) -> None:
         t("city_designations", lang): zones["city_designations"],
         t("share", lang): (zones["share"] * 100).round(1).astype(str) + "%",
     }), hide_index=True, width="stretch")
+    st.caption(t("pairs_help", lang))
     chart = pd.DataFrame({t("pillar_short", lang): list(zones["pillar"]),
                           t("emerging_short", lang): list(zones["emerging"])}, index=zone_names)
     st.bar_chart(chart, horizontal=True, height=200, color=list(TIER_COLORS), sort=False)

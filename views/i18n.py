@@ -108,8 +108,13 @@ LABELS = {
     "layer_off": ("图层未显示", "layer off"),
     "cities_n": ("城市数", "Cities"),
     "cities_covered": ("被点名城市", "Cities covered"),
-    "city_designations": ("城市点名次数", "City designations"),
-    "share": ("占比", "Share"),
+    "city_designations": ("点名—城市对", "Designation–city pairs"),
+    "share": ("点名—城市对占比", "Share of designation–city pairs"),
+    "pairs_help": ("点名—城市对：一条点名每指定一个城市计 1 对（一个集群在同一城市有几种定位就计几对）；"
+                   "与“集群—城市格占比”（见上方“集中度”）不同，不宜混用。",
+                   "Designation–city pairs: each designation counts once per city it names (a cluster naming a "
+                   "city in two roles counts twice); not the same as the share of cluster–city cells under "
+                   "“Concentration” above, so do not quote one for the other."),
     "cities_ranked": ("城市排名", "Cities ranked"),
     "compare_two": ("两地比较", "Compare two places"),
     "status": ("状态", "Status"),
@@ -162,12 +167,24 @@ LABELS = {
     "matrix_sort_total": ("按合计", "by totals"),
     "matrix_totals": ("各市合计：", "Per city:"),
     "concentration_title": ("集中度：各区域所占份额", "Concentration: each zone's share"),
-    "concentration_help": ("集群—城市占比：一个集群点名一个城市计为 1；与该区域的城市占比和面积占比（等积投影）相比。"
-                           "基尼系数衡量 21 个城市所获集群数的不均衡程度（0 = 完全均衡，1 = 全部集中于一市）。",
-                           "Share of cells: one cluster naming one city counts 1; compared with the zone's share of "
-                           "cities and of land (equal-area projection). The Gini index measures how unevenly the 21 "
-                           "cities receive clusters (0 = even, 1 = all in one city)."),
+    "concentration_help": ("与该区域的城市占比和面积占比（等积投影）相比：倍数大于 1 表示多于其份额。"
+                           "基尼系数衡量各市所获集群数的不均衡程度（0 = 各市相同；n 个城市时最大为 (n−1)/n，"
+                           "即全部集中于一市），未获点名的城市计 0。",
+                           "Compared with the zone's share of the cities and of the land (equal-area projection): "
+                           "above 1× the zone holds more than its share. The Gini index measures how unevenly the "
+                           "cities receive clusters (0 = every city the same; at most (n−1)/n for n cities, all in "
+                           "one city); cities no cluster names count as 0."),
+    "headline_share": ("{zone}：集群—城市格占比", "{zone}: share of cluster–city cells"),
+    "headline_ratio": ("为其城市占比的 {r:.2f} 倍", "{r:.2f}× its share of cities"),
+    "headline_definition": ("集群—城市格：一个集群点名一个城市计 1 格，不论点名几次、几种定位；"
+                            "{basis}、{tier}共 {n} 格。",
+                            "Cluster–city cell: one cluster naming one city counts 1, however many clauses or "
+                            "roles name it; {n} cells in all ({basis}, {tier})."),
     "similarity_title": ("城市相似度（集群组合的 Jaccard 系数）", "City similarity (Jaccard index of cluster portfolios)"),
+    "similarity_undefined": ("—：两市均无集群点名，相似度无定义（0 ÷ 0），不计入“最相似”。",
+                             "—: neither city hosts a cluster, so the similarity is undefined (0 ÷ 0) and never "
+                             "counted as “most similar”."),
+    "undefined": ("无定义", "undefined"),
     "similarity_help": ("两市共有集群数 ÷ 两市集群总数（并集）；按一核、一带、一区排序。",
                         "Clusters both cities host ÷ clusters either hosts; ordered by zone (core, belt, north)."),
     "similar_cities": ("集群组合最相似的城市", "Cities with the most similar cluster portfolio"),
@@ -227,8 +244,8 @@ LABELS = {
     "tbl_city_share": ("城市占比", "Share of cities"),
     "tbl_area_km2": ("面积（km²）", "Area (km²)"),
     "tbl_area_share": ("面积占比", "Share of land"),
-    "tbl_cluster_cities": ("集群—城市数", "Cluster–city cells"),
-    "tbl_cluster_city_share": ("集群—城市占比", "Share of cells"),
+    "tbl_cluster_cities": ("集群—城市格", "Cluster–city cells"),
+    "tbl_cluster_city_share": ("集群—城市格占比", "Share of cluster–city cells"),
     "tbl_ratio_cities": ("相对城市占比", "vs share of cities"),
     "tbl_ratio_area": ("相对面积占比", "vs share of land"),
     "tbl_cities_named": ("被点名城市", "Cities named"),
