@@ -299,3 +299,49 @@ def test_bad_comparison_link_warns_as_plain_text(lang):
     assert "compare" in details and "total" in details  # what is accepted
     assert not at.dataframe  # the map tab
     assert not {"tab", "a", "b", "sort"} & set(qp(at))
+
+
+def test_export_settings_outlive_a_visit_to_another_tab():
+    at = run({"tab": "export"})
+    widget(at, "exp_dpi").set_value(600)
+    widget(at, "exp_size").set_value("a3-landscape")
+    widget(at, "poster_size").set_value("a4-landscape")
+    at.run()
+    widget(at, "exp_fmt").set_value("svg")
+    widget(at, "poster_fmt").set_value("pdf")
+    at.run()
+    assert widget(at, "exp_dpi").disabled and widget(at, "exp_dpi").help  # says why it does not act
+    for panel in ("地图", "导出"):  # away and back, as a click on the tabs would
+        at.session_state["panel"] = panel
+        at.run()
+        assert not at.exception, at.exception
+    got = {k: widget(at, k).value for k in ("exp_fmt", "exp_size", "exp_dpi", "poster_fmt", "poster_size")}
+    assert got == {"exp_fmt": "svg", "exp_size": "a3-landscape", "exp_dpi": 600, "poster_fmt": "pdf",
+                   "poster_size": "a4-landscape"}
+    assert not [w.value for w in at.warning if "Session State" in w.value]
+
+
+def type_into(box, text: str) -> None:
+    """Type a value that is not among a selectbox's options (accept_new_options): the
+    browser sends the text itself, which AppTest can only send once it is an option."""
+    box.options.append(text)
+    box.set_value(text)
+
+
+@pytest.mark.parametrize("typed, want", [("一核", "prd_core"), ("一区", "northern_eco"), ("440600", "440600"),
+                                         ("珠三角核心区", "prd_core"), ("廣州", "440100"), ("foshan", "440600")])
+def test_the_compare_pickers_accept_what_the_link_accepts(typed, want):
+    at = run({"tab": "compare", "a": "440300"})
+    type_into(widget(at, "cmp_b"), typed)
+    at.run()
+    assert not at.exception, at.exception
+    assert widget(at, "cmp_b").value == want and qp(at).get("b", "440300") == want
+    assert not at.warning
+
+
+def test_a_compare_picker_says_what_it_does_not_accept():
+    at = run({"tab": "compare", "b": "prd_core"})
+    type_into(widget(at, "cmp_b"), "Atlantis")
+    at.run()
+    assert widget(at, "cmp_b").value == "prd_core"
+    assert at.warning and any("Atlantis" in x.value and "440100" in x.value for x in at.text)

@@ -53,6 +53,14 @@ LABELS = {
                    "{name}: the document designates no city or region for this cluster."),
     "empty_short": ("未点名城市", "no city named"),
     "no_glyph": ("无符号的城市：所选集群均未指定。", "Cities without a glyph: no selected cluster designates them."),
+    "dpi_vector": ("SVG 与 PDF 为矢量图，无需选择分辨率（仅 PNG 需要）。",
+                   "SVG and PDF are vector files: resolution applies to PNG only."),
+    "place_unknown_head": ("输入的地点无法识别，已保留原选择。", "The place typed was not recognised; the choice is unchanged."),
+    "place_unknown": ("“{value}”不是城市或区域。可输入：城市名（广州、广州市、guangzhou）、行政区划代码（440100）、"
+                      "区域名（珠三角核心区）或简称（一核、一带、一区）。",
+                      "'{value}' is not a city or zone. Accepted: a city's name (Guangzhou, 广州), its "
+                      "administrative code (440100), a zone's name (Pearl River Delta core) or short name "
+                      "(core (一核), belt (一带), north (一区))."),
     "tier_hidden": ("类别为“{tier}”：另一类别中已勾选的集群不显示。",
                     "Tier: {tier}; ticked clusters of the other tier are not shown."),
     "tier_off": ("类别筛选中，该集群不显示（类别选“全部集群”即可）", "Not shown under the chosen tier (choose “all clusters”)"),
