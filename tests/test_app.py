@@ -345,3 +345,23 @@ def test_a_compare_picker_says_what_it_does_not_accept():
     at.run()
     assert widget(at, "cmp_b").value == "prd_core"
     assert at.warning and any("Atlantis" in x.value and "440100" in x.value for x in at.text)
+
+
+@pytest.mark.parametrize("tier", ["all", "emerging"])
+def test_the_matrix_ticks_are_the_clusters_on_the_map(policy, tier):
+    """The rows that start ticked are the matrix's clusters shown on the map, whatever its order."""
+    import json
+
+    on = ("automotive", "new_energy", "semiconductors")
+    at = run({"tab": "compare", "clusters": ",".join(on), "tier": tier, "sort": "total"})
+    df = next(d for d in at.dataframe if "matrix" in d.proto.id)
+    ticked = json.loads(df.proto.selection_default)["selection"]["rows"]
+    names = list(frame(at, "matrix").value.iloc[:, 1])
+    want = {i18n_cluster(policy, c) for c in on if tier == "all" or policy.clusters[c].tier == tier}
+    assert {names[i] for i in ticked} == want and len(ticked) == len(want)
+
+
+def i18n_cluster(policy, cid: str) -> str:
+    from views import i18n
+
+    return i18n.cluster_name(policy, cid, "zh")

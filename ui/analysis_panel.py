@@ -34,17 +34,55 @@ def analyses(data_key: str, basis: str, tier: str, _res):
 
 
 def _on_pick(row_clusters: tuple[str, ...], column_cities: dict[str, str]) -> None:
-    """A row picked turns its cluster on, a column picked puts its city in focus; then
-    the map. A callback: it runs before the sidebar's widgets exist, so it may set them."""
-    sel = st.session_state["matrix"]["selection"]
+    """The rows ticked are the matrix's clusters on the map (ticks in, unticks out; clusters
+    of another tier stay as they are); a column picked puts its city in focus. What changed
+    is said under the matrix (matrix_said); the tab stays open. A callback: it runs before
+    the sidebar's widgets exist, so it may set them."""
+    ss = st.session_state
+    sel = ss["matrix"]["selection"]
     rows, cols = sel.get("rows") or [], sel.get("columns") or []
-    if rows and 0 <= rows[0] < len(row_clusters):
-        st.session_state[cluster_key(row_clusters[rows[0]])] = True
+    on = {row_clusters[i] for i in rows if 0 <= i < len(row_clusters)}
+    before = {c for c in row_clusters if ss.get(cluster_key(c))}
+    said: list
+    if on != before:
+        for c in row_clusters:
+            ss[cluster_key(c)] = c in on
+        said = [("shown", [c for c in row_clusters if c in on - before]),
+                ("hidden", [c for c in row_clusters if c in before - on])]
     elif cols and cols[0] in column_cities:
-        st.session_state["city"] = column_cities[cols[0]]
+        ss["city"] = column_cities[cols[0]]
+        said = [("city", [column_cities[cols[0]]])]
     else:
         return
-    open_panel("map")
+    # Said for as long as the view is the one the pick made (the grid may report its
+    # selection again once redrawn with the new ticks, which changes nothing).
+    ss["matrix_said"] = (_picked_view(), said)
+
+
+def _picked_view() -> tuple:
+    ss = st.session_state
+    return tuple(sorted(k for k in ss if str(k).startswith("cl_") and ss[k])), ss.get("city")
+
+
+def _say_picked(state: ViewState, res) -> None:
+    """What the last tick or click in the matrix did, and the way to the map."""
+    kept = st.session_state.get("matrix_said")
+    if not kept or kept[0] != _picked_view():
+        st.session_state.pop("matrix_said", None)
+        return
+    said = kept[1]
+    lang, policy = state.lang, res.policy
+    sep = "、" if lang == "zh" else ", "
+    lines = []
+    for kind, ids in said:
+        if ids:
+            names = sep.join(i18n.city_name(policy, a, lang) if kind == "city" else i18n.cluster_name(policy, a, lang)
+                             for a in ids)
+            lines.append(t(f"matrix_{kind}", lang, names=names))
+    box = st.container(border=True)
+    for line in lines:
+        box.text(line)
+    box.button(t("go_to_map", lang), key="matrix_to_map", on_click=open_panel, args=("map",))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -92,9 +130,13 @@ def matrix_section(state: ViewState, res) -> None:
               tier_col: st.column_config.TextColumn(width=48 if zh else 78),
               total: st.column_config.NumberColumn(width=48 if zh else 50),
               **{c: st.column_config.TextColumn(width=44 if zh else 80) for c in names}}
+    # The ticks mirror the map: the rows of the clusters on it start ticked.
+    ticked = [i for i, c in enumerate(body.index) if c in state.clusters]
     st.dataframe(body, hide_index=True, width="stretch", height=36 + 35 * len(body), key="matrix",
                  column_config=config, on_select=partial(_on_pick, tuple(body.index), names),
-                 selection_mode=["single-row", "single-column"])
+                 selection_mode=["multi-row", "single-column"],
+                 selection_default={"selection": {"rows": ticked, "columns": []}})
+    _say_picked(state, res)
     if totals:
         caption(totals)
 

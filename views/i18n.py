@@ -55,6 +55,10 @@ LABELS = {
     "no_glyph": ("无符号的城市：所选集群均未指定。", "Cities without a glyph: no selected cluster designates them."),
     "dpi_vector": ("SVG 与 PDF 为矢量图，无需选择分辨率（仅 PNG 需要）。",
                    "SVG and PDF are vector files: resolution applies to PNG only."),
+    "matrix_shown": ("已在地图上显示：{names}。", "Now shown on the map: {names}."),
+    "matrix_hidden": ("已从地图上移除：{names}。", "Taken off the map: {names}."),
+    "matrix_city": ("已选中城市：{names}（地图与城市详情）。", "City in focus on the map and in the detail: {names}."),
+    "go_to_map": ("查看地图", "Go to the map"),
     "place_unknown_head": ("输入的地点无法识别，已保留原选择。", "The place typed was not recognised; the choice is unchanged."),
     "place_unknown": ("“{value}”不是城市或区域。可输入：城市名（广州、广州市、guangzhou）、行政区划代码（440100）、"
                       "区域名（珠三角核心区）或简称（一核、一带、一区）。",
@@ -170,9 +174,9 @@ LABELS = {
                 "CSV files are UTF-8 with a byte-order mark so Excel shows the Chinese text correctly."),
     "link_ignored": ("链接中有参数无法识别，已忽略（详见下方）。", "Some link parameters were not understood and were ignored (details below)."),
     "matrix_title": ("产业集群 × 城市矩阵", "Clusters × cities matrix"),
-    "matrix_help": ("实心符号：文件明确点名；空心：仅区域性提及；形状表示定位（同地图）。勾选行首的方框即在地图上显示该集群，点击表头的城市名即查看该城市。",
+    "matrix_help": ("实心符号：文件明确点名；空心：仅区域性提及；形状表示定位（同地图）。行首的勾选与地图上显示的集群一致：勾选即显示，取消即隐藏；点击表头的城市名即选中该城市。",
                     "Filled glyph: named in the document; hollow: only through a region term; the shape is the role "
-                    "(as on the map). Tick a row's box to show that cluster on the map; click a city's name in the header to open that city."),
+                    "(as on the map). The ticked rows are the clusters on the map: tick to show one, untick to hide it; click a city's name in the header to put that city in focus."),
     "matrix_columns": ("城市列按区域排列：", "City columns by zone: "),
     "matrix_sort": ("排序", "Order"),
     "matrix_sort_policy": ("按文件顺序", "as in the document"),
