@@ -365,3 +365,19 @@ def i18n_cluster(policy, cid: str) -> str:
     from views import i18n
 
     return i18n.cluster_name(policy, cid, "zh")
+
+
+def test_the_tier_is_live_with_clusters_on_and_says_what_it_filters():
+    """With the shading off and clusters on, 类别 still acts (on the map's glyphs and the
+    panels), so it is not greyed out; its help says what it filters."""
+    at = run({"clusters": "automotive,new_energy", "coverage": "0"})
+    tier = widget(at, "tier")
+    assert not tier.disabled and tier.help
+    tier.set_value("pillar")
+    at.run()
+    assert qp(at)["tier"] == "pillar"
+    # Beside the map: the ticked emerging cluster is not drawn under this tier, and why.
+    from views.i18n import t
+
+    note = t("tier_hidden", "zh", tier=t("tier_pillar", "zh"))
+    assert note in html_text(at) or any(note in c.value for c in at.caption)

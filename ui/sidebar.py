@@ -49,8 +49,10 @@ def sidebar(res) -> None:
     sb.divider()
     sb.radio(t("basis", lang), BASIS, key="basis", format_func=lambda b: t(f"basis_{b}", lang), horizontal=True)
     sb.toggle(t("coverage_layer", lang), key="coverage")
+    # The tier filters the clusters on the map as well as the shading and every count, so it
+    # is never greyed out (a greyed-out tier that still filtered the panels said the opposite).
     sb.radio(t("tier", lang), TIER, key="tier", format_func=lambda v: t(f"tier_{v}", lang), horizontal=True,
-             disabled=not st.session_state["coverage"])
+             help=t("tier_help", lang))
     sb.toggle(t("zoning_layer", lang), key="zoning")
     sb.selectbox(t("city", lang), [""] + list(policy.cities), key="city",
                  format_func=lambda a: t("choose_city", lang) if not a

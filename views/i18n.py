@@ -53,6 +53,8 @@ LABELS = {
                    "{name}: the document designates no city or region for this cluster."),
     "empty_short": ("未点名城市", "no city named"),
     "no_glyph": ("无符号的城市：所选集群均未指定。", "Cities without a glyph: no selected cluster designates them."),
+    "tier_help": ("筛选地图上的集群符号与图例、覆盖集群数分级，以及各面板的统计。",
+                  "Filters the cluster glyphs and legend on the map, the clusters-per-city shading and every count in the panels."),
     "dpi_vector": ("SVG 与 PDF 为矢量图，无需选择分辨率（仅 PNG 需要）。",
                    "SVG and PDF are vector files: resolution applies to PNG only."),
     "matrix_shown": ("已在地图上显示：{names}。", "Now shown on the map: {names}."),
