@@ -381,3 +381,14 @@ def test_the_tier_is_live_with_clusters_on_and_says_what_it_filters():
 
     note = t("tier_hidden", "zh", tier=t("tier_pillar", "zh"))
     assert note in html_text(at) or any(note in c.value for c in at.caption)
+
+
+def test_the_about_tab_defines_the_region_terms_in_the_language_shown(policy):
+    at = run({"tab": "about"})
+    table = at.dataframe[0].value
+    notes = list(table["定义来源"])
+    assert len(notes) == len(policy.regions)
+    assert all(not n.startswith(("The ", "Interpretation", '"')) for n in notes), notes
+    widget(at, "lang").set_value("en")
+    at.run()
+    assert list(at.dataframe[0].value["Definition"]) == [r.note for r in policy.regions.values()]

@@ -216,3 +216,28 @@ def test_the_tier_filters_the_glyphs_on_the_map(open_map, policy, rows, tier):
     assert all(i18n.cluster_name(policy, c, "zh") not in got["legend"]
                for c in policy.clusters if policy.clusters[c].tier == other)
     assert i18n.t("tier_hidden", "zh", tier=i18n.t(f"tier_{tier}", "zh")) in got["legend"]
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE])
+def test_a_popup_fits_the_map_and_the_tooltip_does_not_repeat_it(open_map, viewport):
+    page = open_map("zh", FOUR, viewport)
+    got = page.evaluate(BOXES)
+    name = next(n for n in got["names"] if n[0] == "440100")  # 广州
+    x, y = (name[2][0] + name[2][2]) / 2, name[2][1] - 3  # just above its name, inside the city
+    page.mouse.move(x, y)
+    page.wait_for_selector(".leaflet-tooltip.gd-tip")
+    page.mouse.click(x, y)
+    page.wait_for_selector(".leaflet-popup-content .gd-popup")
+    page.mouse.move(x + 1, y + 1)  # still over the city: the tooltip would show again
+    popup = page.locator(".leaflet-popup-content-wrapper").bounding_box()
+    assert popup["width"] <= viewport[0] - 20, popup
+    assert page.evaluate("""() => [...document.querySelectorAll('.leaflet-tooltip.gd-tip')]
+        .every(t => getComputedStyle(t).display === 'none')""")
+    # Nothing covers the popup: its close button (top right, by the map's controls) takes the click.
+    page.click(".leaflet-popup-close-button")
+    page.wait_for_selector(".leaflet-popup", state="detached")
+    # Closed, the tooltip is back (over the city, wherever opening the popup panned it to).
+    name = next(n for n in page.evaluate(BOXES)["names"] if n[0] == "440100")
+    page.mouse.move((name[2][0] + name[2][2]) / 2, name[2][1] - 3)
+    page.wait_for_function("""() => [...document.querySelectorAll('.leaflet-tooltip.gd-tip')]
+        .some(t => getComputedStyle(t).display !== 'none')""")

@@ -148,8 +148,9 @@ def designation_table(policy, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def designations_panel(state: ViewState, res) -> None:
-    st.dataframe(designation_table(res.policy, select(res.rows, state.basis, state.tier), state.lang),
-                 hide_index=True, width="stretch",
+    table = designation_table(res.policy, select(res.rows, state.basis, state.tier), state.lang)
+    # As tall as the window allows (about 25 rows), not ten rows over an empty page.
+    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 38 + 35 * 25),
                  column_config={t("quote", state.lang): st.column_config.TextColumn(width="large")})
 
 
@@ -164,5 +165,5 @@ def about_panel(lang: str, res) -> None:
         t("region_english", lang): [r.name_en for r in policy.regions.values()],
         t("city", lang): [sep.join(i18n.city_name(policy, a, lang) for a in r.members)
                           for r in policy.regions.values()],
-        t("definition", lang): [r.note for r in policy.regions.values()],
+        t("definition", lang): [i18n.region_note(policy, r.id, lang) for r in policy.regions.values()],
     }), hide_index=True, width="stretch")

@@ -35,8 +35,9 @@ def sidebar(res) -> None:
     lang = st.session_state["lang"]
     policy = res.policy
     sb.html(_checklist_css(res))
-    cols = sb.columns(4, gap="small")
-    for col, spec in zip(cols, SHORTCUTS):
+    # Four in a row fit in Chinese; the English words need two rows of two (no "Emer…").
+    cols = sb.columns(4 if lang == "zh" else 2, gap="small")
+    for col, spec in zip(cols * 2, SHORTCUTS):
         col.button(t(f"btn_{spec}", lang), key=f"btn_{spec}", on_click=set_clusters_spec, args=(spec, res),
                    width="stretch")
     with sb.container(key="checklist"):

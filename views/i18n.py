@@ -313,6 +313,27 @@ def city_name(policy: Policy, adcode: str, lang: str) -> str:
     return c.name_zh if lang == "zh" else c.name_en
 
 
+# The definitions of the region terms in Chinese (the data's own notes are in English).
+REGION_NOTES_ZH = {
+    "prd": "珠三角经济区的广东九市，与一核一带一区（2019 年省级意见）的珠三角核心区相同。用于“珠三角”“珠三角地区”“珠三角核心区”。",
+    "prd_east_bank": "解释性界定。82号文未列出珠江东岸电子信息产业带的城市。《粤港澳大湾区发展规划纲要》（2019）将东岸电子信息产业集群"
+                     "置于深圳、东莞一带；省级规划文本将东岸表述为广州、深圳、东莞、惠州，此处采用该组城市。",
+    "east_west_north": "珠三角以外的十二市，即沿海经济带东西两翼加北部生态发展区（一核一带一区，2019）。云浮归粤西或粤北因来源而异，"
+                       "两者之并集均包含它。",
+    "east_north": "沿海经济带东翼（汕头、汕尾、潮州、揭阳）加北部生态发展区（韶关、梅州、清远、河源、云浮），依一核一带一区（2019）。",
+    "coastal_belt_full": "一核一带一区（2019）中正式的沿海经济带：珠三角沿海七市加东西两翼，共 14 市。亦用于沿海新能源产业带中的“沿海”。",
+    "coastal_wings": "区划意义上的沿海经济带：珠三角以外的七个沿海城市。用于文件将其与珠三角核心区并列、作为配套区域之处（超高清视频显示）。",
+    "northern_eco": "一核一带一区（2019）中的北部生态发展区。",
+    "robots_others": "智能机器人条款中的“其它各地市”：21 市减去该条款点名的六市（广州、深圳、珠海、佛山、东莞、中山）；测试检查它始终是补集。",
+}
+
+
+def region_note(policy: Policy, region_id: str, lang: str) -> str:
+    """A region term's definition in `lang` (a term without a Chinese definition keeps its own)."""
+    note = policy.regions[region_id].note
+    return REGION_NOTES_ZH.get(region_id, note) if lang == "zh" else note
+
+
 def zone_name(policy: Policy, zone_id: str, lang: str) -> str:
     z = policy.zones[zone_id]
     return z.name_zh if lang == "zh" else z.name_en

@@ -286,11 +286,17 @@
                 var a = f.properties.id;
                 layer.bindTooltip(function () { return cityTip(a, false); }, {sticky: true, className: "gd-tip"});
                 // Registered before the popup's own click: the popup fits the map it opens on (a phone).
+                // Controls are drawn above popups: the popup pans clear of those at the top.
                 layer.on("click", function () {
-                    var p = layer.getPopup(), size = map.getSize(), m = S.popup.margin;
+                    var p = layer.getPopup(), size = map.getSize(), m = S.popup.margin, top = 0;
+                    var box = container.getBoundingClientRect();
+                    container.querySelectorAll(".leaflet-top .leaflet-control").forEach(function (el) {
+                        top = Math.max(top, el.getBoundingClientRect().bottom - box.top);
+                    });
                     p.options.maxWidth = Math.max(120, Math.min(S.popup.maxWidth, size.x - 2 * m - 40));
                     p.options.minWidth = Math.min(p.options.minWidth || 50, p.options.maxWidth);
-                    p.options.maxHeight = Math.max(120, Math.min(S.popup.maxHeight, size.y - 2 * m - 40));
+                    p.options.maxHeight = Math.max(120, Math.min(S.popup.maxHeight, size.y - top - 2 * m - 40));
+                    p.options.autoPanPaddingTopLeft = [m, top + m];
                 });
                 layer.bindPopup(function () { return cityTip(a, true); },
                                 {maxWidth: S.popup.maxWidth, maxHeight: S.popup.maxHeight,
