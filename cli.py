@@ -127,7 +127,8 @@ def build_parser() -> Parser:
 
     p = sub.add_parser("zones", help="per-zone aggregates for 一核一带一区",
                        description="One row per zone of 一核一带一区, with its share of all (designation, city) pairs, "
-                                   "of (cluster, city) cells, of the cities and of the land area (see README).")
+                                   "of (cluster, city) cells, of the cities and of the land area, and the province's "
+                                   "Gini index of clusters per city for all, pillar and emerging clusters (see README).")
     p.add_argument("--format", default="csv", choices=("csv", "json"))
     add_filters(p)
     add_data_options(p)
@@ -245,7 +246,8 @@ def write_similar(policy, code: str, df, out) -> None:
     n = int(df["shared"].iloc[0] + df["only_city"].iloc[0]) if len(df) else 0
     out.write(f"{city.name_zh} {city.name_en}: {n} clusters 个集群\n")
     if n == 0:
-        out.write("named by no cluster 无集群点名; Jaccard 1 = also named by none 同样无集群\n")
+        out.write("named by no cluster 无集群点名; Jaccard with another such city is undefined, not listed "
+                  "与同样无集群点名的城市相似度无定义，不列出\n")
     for r in df.itertuples(index=False):
         out.write(f"{r.rank}. {r.city_zh} {r.city_en}: Jaccard {r.jaccard:.3f}; shared 共有 {r.shared}; "
                   f"only 仅{city.name_zh} {r.only_city}: {names(r.only_city_ids)}; "
@@ -375,14 +377,14 @@ def run(args: argparse.Namespace, out, err=None) -> None:
     if args.command == "zones":
         from geo.boundaries import BoundaryDataError, load_cities
         from policy.tables import ZONE_FIELDS
-        from views.analysis_tables import ZONE_ANALYSIS_FIELDS, zone_table
+        from views.analysis_tables import GINI_FIELDS, ZONE_ANALYSIS_FIELDS, zone_table
 
         try:
             cities = load_cities()
         except BoundaryDataError as exc:
             raise PolicyDataError(str(exc)) from None
         df = zone_table(policy, rows, cities, args.basis, args.tier)
-        write_rows(records(df), ZONE_FIELDS + ZONE_ANALYSIS_FIELDS, args.format, out)
+        write_rows(records(df), ZONE_FIELDS + ZONE_ANALYSIS_FIELDS + GINI_FIELDS, args.format, out)
     elif args.command in ("designations", "coverage"):
         filters = {} if args.command == "designations" else {"basis": args.basis, "tier": args.tier}
         write_rows(*table(args.command, policy, rows, **filters), args.format, out)

@@ -175,7 +175,7 @@ class ZoningLayer(SafeLayer):
 
 
 class LabelLayer(SafeLayer):
-    """City names as text at label points: [lat, lon, escaped HTML]."""
+    """City names as text at label points: [lat, lon, escaped HTML, adcode]."""
 
     _template = _macro("var {{ this.get_name() }} = gd.labelLayer({{ this._parent.get_name() }}, {{ this.items_js }});")
 
@@ -188,12 +188,13 @@ class LabelLayer(SafeLayer):
 class MapFurniture(SafeMacro, MacroElement):
     """A metric-only scale bar and the plain Leaflet attribution (no flag)."""
 
-    _template = _macro("gd.furniture({{ this._parent.get_name() }}, {{ this.prefix }});")
+    _template = _macro("gd.furniture({{ this._parent.get_name() }}, {{ this.prefix }}, {{ this.scale }});")
 
-    def __init__(self):
+    def __init__(self, scale: str = "bottomleft"):
         super().__init__()
         self._name = "MapFurniture"
         self.prefix = js_data('<a href="https://leafletjs.com" title="Leaflet">Leaflet</a>')
+        self.scale = js_data(scale)  # the scale bar's corner
 
 
 class Heading(SafeMacro, MacroElement):

@@ -196,13 +196,15 @@ def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewStat
     CityLayer(geometry, [[a, 0] for a in frame.cities], [leaflet_stroke(LAND.stroke)],
               name="outline", interactive=False, control=False).add_to(m)
     LabelLayer(
-        [[*frame.labels[a], html_text(scene.city_names[a])] for a in frame.cities],
+        [[*frame.labels[a], html_text(scene.city_names[a]), a] for a in frame.cities],
         name=html_text(t("labels_layer", lang)),
     ).add_to(m)
     overlay_ids = [("coverage", cov), ("zoning", zoning), *zip((c.id for c in scene.clusters), clusters)]
-    data = scene_data(policy, scene, frame.labels, frame.bounds, cov_styles, zone_styles)
+    # In the app the notes on what a cluster or the tier does not draw stand beside the map (ui/mapview.py).
+    data = scene_data(policy, scene, frame.labels, frame.bounds, cov_styles, zone_styles,
+                      notes_beside=assets == "served")
     SceneSync(overlay_ids, zoning, geometry, data).add_to(m)
-    MapFurniture().add_to(m)
+    MapFurniture(scale="bottomright").add_to(m)  # the sea corner: bottom-left lies over 湛江's tip
     if assets == "inline":
         # A standalone file says what it shows: its title, a heading and the source line.
         m.get_root().title = html_text(scene.title)

@@ -99,3 +99,12 @@ def sample_svg(look) -> str:
     if isinstance(look, Stroke):
         return line_svg(look)
     return area_svg(look)
+
+
+def css_box(area: Area) -> str:
+    """A filled box with its outline as CSS declarations (a callout card)."""
+    rgb = ", ".join(str(int(area.fill[i:i + 2], 16)) for i in (1, 3, 5))
+    out = f"background: rgba({rgb}, {area.alpha:g});"
+    if area.stroke:
+        out += f" border: {area.stroke.width:g}px solid {area.stroke.color};"
+    return out

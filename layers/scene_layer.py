@@ -16,14 +16,21 @@ from folium.map import Layer
 from folium.template import Template
 
 from layers.elements import SafeMacro, html_text, js_data
-from layers.marks import OFF, glyph_svg, leaflet_area, leaflet_casing, leaflet_stroke, sample_svg
-from views import i18n
+from layers.marks import OFF, css_box, glyph_svg, leaflet_area, leaflet_casing, leaflet_stroke, sample_svg
+from views import i18n, style
+from views.crowding import directions, placement_order
 from views.i18n import t
 from views.scene import FOCUS_LAYER, MODES, Scene
 from views.style import FOCUS, GLYPH_PX, tint_look
 
-# Below this map width (px) the legend starts folded.
+# Below this map width (px) the legend is a sheet under the map, folded until opened.
 NARROW_PX = 560
+# The legend under a wide map takes at most this share of the frame's height (it scrolls
+# beyond), and never less than LEGEND_MIN_PX.
+LEGEND_SHARE = 0.34
+LEGEND_MIN_PX = 96
+# A popup is at most this wide and tall (px), and keeps `margin` px from the map's edges (a phone).
+POPUP = {"maxWidth": 420, "maxHeight": 360, "margin": 24}
 
 
 def chip_html(c, px: int = 15) -> str:
@@ -77,8 +84,25 @@ def city_texts(scene: Scene) -> tuple[dict, dict]:
     return items, {"texts": texts, "heads": heads}
 
 
-def scene_data(policy, scene: Scene, labels: dict, bounds: list, coverage_styles: list, zone_styles: dict) -> dict:
-    """Everything gd.scene needs, as plain JSON (HTML pieces escaped here)."""
+def crowding_data(scene: Scene, labels: dict) -> dict:
+    """Where glyph blocks make way in crowded places (views.crowding): the order in which
+    cities claim their place and, per city, the directions it looks for room in; and the
+    card's looks and sizes (views.style)."""
+    counts: dict[str, int] = {}
+    for g in scene.glyphs:
+        counts[g.adcode] = counts.get(g.adcode, 0) + 1
+    return {"order": placement_order(counts, list(scene.city_names)),
+            "dirs": directions({a: tuple(p) for a, p in labels.items()}, counts),
+            "card": css_box(style.CALLOUT), "leader": leaflet_stroke(style.LEADER),
+            "pad": style.CALLOUT_PAD_PX, "head": style.CALLOUT_HEAD_PX, "gap": style.CALLOUT_GAP_PX,
+            "step": style.CALLOUT_STEP_PX, "max": style.CALLOUT_MAX_PX}
+
+
+def scene_data(policy, scene: Scene, labels: dict, bounds: list, coverage_styles: list, zone_styles: dict,
+               notes_beside: bool = False) -> dict:
+    """Everything gd.scene needs, as plain JSON (HTML pieces escaped here). notes_beside:
+    the host (the app) says beside the map what a cluster or the tier does not draw, so
+    the legend leaves those notes out."""
     svg, index, glyphs = [], {}, []
     for g in scene.glyphs:
         if g.look not in index:
@@ -94,9 +118,12 @@ def scene_data(policy, scene: Scene, labels: dict, bounds: list, coverage_styles
         # per cluster: id, and its tint styles by class (0 named, 1 region only)
         "clusters": [[c.id, [leaflet_area(tint_look(c.color, b)) for b in ("explicit", "region")]]
                      for c in scene.clusters],
+        # the clusters the tier lets the map draw; a ticked cluster of the other tier is not
+        "shown": [c.id for c in scene.clusters if scene.in_tier(c.id)],
         "glyphs": glyphs, "svg": svg, "columns": scene.columns_table(), "glyphStep": GLYPH_PX + 1,
         "items": items, "texts": texts,
         "labels": labels, "bounds": bounds,
+        "cityNames": {a: html_text(n) for a, n in scene.city_names.items()},
         "cityHeads": {a: f'<div class="gd-tiphead"><b>{html_text(scene.city_names[a])}</b> · '
                          f'{html_text(i18n.zone_name(policy, c.zone, lang))}</div>' for a, c in policy.cities.items()},
         "countLines": {a: f'<div class="gd-meta">{count_label}: {n}</div>' for a, n in scene.coverage_counts.items()},
@@ -104,7 +131,7 @@ def scene_data(policy, scene: Scene, labels: dict, bounds: list, coverage_styles
         "legendWord": t("legend", lang),
         "legend": legend_data(scene),
         "notes": [[list(n.layers), n.when, f'<div class="gd-note">{html_text(n.interactive_text)}</div>']
-                  for n in scene.all_notes],
+                  for n in scene.all_notes if not (notes_beside and n.beside_map)],
         "modes": {k: sorted(v) for k, v in MODES.items()},
         "focusLayer": FOCUS_LAYER,
         "focusStyles": [leaflet_casing(FOCUS), leaflet_stroke(FOCUS)],
@@ -112,6 +139,9 @@ def scene_data(policy, scene: Scene, labels: dict, bounds: list, coverage_styles
         "zoneStyles": zone_styles,
         "off": OFF,
         "narrowPx": NARROW_PX,
+        "legendShare": LEGEND_SHARE, "legendMinPx": LEGEND_MIN_PX,
+        "popup": POPUP,
+        "crowd": crowding_data(scene, labels),
     }
 
 

@@ -250,16 +250,18 @@ def portfolios(policy: Policy, rows: pd.DataFrame, basis: str = "explicit", tier
 
 
 def jaccard(a: frozenset, b: frozenset) -> float:
-    """|A∩B| / |A∪B|. Two empty sets are identical portfolios, so 1 (as scipy's
-    Jaccard distance 0 for two all-zero vectors): the diagonal is 1 for every
-    city, and a city no cluster names is 0 against any city some cluster names."""
+    """|A∩B| / |A∪B|, or NaN when both sets are empty: two cities that no cluster names
+    say nothing about each other (0/0), so the index is undefined there, not 1 (scipy's
+    Jaccard distance calls two all-zero vectors identical; a reader would take 1 as
+    "alike"). A city no cluster names is 0 against any city some cluster names."""
     union = len(a | b)
-    return 1.0 if union == 0 else len(a & b) / union
+    return float("nan") if union == 0 else len(a & b) / union
 
 
 def similarity(policy: Policy, rows: pd.DataFrame, basis: str = "explicit", tier: str = "all") -> pd.DataFrame:
     """21 × 21 Jaccard similarity of the cities' cluster sets; index and columns
-    are adcodes grouped by zone."""
+    are adcodes grouped by zone. NaN where both cities host no cluster (undefined),
+    the diagonal included."""
     sets = portfolios(policy, rows, basis, tier)
     codes = list(sets)
     m = np.array([[jaccard(sets[a], sets[b]) for b in codes] for a in codes])
@@ -293,7 +295,9 @@ def find_city_code(policy: Policy, name: str) -> str:
 def most_similar(policy: Policy, rows: pd.DataFrame, adcode: str, top: int = 5, basis: str = "explicit",
                  tier: str = "all") -> pd.DataFrame:
     """The `top` cities whose cluster sets are most like `adcode`'s (a city name or
-    English name is accepted too): by Jaccard, then by clusters shared, then zone order."""
+    English name is accepted too): by Jaccard, then by clusters shared, then zone order.
+    A pair whose similarity is undefined (neither city hosts a cluster) is never listed,
+    so the list of a city no cluster names holds only the cities some cluster names (0)."""
     code = find_city_code(policy, adcode)
     n_other = len(policy.cities) - 1
     if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or not 1 <= top <= n_other:
@@ -302,12 +306,13 @@ def most_similar(policy: Policy, rows: pd.DataFrame, adcode: str, top: int = 5, 
     order = _cluster_order(policy)
     out = []
     for i, (b, sb) in enumerate(sets.items()):
-        if b == code:
+        if b == code or not (sets[code] or sb):  # itself, or undefined (both host no cluster): not listed
             continue
         c = policy.cities[b]
         out.append({"adcode": b, "city_zh": c.name_zh, "city_en": c.name_en, "zone": c.zone, "_i": i,
                     **_pair_row(sets[code], sb, order)})
-    df = pd.DataFrame(out).sort_values(["jaccard", "shared", "_i"], ascending=[False, False, True]).head(top)
+    df = pd.DataFrame(out, columns=[*SIMILAR_COLUMNS[1:], "_i"])
+    df = df.sort_values(["jaccard", "shared", "_i"], ascending=[False, False, True]).head(top)
     df.insert(0, "rank", range(1, len(df) + 1))
     return df[SIMILAR_COLUMNS].reset_index(drop=True)
 
@@ -315,7 +320,7 @@ def most_similar(policy: Policy, rows: pd.DataFrame, adcode: str, top: int = 5, 
 def similar_pairs(policy: Policy, rows: pd.DataFrame, basis: str = "explicit", tier: str = "all",
                   top: int = 5) -> pd.DataFrame:
     """The `top` most alike pairs of distinct cities that share at least one cluster
-    (two cities no cluster names are identical but say nothing)."""
+    (two cities no cluster names have no similarity at all: undefined)."""
     sets = portfolios(policy, rows, basis, tier)
     order = _cluster_order(policy)
     codes = list(sets)

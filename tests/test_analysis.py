@@ -238,7 +238,7 @@ def test_concentration_tables_both_languages(policy, rows, cities):
     zh_z, zh_i = concentration_tables(policy, conc, "zh")
     en_z, en_i = concentration_tables(policy, conc, "en")
     assert zh_z.shape == en_z.shape == (9, 11) and zh_i.shape == en_i.shape == (3, 7)
-    assert en_z.iloc[0]["Share of cells"] == "79.0%" and zh_z.iloc[0]["集群—城市占比"] == "79.0%"
+    assert en_z.iloc[0]["Share of cluster–city cells"] == "79.0%" and zh_z.iloc[0]["集群—城市格占比"] == "79.0%"
     assert en_i.iloc[0]["Cities named by no cluster"] == "Shanwei, Meizhou, Heyuan"  # zone order
     assert zh_i.iloc[0]["未被任何集群点名的城市"] == "汕尾、梅州、河源"
 
@@ -260,15 +260,20 @@ def test_bad_boundaries_are_named(policy, rows, cities):
 def test_jaccard_matrix_properties(policy, rows, basis, tier):
     sim = similarity(policy, rows, basis, tier)
     assert sim.shape == (21, 21) and list(sim.index) == zone_order(policy) == list(sim.columns)
-    assert np.allclose(sim.to_numpy(), sim.to_numpy().T)
-    assert np.all(np.diag(sim.to_numpy()) == 1.0)
-    assert sim.to_numpy().min() >= 0 and sim.to_numpy().max() <= 1
-    # Against scipy's Jaccard distance on 0/1 membership vectors (two empty ones: distance 0).
-    distance = pytest.importorskip("scipy.spatial.distance")
+    m = sim.to_numpy()
+    assert np.allclose(m, m.T, equal_nan=True)
     sets = portfolios(policy, rows, basis, tier)
+    # undefined exactly where both cities host no cluster (the diagonal of such a city too)
+    empty = np.array([not s for s in sets.values()])
+    assert (np.isnan(m) == np.outer(empty, empty)).all()
+    assert np.all(np.diag(m)[~empty] == 1.0)
+    assert np.nanmin(m) >= 0 and np.nanmax(m) <= 1
+    # Against scipy's Jaccard distance on 0/1 membership vectors, where it is defined.
+    distance = pytest.importorskip("scipy.spatial.distance")
     vec = {a: np.array([cid in s for cid in policy.clusters]) for a, s in sets.items()}
     for a, b in itertools.combinations(list(sets)[::4], 2):
-        assert sim.loc[a, b] == pytest.approx(1 - distance.jaccard(vec[a], vec[b]))
+        if sets[a] or sets[b]:
+            assert sim.loc[a, b] == pytest.approx(1 - distance.jaccard(vec[a], vec[b]))
 
 
 def test_jaccard_pairs_by_hand(policy, rows):
@@ -283,9 +288,24 @@ def test_jaccard_pairs_by_hand(policy, rows):
     sim = similarity(policy, rows)
     assert sim.loc[code(policy, "珠海"), code(policy, "佛山")] == pytest.approx(11 / 13)
     assert sim.loc[code(policy, "广州"), code(policy, "深圳")] == pytest.approx(14 / 15)
-    assert sim.loc[code(policy, "汕尾"), code(policy, "梅州")] == 1.0  # both named by none
+    assert np.isnan(sim.loc[code(policy, "汕尾"), code(policy, "梅州")])  # both named by none: undefined
     assert sim.loc[code(policy, "汕尾"), code(policy, "广州")] == 0.0
-    assert jaccard(frozenset(), frozenset()) == 1.0 and jaccard(frozenset("a"), frozenset("b")) == 0.0
+    assert jaccard(frozenset("a"), frozenset("b")) == 0.0 and jaccard(frozenset("ab"), frozenset("a")) == 0.5
+
+
+def test_jaccard_of_two_empty_portfolios_is_undefined_and_never_most_similar(policy, rows):
+    assert np.isnan(jaccard(frozenset(), frozenset()))
+    unnamed = [a for a, s in portfolios(policy, rows).items() if not s]
+    assert len(unnamed) >= 2  # 汕尾, 梅州, 河源
+    # a city no cluster names: its list holds every named city (at 0), no unnamed one
+    df = most_similar(policy, rows, unnamed[0], top=20)
+    assert not set(df["adcode"]) & set(unnamed)
+    assert len(df) == 21 - len(unnamed) and (df["jaccard"] == 0).all() and df["jaccard"].notna().all()
+    # a named city's list never holds a NaN either, and keeps the unnamed cities at 0
+    full = most_similar(policy, rows, "珠海", top=20)
+    assert full["jaccard"].notna().all() and set(unnamed) <= set(full["adcode"])
+    pairs = similar_pairs(policy, rows, top=400)
+    assert pairs["jaccard"].notna().all() and not (set(pairs["a"]) | set(pairs["b"])) & set(unnamed)
 
 
 def test_most_similar(policy, rows):
@@ -341,9 +361,15 @@ def test_chart_data(policy, rows, cities):
     assert len(bars) == 3 * 3 * 3
     mine = bars[(bars["tier"] == "all") & (bars["measure"] == "cluster_city_share")]
     assert list(mine["zone"]) == list(policy.zones) and mine["value"].sum() == pytest.approx(1)
-    assert set(bars["measure_name"]) == {"Share of cities", "Share of land", "Share of cells"}
+    assert set(bars["measure_name"]) == {"Share of cities", "Share of land", "Share of cluster–city cells"}
     heat = similarity_long(policy, similarity(policy, rows), "zh")
     assert len(heat) == 21 * 21 and heat["order_a"].max() == 20
     hit = heat[(heat["a_name"] == "珠海") & (heat["b_name"] == "佛山")].iloc[0]
     assert hit["jaccard"] == pytest.approx(11 / 13) and hit["a_zone"] == "prd_core"
     assert heat.loc[heat["order_a"] == 0, "a_name"].iloc[0] == "广州"
+    assert hit["value"] == "0.85"
+    # two cities no cluster names: no number on the heatmap's scale, a dash that says why
+    und = heat[(heat["a_name"] == "汕尾") & (heat["b_name"] == "梅州")].iloc[0]
+    assert np.isnan(und["jaccard"]) and und["value"] == "— (无定义)"
+    en = similarity_long(policy, similarity(policy, rows), "en")
+    assert set(en.loc[en["jaccard"].isna(), "value"]) == {"— (undefined)"}

@@ -300,3 +300,96 @@ def test_bad_comparison_link_warns_as_plain_text(lang):
     assert "compare" in details and "total" in details  # what is accepted
     assert not at.dataframe  # the map tab
     assert not {"tab", "a", "b", "sort"} & set(qp(at))
+
+
+def test_export_settings_outlive_a_visit_to_another_tab():
+    at = run({"tab": "export"})
+    widget(at, "exp_dpi").set_value(600)
+    widget(at, "exp_size").set_value("a3-landscape")
+    widget(at, "poster_size").set_value("a4-landscape")
+    at.run()
+    widget(at, "exp_fmt").set_value("svg")
+    widget(at, "poster_fmt").set_value("pdf")
+    at.run()
+    assert widget(at, "exp_dpi").disabled and widget(at, "exp_dpi").help  # says why it does not act
+    for panel in ("地图", "导出"):  # away and back, as a click on the tabs would
+        at.session_state["panel"] = panel
+        at.run()
+        assert not at.exception, at.exception
+    got = {k: widget(at, k).value for k in ("exp_fmt", "exp_size", "exp_dpi", "poster_fmt", "poster_size")}
+    assert got == {"exp_fmt": "svg", "exp_size": "a3-landscape", "exp_dpi": 600, "poster_fmt": "pdf",
+                   "poster_size": "a4-landscape"}
+    assert not [w.value for w in at.warning if "Session State" in w.value]
+
+
+def type_into(box, text: str) -> None:
+    """Type a value that is not among a selectbox's options (accept_new_options): the
+    browser sends the text itself, which AppTest can only send once it is an option."""
+    box.options.append(text)
+    box.set_value(text)
+
+
+@pytest.mark.parametrize("typed, want", [("一核", "prd_core"), ("一区", "northern_eco"), ("440600", "440600"),
+                                         ("珠三角核心区", "prd_core"), ("廣州", "440100"), ("foshan", "440600")])
+def test_the_compare_pickers_accept_what_the_link_accepts(typed, want):
+    at = run({"tab": "compare", "a": "440300"})
+    type_into(widget(at, "cmp_b"), typed)
+    at.run()
+    assert not at.exception, at.exception
+    assert widget(at, "cmp_b").value == want and qp(at).get("b", "440300") == want
+    assert not at.warning
+
+
+def test_a_compare_picker_says_what_it_does_not_accept():
+    at = run({"tab": "compare", "b": "prd_core"})
+    type_into(widget(at, "cmp_b"), "Atlantis")
+    at.run()
+    assert widget(at, "cmp_b").value == "prd_core"
+    assert at.warning and any("Atlantis" in x.value and "440100" in x.value for x in at.text)
+
+
+@pytest.mark.parametrize("tier", ["all", "emerging"])
+def test_the_matrix_ticks_are_the_clusters_on_the_map(policy, tier):
+    """The rows that start ticked are the matrix's clusters shown on the map, whatever its order."""
+    import json
+
+    on = ("automotive", "new_energy", "semiconductors")
+    at = run({"tab": "compare", "clusters": ",".join(on), "tier": tier, "sort": "total"})
+    df = next(d for d in at.dataframe if "matrix" in d.proto.id)
+    ticked = json.loads(df.proto.selection_default)["selection"]["rows"]
+    names = list(frame(at, "matrix").value.iloc[:, 1])
+    want = {i18n_cluster(policy, c) for c in on if tier == "all" or policy.clusters[c].tier == tier}
+    assert {names[i] for i in ticked} == want and len(ticked) == len(want)
+
+
+def i18n_cluster(policy, cid: str) -> str:
+    from views import i18n
+
+    return i18n.cluster_name(policy, cid, "zh")
+
+
+def test_the_tier_is_live_with_clusters_on_and_says_what_it_filters():
+    """With the shading off and clusters on, 类别 still acts (on the map's glyphs and the
+    panels), so it is not greyed out; its help says what it filters."""
+    at = run({"clusters": "automotive,new_energy", "coverage": "0"})
+    tier = widget(at, "tier")
+    assert not tier.disabled and tier.help
+    tier.set_value("pillar")
+    at.run()
+    assert qp(at)["tier"] == "pillar"
+    # Beside the map: the ticked emerging cluster is not drawn under this tier, and why.
+    from views.i18n import t
+
+    note = t("tier_hidden", "zh", tier=t("tier_pillar", "zh"))
+    assert note in html_text(at) or any(note in c.value for c in at.caption)
+
+
+def test_the_about_tab_defines_the_region_terms_in_the_language_shown(policy):
+    at = run({"tab": "about"})
+    table = at.dataframe[0].value
+    notes = list(table["定义来源"])
+    assert len(notes) == len(policy.regions)
+    assert all(not n.startswith(("The ", "Interpretation", '"')) for n in notes), notes
+    widget(at, "lang").set_value("en")
+    at.run()
+    assert list(at.dataframe[0].value["Definition"]) == [r.note for r in policy.regions.values()]

@@ -313,12 +313,16 @@ def test_four_clusters_name_every_cluster_at_foshan(page, server, shots, policy,
 
 
 def test_empty_cluster_explains_itself_and_one_click_shows_regions(page, server, shots, policy, rows):
+    from views import i18n
+
     page.goto(server.url + "?clusters=electronic_info")
     frame = wait_for_map(page, 21)
     note = page.get_by_text("文件未明确点名城市")
     note.first.wait_for()
     assert "珠江东岸" in note.first.inner_text()
-    assert "未明确点名城市" in frame.locator(".gd-legend").inner_text()
+    # Beside the map (above); the legend names the cluster as naming no city, without repeating the note.
+    assert i18n.t("empty_short", "zh") in frame.locator(".gd-legend").inner_text()
+    assert "未明确点名城市" not in frame.locator(".gd-legend").inner_text()
     assert frame.evaluate(GLYPHS_JS) == 0
     shot(page, shots, "empty-cluster")
     page.get_by_role("button", name="显示区域性提及").click()

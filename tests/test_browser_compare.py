@@ -77,6 +77,13 @@ def test_matrix_row_turns_its_cluster_on_in_the_map(page, server, shots, policy,
     assert matrix_row_name(page, row) == name
     click_grid_row(page, "matrix", row)
 
+    # The tab stays open and says what the tick did; one click leads to the map.
+    wait_for_url(page, f"clusters={cid}&")
+    wait_for_app_idle(page)
+    assert tab_selected(page, "区域比较")
+    page.get_by_text(f"已在地图上显示：{name}。").wait_for()
+    with expect_rerun(page):
+        page.get_by_role("button", name="查看地图").click()
     wait_for_url(page, f"clusters={cid}&", absent=("tab=",))
     wait_for_app_idle(page)
     assert tab_selected(page, "地图"), "the map tab did not open"
@@ -102,11 +109,15 @@ def test_matrix_column_selects_the_city_from_a_link_in_english(page, server, sho
     first = min(pillar, key=lambda c: (-named.get(c, 0), pillar.index(c)))
     assert matrix_row_name(page, 0) == i18n.cluster_name(policy, first, "en")
     assert page.locator(".st-key-cmp_a input").input_value() == "Foshan"
-    assert page.locator(".st-key-cmp_b input").input_value() == "Pearl River Delta core"
+    assert page.locator(".st-key-cmp_b input").input_value() == "Pearl River Delta core (一核)"
     page.screenshot(path=str(shots / "compare-link-en.png"))
 
     city = "440600"
     click_grid_header(page, "matrix", i18n.city_name(policy, city, "en"))
+    wait_for_url(page, f"city={city}")
+    page.get_by_text(f"City in focus on the map and in the detail: {policy.cities[city].name_en}.").wait_for()
+    with expect_rerun(page):
+        page.get_by_role("button", name="Go to the map").click()
     wait_for_url(page, f"city={city}", absent=("tab=",))
     wait_for_app_idle(page)
     assert tab_selected(page, "Map")

@@ -179,7 +179,9 @@ def test_cli_similar_formats(policy):
     c = list(csv.DictReader(io.StringIO(cli("similar", "440400", "--format", "csv", "--basis", "all").stdout)))
     assert len(c) == 5 and float(c[0]["jaccard"]) >= float(c[-1]["jaccard"])
     e = cli("similar", "汕尾", "--top", "2")
-    assert "named by no cluster" in e.stdout and "梅州" in e.stdout
+    # 梅州 is named by no cluster either: their similarity is undefined, so it is not listed
+    assert "named by no cluster" in e.stdout and "undefined" in e.stdout and "梅州" not in e.stdout
+    assert "1. 广州 Guangzhou: Jaccard 0.000" in e.stdout
 
 
 def test_cli_matrix_csv_round_trips_and_xlsx(policy, rows, tmp_path):
@@ -209,6 +211,22 @@ def test_cli_zones_new_columns():
     assert z[2]["unnamed"] == ["441400", "441600"]
     rows = list(csv.DictReader(io.StringIO(cli("zones", "--tier", "pillar").stdout)))
     assert rows[1]["unnamed"] == "440500;441500;445100" and rows[0]["cluster_cities"] == "35"
+
+
+@pytest.mark.parametrize("basis", ["explicit", "all"])
+def test_cli_zones_carries_the_gini_index_per_tier(policy, rows, basis):
+    """The Gini index of clusters per city over all 21 cities (zeros included), for each tier,
+    recomputed here from the coverage engine's per-city counts."""
+    from policy.analysis import gini
+    from policy.coverage import city_coverage
+
+    z = json.loads(cli("zones", "--format", "json", "--basis", basis).stdout)
+    for tier in ("all", "pillar", "emerging"):
+        counts = city_coverage(policy, rows, basis, tier)["clusters"]
+        assert len(counts) == 21
+        assert {r[f"gini_{tier}"] for r in z} == {round(gini(counts), 4)}, tier
+    head = next(csv.reader(io.StringIO(cli("zones", "--tier", "pillar").stdout)))
+    assert head[-3:] == ["gini_all", "gini_pillar", "gini_emerging"]
 
 
 def test_user_designations_matrix_credits_the_file(policy):

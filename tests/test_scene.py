@@ -175,3 +175,33 @@ def test_one_cluster_tint_never_reads_as_sea(policy, rows):
         for alpha in (a for a in TINT_ALPHA.values() if a > 0):
             tinted = blend(tint_color(c.color), LAND_COLOR, alpha)
             assert dist(tinted, SEA_COLOR) > 25, (c.id, c.color, tinted)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_tier_filters_what_the_map_draws(policy, rows, lang):
+    """With 类别 = pillar, a ticked emerging cluster is neither drawn, nor in the legend, nor
+    counted towards the mode, and a note says so (the city panel counts the same way)."""
+    pillar, emerging = "automotive", "new_energy"
+    scene = build_scene(policy, rows, ViewState(lang=lang, tier="pillar", clusters=(pillar, emerging)))
+    assert scene.visible_clusters == (pillar,)
+    assert {g.cluster_id for g in scene.visible_glyphs()} == {pillar}
+    assert scene.mode() == build_scene(policy, rows, ViewState(lang=lang, clusters=(pillar,))).mode()
+    assert i18n.cluster_name(policy, emerging, lang) not in " ".join(legend_labels(scene))
+    note = t("tier_hidden", lang, tier=t("tier_pillar", lang))
+    assert any(n.text == note for n in scene.notes)
+    assert all(c.id != emerging for c, _ in scene.city_items("440600"))
+    # All tiers: both are drawn and no note.
+    both = build_scene(policy, rows, ViewState(lang=lang, clusters=(pillar, emerging)))
+    assert both.visible_clusters == (pillar, emerging) and not any(n.text == note for n in both.notes)
+
+
+def test_crowded_cities_look_for_room_away_from_their_crowd():
+    from views.crowding import directions, placement_order
+
+    # 广州 between 佛山 (west) and 东莞 (east), 深圳 south-east: 佛山 looks west first, 东莞 east.
+    points = {"gz": (23.13, 113.26), "fs": (23.02, 113.12), "dg": (23.02, 113.75), "sw": (22.8, 115.4)}
+    counts = {"gz": 15, "fs": 12, "dg": 10, "sw": 0}
+    d = directions(points, counts)
+    assert set(d) == {"gz", "fs", "dg"} and all(len(v) == 16 for v in d.values())
+    assert d["fs"][0][0] < -0.5 and d["dg"][0][0] > 0.5  # x: west < 0, east > 0
+    assert placement_order(counts, ["sw", "fs", "dg", "gz"]) == ["gz", "fs", "dg"]

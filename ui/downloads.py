@@ -36,14 +36,21 @@ def export_panel(state: ViewState, res) -> None:
 
     lang, policy = state.lang, res.policy
     st.markdown(f"**{t('map_image', lang)}**")
+    # The settings outlive a visit to another tab (persist_state), their defaults set once in
+    # the session state rather than as the widgets' index, so Streamlit never sees both.
+    ss = st.session_state
+    for key, default in (("exp_dpi", 300), ("poster_size", POSTER_SIZE)):
+        ss.setdefault(key, default)
     c1, c2, c3 = st.columns(3)
-    fmt = c1.selectbox(t("format", lang), IMAGE_FORMATS, key="exp_fmt", format_func=str.upper)
-    size = c2.selectbox(t("size", lang), IMAGE_SIZES, key="exp_size", format_func=lambda k: t(f"size_{k}", lang))
-    dpi = c3.selectbox(t("resolution", lang), (150, 300, 600), index=1, key="exp_dpi",
-                       format_func=lambda d: f"{d} dpi", disabled=fmt != "png")
+    fmt = c1.selectbox(t("format", lang), IMAGE_FORMATS, key="exp_fmt", format_func=str.upper, persist_state="page")
+    size = c2.selectbox(t("size", lang), IMAGE_SIZES, key="exp_size", format_func=lambda k: t(f"size_{k}", lang),
+                        persist_state="page")
+    dpi = c3.selectbox(t("resolution", lang), (150, 300, 600), key="exp_dpi", persist_state="page",
+                       format_func=lambda d: f"{d} dpi", disabled=fmt != "png",
+                       help=t("dpi_vector", lang) if fmt != "png" else None)
     stem = view_slug(state, res.cluster_tiers)
     # The city in focus is the reader's selection, not part of the map: printed only when asked.
-    focus = bool(state.city) and st.checkbox(t("export_focus", lang), key="exp_focus")
+    focus = bool(state.city) and st.checkbox(t("export_focus", lang), key="exp_focus", persist_state="page")
     printed = state if focus else state.with_(city=None)
     st.download_button(
         f"{t('download_map', lang)} {fmt.upper()}", key="dl_image", on_click="ignore",
@@ -55,8 +62,9 @@ def export_panel(state: ViewState, res) -> None:
     st.markdown(f"**{t('poster', lang)}**")
     st.caption(t("poster_help", lang))
     p1, p2 = st.columns(2)
-    pfmt = p1.selectbox(t("format", lang), IMAGE_FORMATS, key="poster_fmt", format_func=str.upper)
-    psize = p2.selectbox(t("size", lang), IMAGE_SIZES, key="poster_size", index=IMAGE_SIZES.index(POSTER_SIZE),
+    pfmt = p1.selectbox(t("format", lang), IMAGE_FORMATS, key="poster_fmt", format_func=str.upper,
+                        persist_state="page")
+    psize = p2.selectbox(t("size", lang), IMAGE_SIZES, key="poster_size", persist_state="page",
                          format_func=lambda k: t(f"size_{k}", lang))
     st.download_button(
         f"{t('download_poster', lang)} {pfmt.upper()}", key="dl_poster", on_click="ignore",

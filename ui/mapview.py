@@ -36,7 +36,9 @@ section[data-testid="stSidebar"] [class*="st-key-btn_"] button p { font-size: .8
 @media (max-width: 640px) {
   .block-container { padding: 3.6rem .8rem 1rem .8rem !important; }
   h1 { font-size: 1.15rem !important; }
-  .st-key-mapbox iframe { height: 70vh !important; }
+  /* Guangdong is about 0.75 as tall as wide (Web Mercator): on a phone the frame takes the
+     province's shape, so it fills the map's height and width, plus the legend's folded bar. */
+  .st-key-mapbox iframe { height: calc(.78 * (100vw - 1.6rem) + 40px) !important; }
 }
 .gd-detail { font-size: .88rem; line-height: 1.45; }
 .gd-detail .gd-item { margin: 0 0 .55rem; }
@@ -77,7 +79,7 @@ def notes_panel(scene: Scene) -> None:
             box.button(t("show_region_level", scene.lang), key=f"fix_{hash(note.text)}", on_click=show_region_level,
                        type="primary")
     for note in scene.notes:
-        if note.action is None and note.layers != ("coverage",):
+        if note.action is None and note.beside_map:
             caption(note.text)
 
 

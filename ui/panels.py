@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ingest.cities import NameIndex
 from policy.coverage import city_coverage, compare, compare_rows, select, zone_coverage
 from policy.model import DOCUMENT_DATE, DOCUMENT_ID, DOCUMENT_TITLE_EN, DOCUMENT_TITLE_ZH
 from views import i18n
 from views.i18n import t
-from views.state import ViewState
+from views.state import ViewState, short_value
 
 # One colour per tier in both languages; shared is neutral.
 TIER_COLORS = ("#33638d", "#c96a28")
@@ -51,6 +52,7 @@ def zones_and_cities(state: ViewState, res) -> None:
         t("city_designations", lang): zones["city_designations"],
         t("share", lang): (zones["share"] * 100).round(1).astype(str) + "%",
     }), hide_index=True, width="stretch")
+    st.caption(t("pairs_help", lang))
     chart = pd.DataFrame({t("pillar_short", lang): list(zones["pillar"]),
                           t("emerging_short", lang): list(zones["emerging"])}, index=zone_names)
     st.bar_chart(chart, horizontal=True, height=200, color=list(TIER_COLORS), sort=False)
@@ -68,6 +70,21 @@ def zones_and_cities(state: ViewState, res) -> None:
     }), hide_index=True, width="stretch")
 
 
+def take_typed_place(key: str, res) -> None:
+    """Callback of a compare picker: a typed place becomes its adcode or zone id; what names
+    no place leaves the choice as it was and is said (cmp_typed_bad)."""
+    ss = st.session_state
+    raw = ss.get(key)
+    if raw in res.policy.cities or raw in res.policy.zones:
+        ss[f"_{key}_kept"] = raw
+        return
+    found = NameIndex(res.place_keys).get(str(raw))
+    if found is None:
+        ss["cmp_typed_bad"] = raw
+        found = ss.get(f"_{key}_kept") or getattr(ViewState, key)
+    ss[key] = ss[f"_{key}_kept"] = found
+
+
 def compare_two(state: ViewState, res) -> None:
     lang, policy = state.lang, res.policy
     st.markdown(f"**{t('compare_two', lang)}**")
@@ -76,10 +93,24 @@ def compare_two(state: ViewState, res) -> None:
     def label(p: str) -> str:
         return i18n.zone_name(policy, p, lang) if p in policy.zones else i18n.city_name(policy, p, lang)
 
+    def option(p: str) -> str:  # a zone also by its short name, so typing 一核 finds it
+        if p not in policy.zones:
+            return label(p) if p in policy.cities else str(p)
+        z = policy.zones[p]
+        return f"{z.short_zh} · {z.name_zh}" if lang == "zh" else f"{z.name_en} ({z.short_zh})"
+
     c1, c2 = st.columns(2)
-    # The choices start from the link (session.init_from_url), are in the URL and outlive a closed tab.
-    a = c1.selectbox("A", places, format_func=label, key="cmp_a", persist_state="page")
-    b = c2.selectbox("B", places, format_func=label, key="cmp_b", persist_state="page")
+    # The choices start from the link (session.init_from_url), are in the URL and outlive a closed
+    # tab. Anything else typed is read as the link's a and b are read (adcodes, 廣州, guangzhou …).
+    a = c1.selectbox("A", places, format_func=option, key="cmp_a", persist_state="page", accept_new_options=True,
+                     on_change=take_typed_place, args=("cmp_a", res))
+    b = c2.selectbox("B", places, format_func=option, key="cmp_b", persist_state="page", accept_new_options=True,
+                     on_change=take_typed_place, args=("cmp_b", res))
+    st.session_state["_cmp_a_kept"], st.session_state["_cmp_b_kept"] = a, b
+    bad = st.session_state.pop("cmp_typed_bad", None)
+    if bad is not None:
+        st.warning(t("place_unknown_head", lang))
+        st.text(t("place_unknown", lang, value=short_value(bad)))
     result = compare(policy, res.rows, a, b, state.basis, state.tier)
     table = compare_rows(policy, result)
     status = {k: t(f"status_{k}", lang) for k in ("shared", "only_a", "only_b")}
@@ -117,8 +148,9 @@ def designation_table(policy, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def designations_panel(state: ViewState, res) -> None:
-    st.dataframe(designation_table(res.policy, select(res.rows, state.basis, state.tier), state.lang),
-                 hide_index=True, width="stretch",
+    table = designation_table(res.policy, select(res.rows, state.basis, state.tier), state.lang)
+    # As tall as the window allows (about 25 rows), not ten rows over an empty page.
+    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 38 + 35 * 25),
                  column_config={t("quote", state.lang): st.column_config.TextColumn(width="large")})
 
 
@@ -133,5 +165,5 @@ def about_panel(lang: str, res) -> None:
         t("region_english", lang): [r.name_en for r in policy.regions.values()],
         t("city", lang): [sep.join(i18n.city_name(policy, a, lang) for a in r.members)
                           for r in policy.regions.values()],
-        t("definition", lang): [r.note for r in policy.regions.values()],
+        t("definition", lang): [i18n.region_note(policy, r.id, lang) for r in policy.regions.values()],
     }), hide_index=True, width="stretch")

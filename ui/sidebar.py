@@ -35,8 +35,9 @@ def sidebar(res) -> None:
     lang = st.session_state["lang"]
     policy = res.policy
     sb.html(_checklist_css(res))
-    cols = sb.columns(4, gap="small")
-    for col, spec in zip(cols, SHORTCUTS):
+    # Four in a row fit in Chinese; the English words need two rows of two (no "Emer…").
+    cols = sb.columns(4 if lang == "zh" else 2, gap="small")
+    for col, spec in zip(cols * 2, SHORTCUTS):
         col.button(t(f"btn_{spec}", lang), key=f"btn_{spec}", on_click=set_clusters_spec, args=(spec, res),
                    width="stretch")
     with sb.container(key="checklist"):
@@ -49,8 +50,10 @@ def sidebar(res) -> None:
     sb.divider()
     sb.radio(t("basis", lang), BASIS, key="basis", format_func=lambda b: t(f"basis_{b}", lang), horizontal=True)
     sb.toggle(t("coverage_layer", lang), key="coverage")
+    # The tier filters the clusters on the map as well as the shading and every count, so it
+    # is never greyed out (a greyed-out tier that still filtered the panels said the opposite).
     sb.radio(t("tier", lang), TIER, key="tier", format_func=lambda v: t(f"tier_{v}", lang), horizontal=True,
-             disabled=not st.session_state["coverage"])
+             help=t("tier_help", lang))
     sb.toggle(t("zoning_layer", lang), key="zoning")
     sb.selectbox(t("city", lang), [""] + list(policy.cities), key="city",
                  format_func=lambda a: t("choose_city", lang) if not a

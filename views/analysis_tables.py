@@ -115,18 +115,28 @@ def matrix_xlsx(policy: Policy, m: Matrix, lang: str = "zh") -> bytes:
 
 ZONE_ANALYSIS_FIELDS = ["city_share", "area_km2", "area_share", "cluster_cities", "cluster_city_share",
                         "ratio_cities", "ratio_area", "unnamed"]
+# The province's concentration index for each tier at the table's basis (the same on every row).
+GINI_FIELDS = ["gini_all", "gini_pillar", "gini_emerging"]
 
 
 def zone_table(policy: Policy, rows: pd.DataFrame, cities_gdf, basis: str = "explicit", tier: str = "all") -> pd.DataFrame:
     """`zone_coverage` plus the concentration columns of the same (basis, tier);
-    `unnamed` lists the zone's cities that no cluster names (adcodes)."""
-    conc = concentration(policy, rows, cities_gdf, basis, tier)
+    `unnamed` lists the zone's cities that no cluster names (adcodes); `gini_all`,
+    `gini_pillar`, `gini_emerging` are the Gini index of clusters per city over all the
+    province's cities (zeros included) for each tier, as the app's comparison tab shows
+    them (empty where no cluster of the tier names a city)."""
+    conc = concentration(policy, rows, cities_gdf, basis, "all")
     z = conc.zones[conc.zones["tier"] == tier].set_index("zone")
     out = zone_coverage(policy, rows, basis, tier)
     for col in ZONE_ANALYSIS_FIELDS[:-1]:
         vals = out["zone"].map(z[col])
         out[col] = vals.round(1) if col == "area_km2" else (vals.round(4) if vals.dtype.kind == "f" else vals)
-    out["unnamed"] = [[a for a in conc.unnamed if policy.cities[a].zone == zid] for zid in out["zone"]]
+    unnamed = conc.index.set_index("tier").loc[tier, "unnamed"]
+    out["unnamed"] = [[a for a in unnamed if policy.cities[a].zone == zid] for zid in out["zone"]]
+    ginis = conc.index.set_index("tier")["gini"]
+    for col in GINI_FIELDS:
+        g = float(ginis[col.removeprefix("gini_")])
+        out[col] = None if g != g else round(g, 4)
     return out
 
 
@@ -185,15 +195,21 @@ def concentration_chart(policy: Policy, conc: Concentration, lang: str = "zh") -
 
 def similarity_long(policy: Policy, sim: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Long form for a heatmap: one row per ordered pair (a, b) — a, b (adcodes),
-    a_name, b_name, a_zone, b_zone, jaccard, order_a, order_b (0..20 in zone order,
-    to sort the axes by zone rather than alphabetically)."""
+    a_name, b_name, a_zone, b_zone, jaccard (NaN: undefined), value (the Jaccard index
+    as shown: two decimals, or "—" with the word for undefined), order_a, order_b
+    (0..20 in zone order, to sort the axes by zone rather than alphabetically)."""
     codes = list(sim.index)
     pos = {a: i for i, a in enumerate(codes)}
     vals = sim.to_numpy()
+    undefined = f"— ({t('undefined', lang)})"
+
+    def shown(v: float) -> str:
+        return undefined if v != v else f"{v:.2f}"
+
     return pd.DataFrame([
         {"a": a, "b": b, "a_name": _name(policy.cities[a], lang), "b_name": _name(policy.cities[b], lang),
          "a_zone": policy.cities[a].zone, "b_zone": policy.cities[b].zone, "jaccard": float(vals[pos[a], pos[b]]),
-         "order_a": pos[a], "order_b": pos[b]}
+         "value": shown(float(vals[pos[a], pos[b]])), "order_a": pos[a], "order_b": pos[b]}
         for a in codes for b in codes
     ])
 

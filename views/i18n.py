@@ -56,6 +56,24 @@ LABELS = {
                    "{name}: the document designates no city or region for this cluster."),
     "empty_short": ("未点名城市", "no city named"),
     "no_glyph": ("无符号的城市：所选集群均未指定。", "Cities without a glyph: no selected cluster designates them."),
+    "tier_help": ("筛选地图上的集群符号与图例、布局集群数分级，以及各面板的统计。",
+                  "Filters the cluster glyphs and legend on the map, the clusters-hosted-per-city shading and every count in the panels."),
+    "dpi_vector": ("SVG 与 PDF 为矢量图，无需选择分辨率（仅 PNG 需要）。",
+                   "SVG and PDF are vector files: resolution applies to PNG only."),
+    "matrix_shown": ("已在地图上显示：{names}。", "Now shown on the map: {names}."),
+    "matrix_hidden": ("已从地图上移除：{names}。", "Taken off the map: {names}."),
+    "matrix_city": ("已选中城市：{names}（地图与城市详情）。", "City in focus on the map and in the detail: {names}."),
+    "go_to_map": ("查看地图", "Go to the map"),
+    "place_unknown_head": ("输入的地点无法识别，已保留原选择。", "The place typed was not recognised; the choice is unchanged."),
+    "place_unknown": ("“{value}”不是城市或区域。可输入：城市名（广州、广州市、guangzhou）、行政区划代码（440100）、"
+                      "区域名（珠三角核心区）或简称（一核、一带、一区）。",
+                      "'{value}' is not a city or zone. Accepted: a city's name (Guangzhou, 广州), its "
+                      "administrative code (440100), a zone's name (Pearl River Delta core) or short name "
+                      "(core (一核), belt (一带), north (一区))."),
+    "tier_hidden": ("类别为“{tier}”：另一类别中已勾选的集群不显示。",
+                    "Tier: {tier}; ticked clusters of the other tier are not shown."),
+    "tier_off": ("类别筛选中，该集群不显示（类别选“全部集群”即可）", "Not shown under the chosen tier (choose “all clusters”)"),
+    "tier_hidden_hint": ("类别选“全部集群”即可显示。", "Choose “all clusters” under Tier to show them."),
     "coverage_hidden": ("显示产业集群时，布局集群数分级图暂不显示。",
                         "The clusters-hosted-per-city shading is hidden while clusters are shown."),
     "clusters_title": ("产业集群（颜色与编号）", "Clusters (colour and number)"),
@@ -114,8 +132,13 @@ LABELS = {
     "layer_off": ("图层未显示", "layer off"),
     "cities_n": ("城市数", "Cities"),
     "cities_covered": ("被点名城市", "Cities covered"),
-    "city_designations": ("城市点名次数", "City designations"),
-    "share": ("占比", "Share"),
+    "city_designations": ("点名—城市对", "Designation–city pairs"),
+    "share": ("点名—城市对占比", "Share of designation–city pairs"),
+    "pairs_help": ("点名—城市对：一条点名每指定一个城市计 1 对（一个集群在同一城市有几种定位就计几对）；"
+                   "与“集群—城市格占比”（见上方“集中度”）不同，不宜混用。",
+                   "Designation–city pairs: each designation counts once per city it names (a cluster naming a "
+                   "city in two roles counts twice); not the same as the share of cluster–city cells under "
+                   "“Concentration” above, so do not quote one for the other."),
     "cities_ranked": ("城市排名", "Cities ranked"),
     "compare_two": ("两地比较", "Compare two places"),
     "status": ("状态", "Status"),
@@ -159,21 +182,33 @@ LABELS = {
                 "CSV files are UTF-8 with a byte-order mark so Excel shows the Chinese text correctly."),
     "link_ignored": ("链接中有参数无法识别，已忽略（详见下方）。", "Some link parameters were not understood and were ignored (details below)."),
     "matrix_title": ("产业集群 × 城市矩阵", "Clusters × cities matrix"),
-    "matrix_help": ("实心符号：文件明确点名；空心：仅区域性提及；形状表示定位（同地图）。勾选行首的方框即在地图上显示该集群，点击表头的城市名即查看该城市。",
+    "matrix_help": ("实心符号：文件明确点名；空心：仅区域性提及；形状表示定位（同地图）。行首的勾选与地图上显示的集群一致：勾选即显示，取消即隐藏；点击表头的城市名即选中该城市。",
                     "Filled glyph: named in the document; hollow: only through a region term; the shape is the role "
-                    "(as on the map). Tick a row's box to show that cluster on the map; click a city's name in the header to open that city."),
+                    "(as on the map). The ticked rows are the clusters on the map: tick to show one, untick to hide it; click a city's name in the header to put that city in focus."),
     "matrix_columns": ("城市列按区域排列：", "City columns by zone: "),
     "matrix_sort": ("排序", "Order"),
     "matrix_sort_policy": ("按文件顺序", "as in the document"),
     "matrix_sort_total": ("按合计", "by totals"),
     "matrix_totals": ("各市合计：", "Per city:"),
     "concentration_title": ("集中度：各区域所占份额", "Concentration: each zone's share"),
-    "concentration_help": ("集群—城市占比：一个集群点名一个城市计为 1；与该区域的城市占比和面积占比（等积投影）相比。"
-                           "基尼系数衡量 21 个城市所获集群数的不均衡程度（0 = 完全均衡，1 = 全部集中于一市）。",
-                           "Share of cells: one cluster naming one city counts 1; compared with the zone's share of "
-                           "cities and of land (equal-area projection). The Gini index measures how unevenly the 21 "
-                           "cities receive clusters (0 = even, 1 = all in one city)."),
+    "concentration_help": ("与该区域的城市占比和面积占比（等积投影）相比：倍数大于 1 表示多于其份额。"
+                           "基尼系数衡量各市所获集群数的不均衡程度（0 = 各市相同；n 个城市时最大为 (n−1)/n，"
+                           "即全部集中于一市），未获点名的城市计 0。",
+                           "Compared with the zone's share of the cities and of the land (equal-area projection): "
+                           "above 1× the zone holds more than its share. The Gini index measures how unevenly the "
+                           "cities receive clusters (0 = every city the same; at most (n−1)/n for n cities, all in "
+                           "one city); cities no cluster names count as 0."),
+    "headline_share": ("{zone}：集群—城市格占比", "{zone}: share of cluster–city cells"),
+    "headline_ratio": ("为其城市占比的 {r:.2f} 倍", "{r:.2f}× its share of cities"),
+    "headline_definition": ("集群—城市格：一个集群点名一个城市计 1 格，不论点名几次、几种定位；"
+                            "{basis}、{tier}共 {n} 格。",
+                            "Cluster–city cell: one cluster naming one city counts 1, however many clauses or "
+                            "roles name it; {n} cells in all ({basis}, {tier})."),
     "similarity_title": ("城市相似度（集群组合的 Jaccard 系数）", "City similarity (Jaccard index of cluster portfolios)"),
+    "similarity_undefined": ("—：两市均无集群点名，相似度无定义（0 ÷ 0），不计入“最相似”。",
+                             "—: neither city hosts a cluster, so the similarity is undefined (0 ÷ 0) and never "
+                             "counted as “most similar”."),
+    "undefined": ("无定义", "undefined"),
     "similarity_help": ("两市共有集群数 ÷ 两市集群总数（并集）；按一核、一带、一区排序。",
                         "Clusters both cities host ÷ clusters either hosts; ordered by zone (core, belt, north)."),
     "similar_cities": ("集群组合最相似的城市", "Cities with the most similar cluster portfolio"),
@@ -242,8 +277,8 @@ LABELS = {
     "tbl_city_share": ("城市占比", "Share of cities"),
     "tbl_area_km2": ("面积（km²）", "Area (km²)"),
     "tbl_area_share": ("面积占比", "Share of land"),
-    "tbl_cluster_cities": ("集群—城市数", "Cluster–city cells"),
-    "tbl_cluster_city_share": ("集群—城市占比", "Share of cells"),
+    "tbl_cluster_cities": ("集群—城市格", "Cluster–city cells"),
+    "tbl_cluster_city_share": ("集群—城市格占比", "Share of cluster–city cells"),
     "tbl_ratio_cities": ("相对城市占比", "vs share of cities"),
     "tbl_ratio_area": ("相对面积占比", "vs share of land"),
     "tbl_cities_named": ("被点名城市", "Cities named"),
@@ -332,6 +367,27 @@ def cluster_name(policy: Policy, cid: str, lang: str) -> str:
 def city_name(policy: Policy, adcode: str, lang: str) -> str:
     c = policy.cities[adcode]
     return c.name_zh if lang == "zh" else c.name_en
+
+
+# The definitions of the region terms in Chinese (the data's own notes are in English).
+REGION_NOTES_ZH = {
+    "prd": "珠三角经济区的广东九市，与一核一带一区（2019 年省级意见）的珠三角核心区相同。用于“珠三角”“珠三角地区”“珠三角核心区”。",
+    "prd_east_bank": "解释性界定。82号文未列出珠江东岸电子信息产业带的城市。《粤港澳大湾区发展规划纲要》（2019）将东岸电子信息产业集群"
+                     "置于深圳、东莞一带；省级规划文本将东岸表述为广州、深圳、东莞、惠州，此处采用该组城市。",
+    "east_west_north": "珠三角以外的十二市，即沿海经济带东西两翼加北部生态发展区（一核一带一区，2019）。云浮归粤西或粤北因来源而异，"
+                       "两者之并集均包含它。",
+    "east_north": "沿海经济带东翼（汕头、汕尾、潮州、揭阳）加北部生态发展区（韶关、梅州、清远、河源、云浮），依一核一带一区（2019）。",
+    "coastal_belt_full": "一核一带一区（2019）中正式的沿海经济带：珠三角沿海七市加东西两翼，共 14 市。亦用于沿海新能源产业带中的“沿海”。",
+    "coastal_wings": "区划意义上的沿海经济带：珠三角以外的七个沿海城市。用于文件将其与珠三角核心区并列、作为配套区域之处（超高清视频显示）。",
+    "northern_eco": "一核一带一区（2019）中的北部生态发展区。",
+    "robots_others": "智能机器人条款中的“其它各地市”：21 市减去该条款点名的六市（广州、深圳、珠海、佛山、东莞、中山）；测试检查它始终是补集。",
+}
+
+
+def region_note(policy: Policy, region_id: str, lang: str) -> str:
+    """A region term's definition in `lang` (a term without a Chinese definition keeps its own)."""
+    note = policy.regions[region_id].note
+    return REGION_NOTES_ZH.get(region_id, note) if lang == "zh" else note
 
 
 def zone_name(policy: Policy, zone_id: str, lang: str) -> str:

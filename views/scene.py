@@ -209,6 +209,12 @@ class Note:
     hint: str = ""  # how to act on it, said where a reader can (the app), not in print
 
     @property
+    def beside_map(self) -> bool:
+        """Said beside the interactive map by the app (what a cluster or tier does not
+        draw); the shading's own note stays in the legend."""
+        return self.layers != ("coverage",)
+
+    @property
     def interactive_text(self) -> str:
         return f"{self.text}{'' if self.text.endswith('。') or not self.hint else ' '}{self.hint}".strip()
 
@@ -217,8 +223,8 @@ class Note:
 class Scene:
     lang: str
     basis: str
-    tier: str
-    visible: frozenset[str]  # overlay ids on screen: "coverage", "zoning", cluster ids
+    tier: str  # "all", or the one tier whose clusters are drawn (a ticked cluster of the other is not)
+    visible: frozenset[str]  # overlay ids on: "coverage", "zoning", ticked cluster ids (of any tier)
     title: str
     subtitle: str
     source: str
@@ -241,13 +247,19 @@ class Scene:
 
     # --- what the current view shows ------------------------------------------------
 
+    def in_tier(self, cid: str) -> bool:
+        """Whether the tier filter lets cluster `cid` be drawn (and counted)."""
+        return self.tier == "all" or self.cluster(cid).tier == self.tier
+
     @property
     def visible_clusters(self) -> tuple[str, ...]:
-        return tuple(c.id for c in self.clusters if c.id in self.visible)
+        """The clusters drawn: ticked, and of the scene's tier."""
+        return tuple(c.id for c in self.clusters if c.id in self.visible and self.in_tier(c.id))
 
     def mode(self, visible: frozenset[str] | None = None) -> str:
         vis = self.visible if visible is None else visible
-        return mode_key("coverage" in vis, "zoning" in vis, sum(1 for c in self.clusters if c.id in vis))
+        return mode_key("coverage" in vis, "zoning" in vis,
+                        sum(1 for c in self.clusters if c.id in vis and self.in_tier(c.id)))
 
     def condition(self, when: str, visible: frozenset[str] | None = None) -> bool:
         """Whether `when` holds for the overlays on screen (looked up in MODES, as the
@@ -321,7 +333,7 @@ class Scene:
     def city_items(self, adcode: str) -> list[tuple[ClusterKey, tuple[Clause, ...]]]:
         """The visible clusters that designate `adcode`, each with its clauses."""
         return [(c, self.clauses[(c.id, adcode)]) for c in self.clusters
-                if c.id in self.visible and (c.id, adcode) in self.clauses]
+                if c.id in self.visible_clusters and (c.id, adcode) in self.clauses]
 
     def columns_table(self) -> list[int]:
         """glyph_columns(n) for every n up to the most glyphs any city can have."""
@@ -521,15 +533,26 @@ def build_scene(policy: Policy, rows: pd.DataFrame, state: ViewState, *, boundar
     counts = dict(zip(cov["adcode"], (int(v) for v in cov["clusters"])))
     visible = frozenset([*(["coverage"] if state.coverage else []), *(["zoning"] if state.zoning else []),
                          *(c for c in state.clusters if c in policy.clusters)])
-    vis_clusters = [c for c in policy.clusters if c in visible]
+
+    # The tier filters clusters on the map as it does every count: a ticked cluster of the
+    # other tier is neither drawn nor in the legend, and a note says so.
+    def in_tier(cid: str) -> bool:
+        return state.tier == "all" or policy.clusters[cid].tier == state.tier
+
+    vis_clusters = [c for c in policy.clusters if c in visible and in_tier(c)]
     coverage = state.coverage and not vis_clusters
-    catalogue = _catalogue(policy, state, clusters, glyphs, classes, counts)
+    tiered = tuple(c for c in clusters if in_tier(c.id))
+    catalogue = _catalogue(policy, state, tiered, [g for g in glyphs if in_tier(g.cluster_id)], classes, counts)
     notes = []
-    for c in clusters:
+    for c in tiered:
         if c.empty_note:
             fixable = bool(c.region_terms) and state.basis == "explicit"
             notes.append(Note(c.empty_note, layers=(c.id,), action="basis_all" if fixable else None,
                               hint=st_("empty_hint", lang) if fixable else ""))
+    other = tuple(c.id for c in clusters if not in_tier(c.id))
+    if other:
+        notes.append(Note(st_("tier_hidden", lang, tier=t(f"tier_{state.tier}", lang)), layers=other,
+                          hint=st_("tier_hidden_hint", lang)))
     if state.coverage:
         notes.append(Note(st_("coverage_hidden", lang), layers=("coverage",), when="clusters"))
     zones = list(policy.zones)

@@ -305,3 +305,16 @@ def coverage_classes(upper) -> Classes:
     """The colours of class bounds `upper` (from policy.coverage.class_breaks)."""
     upper = tuple(int(u) for u in upper)
     return Classes(upper, (ZERO_COLOR, *coverage_ramp(len(upper) - 1)) if len(upper) > 1 else (ZERO_COLOR,))
+
+# ---------------------------------------------------------------- crowded places
+# Where a city's glyphs would cover another city's name or glyphs (the Pearl River Delta at
+# the opening zoom with many clusters on), they move out as a card headed with the city's
+# name and joined to the city by a leader line (views/crowding.py says which way each city
+# looks for room; the map tries places ring by ring, CALLOUT_STEP_PX apart).
+CALLOUT = Area("#ffffff", 0.93, Stroke("#6b6b6b", 0.8))
+LEADER = Stroke("#3d3d3d", 1.1, alpha=0.9)
+CALLOUT_PAD_PX = 2  # inside the card, around its glyphs
+CALLOUT_HEAD_PX = 14  # the line with the city's name
+CALLOUT_GAP_PX = 3  # kept free between cards, glyph blocks, names and map controls
+CALLOUT_STEP_PX = 9
+CALLOUT_MAX_PX = 300  # no card further from its city than this

@@ -60,18 +60,19 @@
         return L.featureGroup([part("fill", fills, true), part("casing", insets, false), part("line", insets, false)]);
     };
 
-    // City names as text at label points: [[lat, lon, escaped HTML], ...], above the glyphs.
+    // City names as text at label points: [[lat, lon, escaped HTML, adcode], ...], above the glyphs.
     gd.labelLayer = function (map, items) {
         if (!map.getPane("gdLabels")) { map.createPane("gdLabels").style.zIndex = 640; }
         return L.layerGroup(items.map(function (it) {
             return L.marker([it[0], it[1]], {interactive: false, keyboard: false, pane: "gdLabels",
-                icon: L.divIcon({className: "gd-label", html: "<span>" + it[2] + "</span>", iconSize: null})});
+                icon: L.divIcon({className: "gd-label", html: '<span data-city="' + it[3] + '">' + it[2] + "</span>",
+                                 iconSize: null})});
         }));
     };
 
     // ---------------------------------------------------------------- furniture
-    gd.furniture = function (map, prefix) {
-        L.control.scale({metric: true, imperial: false, position: "bottomleft"}).addTo(map);
+    gd.furniture = function (map, prefix, scalePosition) {
+        L.control.scale({metric: true, imperial: false, position: scalePosition}).addTo(map);
         map.attributionControl.setPrefix(prefix);
     };
 
@@ -101,6 +102,76 @@
         lift();
     };
 
+    // ---------------------------------------------------------------- crowded places
+    // Rectangles {x, y, w, h} in the map container's pixels.
+    function overlaps(a, b, gap) {
+        return a.x < b.x + b.w + gap && b.x < a.x + a.w + gap && a.y < b.y + b.h + gap && b.y < a.y + a.h + gap;
+    }
+    function segmentHits(p, q, r) {  // does the segment p-q cross rectangle r (sampled finely)?
+        var n = Math.max(2, Math.ceil(Math.hypot(q.x - p.x, q.y - p.y) / 3));
+        for (var i = 1; i < n; i++) {
+            var x = p.x + (q.x - p.x) * i / n, y = p.y + (q.y - p.y) * i / n;
+            if (x > r.x && x < r.x + r.w && y > r.y && y < r.y + r.h) { return true; }
+        }
+        return false;
+    }
+    function nearestOn(r, p) {  // the point of rectangle r nearest to p (where a leader meets it)
+        return {x: Math.max(r.x, Math.min(p.x, r.x + r.w)), y: Math.max(r.y, Math.min(p.y, r.y + r.h))};
+    }
+    /* Where each city's glyph block goes (C: scene_layer.crowding_data). cities: [{id, at
+     * (label point), w, h (its block), cw, ch (as a card)}] in C.order; names: {id: rect of
+     * its name}; fixed: rects nothing may cover (map controls); size: the map's {x, y}.
+     * A block stays under its name unless that covers another city's name or a placed
+     * block; then it becomes a card, tried along the city's directions ring by ring, at the
+     * first place that covers no name, block, card, leader or control and whose leader
+     * crosses no name or card. */
+    gd.placeBlocks = function (cities, names, fixed, size, C) {
+        var placed = [], leaders = [], out = {}, g = C.gap;
+        function free(r, self, overLeaders) {
+            if (r.x < g || r.y < g || r.x + r.w > size.x - g || r.y + r.h > size.y - g) { return false; }
+            if (fixed.some(function (f) { return overlaps(r, f, g); })) { return false; }
+            if (placed.some(function (p) { return overlaps(r, p, g); })) { return false; }
+            if (!overLeaders && leaders.some(function (l) { return segmentHits(l[0], l[1], r); })) { return false; }
+            return !Object.keys(names).some(function (a) { return (self === null || a !== self) && overlaps(r, names[a], 1); });
+        }
+        function leaderFree(p, q) {
+            return !placed.some(function (r) { return segmentHits(p, q, r); }) &&
+                !Object.keys(names).some(function (a) { return segmentHits(p, q, names[a]); });
+        }
+        cities.forEach(function (c) {
+            var own = {x: c.at.x - c.w / 2, y: c.at.y + 2, w: c.w, h: c.h};
+            if (free(own, c.id)) { placed.push(own); out[c.id] = {rect: own}; return; }
+            var dirs = C.dirs[c.id] || [[0, 1]];
+            // First a place nearer its own city than any other name, whose leader crosses
+            // nothing; then any place whose leader crosses nothing; failing that, any free
+            // place (a leader may then cross a name or a card, which covers neither).
+            function ownNearest(card) {
+                var x = card.x + card.w / 2, y = card.y + card.h / 2, d = Math.hypot(x - c.at.x, y - c.at.y);
+                return !Object.keys(names).some(function (a) {
+                    var n = names[a];
+                    return a !== c.id && Math.hypot(x - n.x - n.w / 2, y - n.y - n.h) < d;
+                });
+            }
+            for (var strict = 2; strict >= 0; strict--) {
+                for (var r = C.step; r <= C.max; r += C.step) {
+                    for (var i = 0; i < dirs.length; i++) {
+                        var cx = c.at.x + dirs[i][0] * r, cy = c.at.y + dirs[i][1] * r;
+                        var card = {x: cx - c.cw / 2, y: cy - c.ch / 2, w: c.cw, h: c.ch};
+                        var end = nearestOn(card, c.at);
+                        if (free(card, null, !strict) && (!strict || leaderFree(c.at, end)) &&
+                            (strict < 2 || ownNearest(card))) {
+                            placed.push(card); leaders.push([c.at, end]);
+                            out[c.id] = {rect: card, card: true, end: end};
+                            return;
+                        }
+                    }
+                }
+            }
+            placed.push(own); out[c.id] = {rect: own};  // no room anywhere: under its name after all
+        });
+        return out;
+    };
+
     // ---------------------------------------------------------------- the scene
     /* S: layers/scene_layer.py scene_data(). overlays: {id: layer}, "coverage", "zoning"
      * and one per cluster. window.gdApplyView(ids, city) shows exactly the overlays `ids`
@@ -116,8 +187,12 @@
             if (focusId) { out.push(S.focusLayer); }
             return out;
         }
+        // The clusters drawn: ticked and let through by the tier (a ticked cluster of the
+        // other tier is not drawn; a note says so).
+        var shown = {};
+        S.shown.forEach(function (id) { shown[id] = true; });
         function visibleClusters() {
-            return clusterIds.filter(function (id) { return map.hasLayer(overlays[id]); });
+            return clusterIds.filter(function (id) { return shown[id] && map.hasLayer(overlays[id]); });
         }
         // What holds for the overlays on screen: a lookup in the scene's table (views.scene.MODES).
         function holds() {
@@ -131,8 +206,13 @@
             return !layers.length || layers.some(function (id) { return vis.indexOf(id) >= 0; });
         }
 
-        // --- glyphs: the visible clusters' glyphs at each city, in the scene's order ---
-        var glyphLayer = L.layerGroup().addTo(map);
+        // --- glyphs: the visible clusters' glyphs at each city, in the scene's order, as a
+        // block under the city's name, or as a card joined to it where the map is crowded ---
+        var glyphLayer = L.layerGroup().addTo(map), C = S.crowd;
+        function rectIn(el, box) {
+            var r = el.getBoundingClientRect();
+            return {x: r.left - box.left, y: r.top - box.top, w: r.width, h: r.height};
+        }
         function drawGlyphs() {
             glyphLayer.clearLayers();
             var on = {};
@@ -141,14 +221,46 @@
             S.glyphs.forEach(function (g) {
                 if (on[g[0]]) { (byCity[g[1]] = byCity[g[1]] || []).push(S.svg[g[2]]); }
             });
-            Object.keys(byCity).forEach(function (a) {
-                var list = byCity[a], cols = S.columns[Math.min(list.length, S.columns.length - 1)];
-                var html = '<div class="gd-glyphs" data-city="' + a + '" style="width:' + (cols * S.glyphStep) + 'px">' +
-                    list.join("") + "</div>";
-                L.marker(S.labels[a], {interactive: false, keyboard: false,
-                    icon: L.divIcon({className: "gd-glyph-box", html: html, iconSize: null})}).addTo(glyphLayer);
+            var box = map.getContainer().getBoundingClientRect(), names = {}, nameW = {};
+            map.getContainer().querySelectorAll(".gd-label span[data-city]").forEach(function (el) {
+                names[el.dataset.city] = rectIn(el, box);
+                nameW[el.dataset.city] = el.offsetWidth;
+            });
+            var fixed = [];
+            map.getContainer().querySelectorAll(".leaflet-control").forEach(function (el) {
+                if (el.offsetWidth) { fixed.push(rectIn(el, box)); }
+            });
+            var step = S.glyphStep, cities = C.order.filter(function (a) { return byCity[a]; }).map(function (a) {
+                var n = byCity[a].length, cols = S.columns[Math.min(n, S.columns.length - 1)];
+                var w = cols * step, h = Math.ceil(n / cols) * step - 1;
+                return {id: a, at: map.latLngToContainerPoint(S.labels[a]), w: w, h: h, cols: cols,
+                        cw: Math.max(w, Math.ceil((nameW[a] || 0) * 1.15) + 4) + 2 * C.pad, ch: h + C.head + 2 * C.pad};
+            });
+            var where = gd.placeBlocks(cities, names, fixed, map.getSize(), C);
+            cities.forEach(function (c) {
+                var p = where[c.id], r = p.rect;
+                var html = '<div class="gd-glyphs" data-city="' + c.id + '" style="width:' + c.cols * step + 'px">' +
+                    byCity[c.id].join("") + "</div>";
+                if (p.card) {
+                    html = '<div class="gd-card" style="' + C.card + "padding:" + C.pad + "px;width:" + r.w +
+                        "px;height:" + r.h + 'px"><div class="gd-card-head" style="height:' + C.head + 'px">' +
+                        S.cityNames[c.id] + "</div>" + html + "</div>";
+                    L.polyline([S.labels[c.id], map.containerPointToLatLng(p.end)],
+                               L.extend({interactive: false}, C.leader)).addTo(glyphLayer);
+                }
+                L.marker(map.containerPointToLatLng([r.x, r.y]), {interactive: false, keyboard: false,
+                    icon: L.divIcon({className: "gd-glyph-box", html: html, iconSize: null, iconAnchor: [0, 0]})})
+                    .addTo(glyphLayer);
             });
         }
+        map.on("zoomend resize", function () { drawGlyphs(); });
+        // Places are measured from the names as laid out: again once the page's style sheets
+        // (Leaflet's, served beside the app) and fonts have arrived.
+        if (document.readyState !== "complete") { window.addEventListener("load", function () { drawGlyphs(); }); }
+        document.querySelectorAll('link[rel="stylesheet"]').forEach(function (l) {
+            if (!l.sheet) { l.addEventListener("load", function () { drawGlyphs(); }); }
+        });
+        if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { drawGlyphs(); }); }
 
         // --- tooltips and popups of a city: every visible cluster that designates it ---
         function cityTip(a, withClauses) {
@@ -173,42 +285,67 @@
             onEachFeature: function (f, layer) {
                 var a = f.properties.id;
                 layer.bindTooltip(function () { return cityTip(a, false); }, {sticky: true, className: "gd-tip"});
-                layer.bindPopup(function () { return cityTip(a, true); }, {maxWidth: 420, maxHeight: 360});
+                // Registered before the popup's own click: the popup fits the map it opens on (a phone).
+                // Controls are drawn above popups: the popup pans clear of those at the top.
+                layer.on("click", function () {
+                    var p = layer.getPopup(), size = map.getSize(), m = S.popup.margin, top = 0;
+                    var box = container.getBoundingClientRect();
+                    container.querySelectorAll(".leaflet-top .leaflet-control").forEach(function (el) {
+                        top = Math.max(top, el.getBoundingClientRect().bottom - box.top);
+                    });
+                    p.options.maxWidth = Math.max(120, Math.min(S.popup.maxWidth, size.x - 2 * m - 40));
+                    p.options.minWidth = Math.min(p.options.minWidth || 50, p.options.maxWidth);
+                    p.options.maxHeight = Math.max(120, Math.min(S.popup.maxHeight, size.y - top - 2 * m - 40));
+                    p.options.autoPanPaddingTopLeft = [m, top + m];
+                });
+                layer.bindPopup(function () { return cityTip(a, true); },
+                                {maxWidth: S.popup.maxWidth, maxHeight: S.popup.maxHeight,
+                                 autoPanPadding: [S.popup.margin, S.popup.margin]});
                 // A popup stops its click from reaching the map, so streamlit-folium would
                 // never hear of it; pass the clicked point on so the host can pick the city.
                 layer.on("click", function (e) { map.fire("click", {latlng: e.latlng}); });
             }
         }).addTo(map);
+        // While a popup is open the hover tooltip, which would repeat it, stays hidden.
+        map.on("popupopen", function () { L.DomUtil.addClass(container, "gd-popup-open"); map.eachLayer(function (l) {
+            if (l.closeTooltip) { l.closeTooltip(); } }); });
+        map.on("popupclose", function () { L.DomUtil.removeClass(container, "gd-popup-open"); });
 
-        // --- legend (collapsible) and notes ---
-        var legend = L.control({position: "bottomright"}), body, toggle, setCollapsed;
-        legend.onAdd = function () {
-            var div = L.DomUtil.create("div", "gd-legend");
-            L.DomEvent.disableScrollPropagation(div);
-            L.DomEvent.disableClickPropagation(div);
-            toggle = L.DomUtil.create("button", "gd-legend-toggle", div);
-            toggle.type = "button";
-            body = L.DomUtil.create("div", "gd-legend-body", div);
-            var collapsed = map.getSize().x < S.narrowPx;
-            setCollapsed = function (c) {
-                collapsed = c; body.style.display = c ? "none" : "";
-                toggle.textContent = (c ? "▸ " : "▾ ") + S.legendWord;
-                toggle.setAttribute("aria-expanded", c ? "false" : "true");
-            };
-            toggle.onclick = function () { setCollapsed(!collapsed); };
-            setCollapsed(collapsed);
-            return div;
-        };
-        legend.addTo(map);
-        // Where the map is wide enough, keep Guangdong clear of the open legend on first view.
-        function fitBesideLegend() {
-            var w = legend.getContainer().offsetWidth, b = L.latLngBounds(S.bounds);
-            // Only where that costs (almost) no zoom: else the legend, which collapses, may overlap.
-            var plain = map.getBoundsZoom(b, false, L.point(16, 16));
-            var beside = body.style.display !== "none" &&
-                map.getBoundsZoom(b, false, L.point(w + 16, 16)) >= plain - 0.25;
+        // --- legend and notes: a strip under the map, never on it. Wide: open, its entries
+        // in columns, at most S.legendShare of the frame's height (it scrolls beyond). Narrow
+        // (a phone): a sheet folded to one line until opened. The map takes the rest. ---
+        var container = map.getContainer();
+        var legendBox = L.DomUtil.create("div", "gd-legend");
+        container.parentNode.insertBefore(legendBox, container.nextSibling);
+        var toggle = L.DomUtil.create("button", "gd-legend-toggle", legendBox);
+        toggle.type = "button";
+        var body = L.DomUtil.create("div", "gd-legend-body", legendBox);
+        var collapsed = null, untouched = true;
+        function frameHeight() { return window.innerHeight || document.documentElement.clientHeight; }
+        // The legend's height and the map's: together they fill the frame.
+        function sizeLegend() {
+            var total = frameHeight(), narrow = (container.parentNode.clientWidth || window.innerWidth) < S.narrowPx;
+            body.style.maxHeight = "none";
+            legendBox.style.height = "";
+            var want = Math.ceil(legendBox.scrollHeight + legendBox.clientTop);
+            var cap = Math.max(S.legendMinPx, Math.floor(total * (narrow ? 0.55 : S.legendShare)));
+            var h = legendBox.style.display === "none" ? 0 : Math.min(want, cap);
+            legendBox.style.height = h + "px";
+            body.style.maxHeight = Math.max(0, h - toggle.offsetHeight - legendBox.clientTop) + "px";
+            container.style.setProperty("height", Math.max(160, total - h) + "px", "important");
+            map.invalidateSize(false);
+        }
+        function setCollapsed(c) {
+            collapsed = c; body.style.display = c ? "none" : "";
+            toggle.textContent = (c ? "▸ " : "▾ ") + S.legendWord;
+            toggle.setAttribute("aria-expanded", c ? "false" : "true");
+            sizeLegend();
+            if (untouched) { fitGuangdong(); }
+        }
+        toggle.onclick = function () { setCollapsed(!collapsed); };
+        function fitGuangdong() {
             // Not animated: a fit asked for during a zoom animation would be dropped.
-            map.fitBounds(b, {paddingTopLeft: [8, 8], paddingBottomRight: [beside ? w + 8 : 8, 8], animate: false});
+            map.fitBounds(L.latLngBounds(S.bounds), {padding: [6, 6], animate: false});
         }
         function drawLegend() {
             var h = holds(), vis = visible(), html = "";
@@ -225,7 +362,8 @@
                     notes.map(function (n) { return n[2]; }).join("") + "</div>";
             }
             body.innerHTML = html;
-            legend.getContainer().style.display = html ? "" : "none";
+            legendBox.style.display = html ? "" : "none";
+            if (collapsed !== null) { sizeLegend(); }
         }
 
         // --- applying the looks the mode asks for ---
@@ -284,27 +422,23 @@
                 report(["@" + reports].concat(visible().filter(function (id) { return id !== S.focusLayer; })));
             }
         });
-        refresh();
-        var box = map.getContainer();
-        if (box.clientWidth > 0 && box.clientHeight > 0) {
-            fitBesideLegend();
-        } else if (window.ResizeObserver) {
-            // Drawn in a hidden tab (a link that opens another tab): size 0. Until someone
-            // moves the map, every size its frame takes on the way to being shown gets the
-            // first view, and the legend its default.
-            var untouched = true;
-            ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (ev) {
-                box.addEventListener(ev, function () { untouched = false; }, {once: true, passive: true});
-            });
-            var shown = new ResizeObserver(function () {
-                if (!untouched) { shown.disconnect(); return; }
-                if (!box.clientWidth || !box.clientHeight) { return; }
-                map.invalidateSize(false);
-                setCollapsed(map.getSize().x < S.narrowPx);
-                fitBesideLegend();
-            });
-            shown.observe(box);
+        // The first view: the legend folded on a narrow map, open on a wide one, and Guangdong
+        // fitted to what the legend leaves. Drawn in a hidden tab (a link that opens another
+        // tab) the frame has size 0: until someone moves the map, every size its frame takes
+        // on the way to being shown gets the first view again.
+        ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (ev) {
+            container.addEventListener(ev, function () { untouched = false; }, {once: true, passive: true});
+        });
+        function firstView() {
+            setCollapsed((container.parentNode.clientWidth || window.innerWidth) < S.narrowPx);
+            refresh();
         }
+        refresh();
+        if (container.clientWidth > 0 && frameHeight() > 0) { firstView(); }
+        window.addEventListener("resize", function () {
+            if (!frameHeight() || !container.clientWidth) { return; }
+            if (untouched) { firstView(); } else { sizeLegend(); }
+        });
     };
 
     window.gd = gd;
