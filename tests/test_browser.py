@@ -320,9 +320,11 @@ def test_empty_cluster_explains_itself_and_one_click_shows_regions(page, server,
     note = page.get_by_text("文件未明确点名城市")
     note.first.wait_for()
     assert "珠江东岸" in note.first.inner_text()
-    # Beside the map (above); the legend names the cluster as naming no city, without repeating the note.
-    assert i18n.t("empty_short", "zh") in frame.locator(".gd-legend").inner_text()
-    assert "未明确点名城市" not in frame.locator(".gd-legend").inner_text()
+    # Said once, beside the map: the legend explains only what is drawn, so it neither lists the
+    # cluster (no glyph of it is on the map) nor repeats the note.
+    legend = frame.locator(".gd-legend").inner_text()
+    assert i18n.cluster_name(policy, "electronic_info", "zh") not in legend
+    assert "未明确点名城市" not in legend
     assert frame.evaluate(GLYPHS_JS) == 0
     shot(page, shots, "empty-cluster")
     page.get_by_role("button", name="显示区域性提及").click()
