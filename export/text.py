@@ -42,6 +42,9 @@ def tokens(text: str, lang: str) -> list[str]:
 
 # Shared by every export in the process (measuring CJK text is slow, and legends
 # repeat), so keyed by the font too, bounded, and locked: renders run in threads.
+# Keyed by the renderer and dpi as well: a width measured with hinting at one dpi is not
+# the width at another, and reusing it made a page's line breaks depend on which export
+# the process happened to make before.
 _WIDTHS_MAX = 20000
 _widths: OrderedDict[tuple, float] = OrderedDict()
 _widths_lock = threading.Lock()
@@ -50,7 +53,7 @@ _widths_lock = threading.Lock()
 def text_width_pt(s: str, size: float, renderer, dpi: float, weight: str = "normal") -> float:
     """Width of `s` in points in this render's font."""
     tf = fonts.current()
-    key = (s, size, weight, tf.families)
+    key = (s, size, weight, tf.families, type(renderer).__name__, round(dpi, 3))
     with _widths_lock:
         if key in _widths:
             return _widths[key]
