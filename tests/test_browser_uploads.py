@@ -57,11 +57,20 @@ GLYPHS_JS = "() => document.querySelectorAll('.gd-glyphs .gd-glyph').length"
 
 
 def show_all_clusters(page):
-    # Buttons are drawn again by every rerun: click once the app is idle, and wait for the click's
-    # run, then for the map to show the clusters (the map frame switches its layers after the run).
+    # Buttons are drawn again by every rerun: click once the map has painted and the app is idle,
+    # and wait for the click's run, then for the map to show the clusters (the map frame switches
+    # its layers after the run).
+    wait_for_painted(map_frame(page), 0)
     wait_for_app_idle(page)
     with expect_rerun(page):
         page.get_by_role("button", name="全部").click()
+    wait_for_app_idle(page)
+    if "clusters=all" not in page.url:
+        # Seen once in about six full runs: the click's run finished and the selection was
+        # unchanged, as if the click had landed while the map's own report was on its way (cause
+        # not established). A user would click again; so does the test, once, and then requires it.
+        with expect_rerun(page):
+            page.get_by_role("button", name="全部").click()
     wait_for_url(page, "clusters=all")
     map_frame(page).wait_for_function(f"({GLYPHS_JS})() > 0")
 
