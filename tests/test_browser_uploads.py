@@ -4,7 +4,15 @@ import csv
 
 import pytest
 
-from testing.browser import expect_rerun, map_frame, new_page, wait_for_app_idle, wait_for_painted, wait_for_url
+from testing.browser import (
+    STEP_S,
+    expect_rerun,
+    map_frame,
+    new_page,
+    wait_for_app_idle,
+    wait_for_painted,
+    wait_for_url,
+)
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -106,8 +114,17 @@ def test_hostile_text_is_shown_as_text(browser, server, tmp_path):
     wait_for_app_idle(page)
     with expect_rerun(page):
         page.get_by_role("tab", name="导出").click()
-    with page.expect_download() as dl:
-        page.get_by_role("button", name="下载离线 HTML").click()
+    wait_for_app_idle(page)
+    button = page.get_by_role("button", name="下载离线 HTML")
+    try:
+        with page.expect_download(timeout=STEP_S * 500) as dl:
+            button.click()
+    except playwright.TimeoutError:
+        # As in show_all_clusters: a click seen lost once under load (cause not established);
+        # a user clicks again, and so does the test, once, and then requires the file.
+        wait_for_app_idle(page)
+        with page.expect_download() as dl:
+            button.click()
     html_path = tmp_path / "export.html"
     dl.value.save_as(html_path)
     assert "<script>alert(" not in html_path.read_text(encoding="utf-8")
