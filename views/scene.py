@@ -85,6 +85,11 @@ def _holds(coverage_on: bool, zoning_on: bool, n: int) -> frozenset[str]:
     return frozenset(out)
 
 
+def tier_allows(tier: str, cluster_tier: str) -> bool:
+    """The tier filter's one rule: "all" lets every cluster through, a tier only its own."""
+    return tier == "all" or cluster_tier == tier
+
+
 def mode_key(coverage_on: bool, zoning_on: bool, n_clusters: int) -> str:
     """"<coverage 0/1><zoning 0/1><clusters on: 0, 1 or 2 for two or more>"."""
     return f"{int(coverage_on)}{int(zoning_on)}{min(n_clusters, 2)}"
@@ -249,7 +254,7 @@ class Scene:
 
     def in_tier(self, cid: str) -> bool:
         """Whether the tier filter lets cluster `cid` be drawn (and counted)."""
-        return self.tier == "all" or self.cluster(cid).tier == self.tier
+        return tier_allows(self.tier, self.cluster(cid).tier)
 
     @property
     def visible_clusters(self) -> tuple[str, ...]:
@@ -537,7 +542,7 @@ def build_scene(policy: Policy, rows: pd.DataFrame, state: ViewState, *, boundar
     # The tier filters clusters on the map as it does every count: a ticked cluster of the
     # other tier is neither drawn nor in the legend, and a note says so.
     def in_tier(cid: str) -> bool:
-        return state.tier == "all" or policy.clusters[cid].tier == state.tier
+        return tier_allows(state.tier, policy.clusters[cid].tier)
 
     vis_clusters = [c for c in policy.clusters if c in visible and in_tier(c)]
     coverage = state.coverage and not vis_clusters
