@@ -72,13 +72,6 @@ def show_all_clusters(page):
     wait_for_app_idle(page)
     with expect_rerun(page):
         page.get_by_role("button", name="全部").click()
-    wait_for_app_idle(page)
-    if "clusters=all" not in page.url:
-        # Seen once in about six full runs: the click's run finished and the selection was
-        # unchanged, as if the click had landed while the map's own report was on its way (cause
-        # not established). A user would click again; so does the test, once, and then requires it.
-        with expect_rerun(page):
-            page.get_by_role("button", name="全部").click()
     wait_for_url(page, "clusters=all")
     map_frame(page).wait_for_function(f"({GLYPHS_JS})() > 0")
 
@@ -120,8 +113,11 @@ def test_hostile_text_is_shown_as_text(browser, server, tmp_path):
         with page.expect_download(timeout=STEP_S * 500) as dl:
             button.click()
     except playwright.TimeoutError:
-        # As in show_all_clusters: a click seen lost once under load (cause not established);
-        # a user clicks again, and so does the test, once, and then requires the file.
+        # Seen under load about once in six runs: the file was generated and fetched (the
+        # button's check of its address answered 200) but the browser started no download. Not
+        # the 5 s user-activation window (a 6 s deferred file downloads in a bare app) nor a rerun
+        # of the map (it no longer reports its own moves); cause not established. A user clicks
+        # again; so does the test, once, and then requires the file.
         wait_for_app_idle(page)
         with page.expect_download() as dl:
             button.click()

@@ -22,7 +22,11 @@ from views.i18n import t
 from views.state import ViewState
 
 TESTED_VERSION = "0.27.4"
-RETURNED = ("last_clicked", "center", "zoom", "selected_tags")
+# Only what a user does comes back: a click and the layer-control ticks. The map's position is kept in
+# the page (layers/js/gd.js), not reported: a report is a rerun, and the map moves on its own (its
+# first fit, a tab shown again), so reporting it ran the app for nothing and, landing while another
+# run was under way, could bring the widgets' previous values back with it.
+RETURNED = ("last_clicked", "selected_tags")
 MAP_HEIGHT = 640  # px; the page's CSS sizes the frame to the window where it can
 # A map's script is ~0.5 MB for the built-in data; uploads are capped (ingest/caps.py), and
 # this bounds what any one cached map can hold: 48 entries × 6 MB at most.
@@ -75,7 +79,8 @@ def map_payload(base: ViewState, data_key: str, _res) -> MapPayload:
         key=sf.generate_js_hash(script, "map", False),
         css_links=tuple(dict.fromkeys(u for _, u in m.default_css)),
         js_links=tuple(dict.fromkeys(u for _, u in m.default_js)),
-        defaults={k: None for k in RETURNED},
+        # What the map reports before anyone touches it: the same value, so that report is no rerun.
+        defaults={"last_clicked": None, "selected_tags": []},
     )
 
 
@@ -97,19 +102,11 @@ def show_map(state: ViewState, res) -> None:
         mb = exc.args[0] / 1e6
         st.error(t("map_too_large", state.lang).format(mb=mb, cap=MAX_SCRIPT_BYTES / 1e6))
         return
-    # A new base map (language, basis, tier or basemap changed) mounts afresh; it
-    # starts where the user last left the previous one.
-    ret = st.session_state.get("map") or {}
-    mount = st.session_state.setdefault("_mount", {"key": None, "center": None, "zoom": None})
-    if mount["key"] != payload.key:
-        if ret.get("center") and ret.get("zoom"):
-            mount.update(center=[ret["center"]["lat"], ret["center"]["lng"]], zoom=ret["zoom"])
-        mount["key"] = payload.key
     st.session_state["_payload_key"] = payload.key
     sf._component_func(
         script=payload.script, header=payload.header, html=payload.html, id=payload.map_id,
         key=payload.key, height=MAP_HEIGHT, width=None, returned_objects=list(RETURNED),
-        default=payload.defaults, zoom=mount["zoom"], center=mount["center"], feature_group=None,
+        default=payload.defaults, zoom=None, center=None, feature_group=None,
         return_on_hover=False, layer_control=lmap.state_script(state),
         pixelated=False, css_links=list(payload.css_links), js_links=list(payload.js_links),
         on_change=_map_changed, wrap_longitude=False,
@@ -117,5 +114,5 @@ def show_map(state: ViewState, res) -> None:
 
 
 def map_report() -> dict:
-    """What the map last reported (clicks, position, layer-control ticks)."""
+    """What the map last reported (a click, the layer-control ticks)."""
     return st.session_state.get("map") or {}

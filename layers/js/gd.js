@@ -426,11 +426,29 @@
         // fitted to what the legend leaves. Drawn in a hidden tab (a link that opens another
         // tab) the frame has size 0: until someone moves the map, every size its frame takes
         // on the way to being shown gets the first view again.
+        // Caught on the way down: the zoom buttons stop their events from reaching the map. The
+        // layer control does not move the map, so ticking a layer still lets a resize refit.
         ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (ev) {
-            container.addEventListener(ev, function () { untouched = false; }, {once: true, passive: true});
+            container.addEventListener(ev, function (e) {
+                if (!(e.target.closest && e.target.closest(".leaflet-control-layers"))) { untouched = false; }
+            }, {capture: true, passive: true});
+        });
+        // Where the reader left the map is kept in the tab (not sent to the server: a report would
+        // be a rerun), so a map drawn afresh — another language, base map or data — opens there.
+        var VIEW_KEY = "gd-view", saved = null;
+        try { saved = JSON.parse(window.sessionStorage.getItem(VIEW_KEY)); } catch (e) { saved = null; }
+        map.on("moveend", function () {
+            if (untouched) { return; }
+            var c = map.getCenter();
+            try { window.sessionStorage.setItem(VIEW_KEY, JSON.stringify([c.lat, c.lng, map.getZoom()])); } catch (e) { /* storage off: fit instead */ }
         });
         function firstView() {
             setCollapsed((container.parentNode.clientWidth || window.innerWidth) < S.narrowPx);
+            if (saved && saved.length === 3) {
+                untouched = false;
+                map.setView([saved[0], saved[1]], saved[2], {animate: false});
+                saved = null;
+            }
             refresh();
         }
         refresh();
