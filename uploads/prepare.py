@@ -85,5 +85,5 @@ def prepare(cities, context, policy, source=None) -> Prepared:
         raise TooDetailed(Msg("bnd.map_vertices", n=after, max=BND_MAX_MAP_VERTICES, tolerance=MAP_TOLERANCE_M))
     notes = (Msg("bnd.simplified", before=before, after=after, tolerance=MAP_TOLERANCE_M),) if after < before \
         else ()
-    return Prepared(simplified, MapData.build(simplified, context, policy),
+    return Prepared(simplified, MapData.build(simplified, context, policy, source),
                     StaticData.build(simplified, context, policy, source), notes)
