@@ -249,6 +249,9 @@ def test_the_export_tabs_approval_field_needs_an_uploaded_boundary_file(monkeypa
     assert not at.exception, at.exception
     assert at.download_button(key="dl_image").disabled and at.download_button(key="dl_poster").disabled
     assert any("U+202E" in t.value for t in at.text)  # the message, as plain text
+    at.session_state["panel"] = i18n.t("tab_about", "zh")  # as a click on the tab would
+    at.run()
+    assert any(i18n.t("source_user_boundaries", "zh", name="official.geojson") in t.value for t in at.text)
 
 
 def test_the_offline_html_credits_the_users_boundary_file(files, policy, rows):
