@@ -14,12 +14,13 @@ import re
 import unicodedata
 
 from ingest.caps import APPROVAL_MAX_CHARS
-from ingest.messages import Msg
+from ingest.messages import Msg, Seq
 from ingest.text import BIDI_CONTROLS, show
 
 # A user who copies the whole line from the approval ("审图号：GS(2024)1234号") would
 # otherwise print the label twice.
-EXAMPLES = "GS(2024)1234号, 粤S(2024)123号"
+# A national and a Guangdong number, joined as each language joins a choice.
+EXAMPLES = Seq(("GS(2024)1234号", "粤S(2024)123号"), "or")
 _LABEL = re.compile(r"^\s*(审图号|審圖號)\s*[:：]?\s*")
 
 
