@@ -17,7 +17,11 @@
 Every command also takes --designations PATH (a .csv, .xlsx or .yaml file in the
 schema of data/templates/README.md) and --designations-mode replace|beside: the
 file's designations then take the place of the built-in ones (replace, the
-default) or are added to them (beside).
+default) or are added to them (beside). The commands that draw or measure
+boundaries (export-map, export-all, export-poster, zones) take --boundaries PATH
+(GeoJSON, GeoPackage or a zipped Shapefile, judged as the app's boundary upload),
+and the drawing ones --map-approval TEXT: the boundaries' map approval number
+(审图号), printed in place of the schematic-map note, only with --boundaries.
 
 Output goes to stdout as UTF-8. A bad argument prints one line naming the bad
 value and the accepted ones and exits with status 2; so does an unreadable
@@ -51,6 +55,7 @@ from export.options import POSTER_SIZE
 from export.options import SIZES as EXPORT_SIZES
 from export.outfile import discard_pending, is_standard_stream, write_output
 from ingest import caps
+from ingest.approval import check_approval
 from ingest.messages import Msg
 from ingest.readfile import ReadRefused, TooLarge, read_bounded
 from ingest.text import show_path
@@ -58,15 +63,15 @@ from policy import Policy, PolicyDataError, load_policy
 from policy.coverage import BASIS_CHOICES, TIER_CHOICES, compare, compare_rows, designation_rows
 from policy.tables import records, table, write_csv, write_json
 from policy.userdata import MAX_BYTES, MODES, too_large
-from uploads.judge import judge_designations
+from uploads.judge import judge_designations, judge_uploads
 
 
 class UsageError(Exception):
     pass
 
 
-class DesignationsError(Exception):
-    """An invalid --designations file; `lines` holds one line per problem."""
+class InputProblems(Exception):
+    """An invalid --designations or --boundaries file; `lines` holds one line per problem."""
 
     def __init__(self, lines: list[str]):
         super().__init__("\n".join(lines))
@@ -108,6 +113,16 @@ def add_data_options(p: argparse.ArgumentParser) -> None:
                    help="replace: only the file's clusters (default); beside: the built-in clusters, then the file's")
 
 
+def add_boundary_options(p: argparse.ArgumentParser, approval: bool = True) -> None:
+    p.add_argument("--boundaries", default=None, metavar="PATH",
+                   help="the 21 cities' boundaries from PATH (.geojson, .json, .gpkg, or .zip of a Shapefile; "
+                        "checked as the app's boundary upload), credited in the footer")
+    if approval:
+        p.add_argument("--map-approval", default=None, metavar="TEXT",
+                       help="the map approval number (审图号) of the --boundaries, e.g. 'GS(2024)1234号', printed "
+                            "in place of the schematic-map note; only with --boundaries")
+
+
 def build_parser() -> Parser:
     parser = Parser(prog="cli.py", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
@@ -132,6 +147,7 @@ def build_parser() -> Parser:
     p.add_argument("--format", default="csv", choices=("csv", "json"))
     add_filters(p)
     add_data_options(p)
+    add_boundary_options(p, approval=False)
 
     p = sub.add_parser("compare", help="two cities or two zones side by side",
                        description="Shared and unique clusters of two places. A place is a city (广州, Guangzhou, "
@@ -286,6 +302,7 @@ def add_export_commands(sub) -> None:
     add_filters(p)
     add_export_options(p)
     add_data_options(p)
+    add_boundary_options(p)
 
     p = sub.add_parser("export-all", help="write the overview, zoning and one map per cluster",
                        description="Write coverage.EXT, zoning.EXT and cluster-<id>.EXT for every cluster "
@@ -295,6 +312,7 @@ def add_export_commands(sub) -> None:
     p.add_argument("--format", default="png", choices=EXPORT_FORMATS, help="default png")
     add_export_options(p)
     add_data_options(p)
+    add_boundary_options(p)
 
     p = sub.add_parser("export-poster", help="write all clusters on one page (small multiples)",
                        description="One panel per cluster, grouped pillar / emerging, with a shared legend.")
@@ -305,25 +323,28 @@ def add_export_commands(sub) -> None:
     add_export_options(p)
     p.set_defaults(size=POSTER_SIZE)
     add_data_options(p)
+    add_boundary_options(p)
 
 
-def run_export(policy, args, out) -> None:
+def run_export(policy, args, out, bnd=None, approval: str | None = None) -> None:
     from export.batch import export_all, export_map, export_poster  # matplotlib only when exporting
     from export.fonts import FontError
     from geo.boundaries import BoundaryDataError
 
+    pub = {"data": bnd.static if bnd else None, "approval": approval}
     try:
         if args.command == "export-map":
             path = export_map(policy, args.out, fmt=args.format, layer=args.layer, clusters=args.clusters,
                               basis=args.basis, tier=args.tier, lang=args.lang, dpi=args.dpi, size=args.size,
-                              focus=args.focus)
+                              focus=args.focus, **pub)
             announce(out, path)
         elif args.command == "export-poster":
             path = export_poster(policy, args.out, fmt=args.format, lang=args.lang, basis=args.basis,
-                                 dpi=args.dpi, size=args.size)
+                                 dpi=args.dpi, size=args.size, **pub)
             announce(out, path)
         else:
-            paths = export_all(policy, args.out, fmt=args.format, lang=args.lang, dpi=args.dpi, size=args.size)
+            paths = export_all(policy, args.out, fmt=args.format, lang=args.lang, dpi=args.dpi, size=args.size,
+                               **pub)
             out.write(f"wrote {len(paths)} maps to {show_path(args.out)}\n")
     except (BoundaryDataError, FontError) as exc:
         raise PolicyDataError(str(exc)) from None
@@ -334,21 +355,65 @@ def run_export(policy, args, out) -> None:
         raise OSError(exc.errno, exc.strerror or str(exc), args.out) from None
 
 
-def read_designations(path: str, lang: str = "en") -> bytes:
-    """The file's bytes, at most one past the size cap (load_designations then
-    refuses it), read within the judging budget's seconds: a FIFO nobody writes
-    to cannot hold the command before the budget starts (ingest.readfile)."""
+def read_input(option: str, path: str, limit: int, too_large_line, accepted: str) -> bytes:
+    """The bytes of the file given to `option`, at most one past the size cap (its loader
+    then refuses it), read within the judging budget's seconds: a FIFO nobody writes to
+    cannot hold the command before the budget starts (ingest.readfile).
+    `too_large_line(shown path, size)`: the line for a file over the cap."""
     shown = show_path(path)
     try:
-        return read_bounded(path, MAX_BYTES, caps.BUDGET_SECONDS)
+        return read_bounded(path, limit, caps.BUDGET_SECONDS)
     except TooLarge as exc:
-        raise DesignationsError([too_large(exc.size).format(shown, lang)]) from None
+        raise InputProblems([too_large_line(shown, exc.size)]) from None
     except ReadRefused as exc:
-        raise UsageError(f"cli.py: error: --designations {shown} {exc}; give a .csv, .xlsx or .yaml file "
-                         "(a pipe such as /dev/stdin is read too)") from None
+        raise UsageError(f"cli.py: error: {option} {shown} {exc}; give {accepted}") from None
     except OSError as exc:
-        raise UsageError(f"cli.py: error: --designations {shown}: cannot read the file "
+        raise UsageError(f"cli.py: error: {option} {shown}: cannot read the file "
                          f"({exc.strerror or exc})") from None
+
+
+def read_designations(path: str, lang: str = "en") -> bytes:
+    return read_input("--designations", path, MAX_BYTES, lambda shown, size: too_large(size).format(shown, lang),
+                      "a .csv, .xlsx or .yaml file (a pipe such as /dev/stdin is read too)")
+
+
+def check_publication(args: argparse.Namespace) -> str | None:
+    """The --map-approval number to print, checked before anything is read or drawn: its
+    text (one line, bounded), and that --boundaries comes with it."""
+    text = getattr(args, "map_approval", None)
+    if text is None:
+        return None
+    lang = getattr(args, "messages_lang", "en")
+    number, problem = check_approval(text)
+    if problem is None and args.boundaries is None:
+        problem = Msg("approval.needs_boundaries")
+    if problem is not None:
+        raise UsageError(f"cli.py {args.command}: error: --map-approval: {problem.render(lang)}")
+    return number
+
+
+def load_boundaries(args: argparse.Namespace, base: Policy, err):
+    """The judgement of --boundaries (uploads.judge.Judgement: its cities and export data),
+    or None without it. In the worker, under the budget and with the checks of the app's
+    upload; a refused file prints one line per problem, status 2."""
+    path = getattr(args, "boundaries", None)
+    if path is None:
+        return None
+    lang = getattr(args, "messages_lang", "en")
+
+    def too_big(shown: str, size: int) -> str:
+        return Msg("file.message", path=shown, message=Msg("bnd.too_large", size=size, mb=size / 1e6,
+                   max=caps.BND_MAX_BYTES, max_mb=caps.BND_MAX_BYTES / 1e6)).render(lang)
+
+    data = read_input("--boundaries", path, caps.BND_MAX_BYTES, too_big,
+                      "a .geojson, .json or .gpkg file, or a .zip of a Shapefile")
+    j = judge_uploads(None, "", "replace", data, str(path), base, seconds=caps.BUDGET_SECONDS,
+                      memory=caps.BUDGET_MEMORY)
+    if not j.ok:
+        raise InputProblems([m.render(lang) for level, m in j.messages if level == "error"])
+    for _, note in j.messages:
+        print(note.render(lang), file=err)
+    return j
 
 
 def load_data(args: argparse.Namespace, err) -> Policy:
@@ -365,14 +430,17 @@ def load_data(args: argparse.Namespace, err) -> Policy:
     result = judge_designations(data, path, load_policy(), mode or "replace", seconds=caps.BUDGET_SECONDS,
                                 memory=caps.BUDGET_MEMORY)
     if result.policy is None:
-        raise DesignationsError([p.format(show_path(path), lang) for p in result.problems])
+        raise InputProblems([p.format(show_path(path), lang) for p in result.problems])
     for note in result.notes:
         print(Msg("cli.note", path=show_path(path), message=note).render(lang), file=err)
     return result.policy
 
 
 def run(args: argparse.Namespace, out, err=None) -> None:
-    policy = load_data(args, sys.stderr if err is None else err)
+    err = sys.stderr if err is None else err
+    approval = check_publication(args)
+    policy = load_data(args, err)
+    bnd = load_boundaries(args, load_policy(), err)
     rows = designation_rows(policy)
     if args.command == "zones":
         from geo.boundaries import BoundaryDataError, load_cities
@@ -380,7 +448,7 @@ def run(args: argparse.Namespace, out, err=None) -> None:
         from views.analysis_tables import GINI_FIELDS, ZONE_ANALYSIS_FIELDS, zone_table
 
         try:
-            cities = load_cities()
+            cities = bnd.cities if bnd else load_cities()
         except BoundaryDataError as exc:
             raise PolicyDataError(str(exc)) from None
         df = zone_table(policy, rows, cities, args.basis, args.tier)
@@ -392,7 +460,7 @@ def run(args: argparse.Namespace, out, err=None) -> None:
         result = compare(policy, rows, args.a, args.b, args.basis, args.tier)
         write_compare(policy, result, compare_rows(policy, result), args.format, out)
     elif args.command in ("export-map", "export-all", "export-poster"):
-        run_export(policy, args, out)
+        run_export(policy, args, out, bnd, approval)
     elif args.command in ("similar", "matrix", "export-matrix"):
         run_analysis(policy, rows, args, out)
 
@@ -494,7 +562,7 @@ def _main(argv: list[str] | None) -> int:
     except UsageError as exc:
         _say(str(exc))
         return 2
-    except DesignationsError as exc:
+    except InputProblems as exc:
         for line in exc.lines:
             _say(line)
         return 2

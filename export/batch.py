@@ -65,9 +65,12 @@ def layer_state(policy: Policy, layer: str, clusters: str | None = None, *, basi
 
 def export_map(policy: Policy, out: str | Path, *, fmt: str | None = None, layer: str = "coverage",
                clusters: str | None = None, basis: str = "explicit", tier: str = "all", lang: str = "zh",
-               dpi=None, size: str = "a4-landscape", focus: str | None = None) -> Path:
+               dpi=None, size: str = "a4-landscape", focus: str | None = None, data=None,
+               approval: str | None = None) -> Path:
     """One map. `focus`: a city (any name or code `cli.py compare` takes) outlined as the
-    city in focus; without it print shows none (it is the app's selection, not the map's)."""
+    city in focus; without it print shows none (it is the app's selection, not the map's).
+    `data`: the boundaries drawn (an export.data.StaticData; None: the bundled ones);
+    `approval`: their map approval number (审图号), only for a user's boundaries."""
     out = Path(out)
     fmt = resolve_format(out, fmt)
     check_size(size)
@@ -82,12 +85,13 @@ def export_map(policy: Policy, out: str | Path, *, fmt: str | None = None, layer
     check_out_file(out, fmt)
     from export.render import render_map
 
-    render_map(policy, state, out, fmt=fmt, size=size, dpi=dpi)
+    render_map(policy, state, out, fmt=fmt, size=size, dpi=dpi, data=data, approval=approval)
     return out
 
 
 def export_poster(policy: Policy, out: str | Path, *, fmt: str | None = None, lang: str = "zh",
-                  basis: str = "explicit", dpi=None, size: str = POSTER_SIZE) -> Path:
+                  basis: str = "explicit", dpi=None, size: str = POSTER_SIZE, data=None,
+                  approval: str | None = None) -> Path:
     out = Path(out)
     fmt = resolve_format(out, fmt)
     check_size(size)
@@ -97,7 +101,7 @@ def export_poster(policy: Policy, out: str | Path, *, fmt: str | None = None, la
     check_out_file(out, fmt)
     from export.poster import render_poster
 
-    render_poster(policy, out, fmt=fmt, lang=lang, basis=basis, size=size, dpi=dpi)
+    render_poster(policy, out, fmt=fmt, lang=lang, basis=basis, size=size, dpi=dpi, data=data, approval=approval)
     return out
 
 
@@ -120,7 +124,8 @@ def plan_all(policy: Policy, lang: str = "zh") -> list[tuple[str, ViewState]]:
 
 
 def export_all(policy: Policy, out_dir: str | Path, *, fmt: str = "png", lang: str = "zh", dpi=None,
-               size: str = "a4-landscape", progress: bool = True, stream=None) -> list[Path]:
+               size: str = "a4-landscape", progress: bool = True, stream=None, data=None,
+               approval: str | None = None) -> list[Path]:
     if fmt not in FORMATS:
         raise ExportError(f"format {fmt!r} is not accepted; choose one of: {', '.join(FORMATS)}")
     check_size(size)
@@ -132,7 +137,7 @@ def export_all(policy: Policy, out_dir: str | Path, *, fmt: str = "png", lang: s
     from export.data import StaticData
     from export.render import render_map
 
-    data = StaticData.load()
+    data = data or StaticData.load()
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     bar = None
@@ -146,7 +151,7 @@ def export_all(policy: Policy, out_dir: str | Path, *, fmt: str = "png", lang: s
             path = out_dir / f"{stem}.{fmt}"
             if bar is not None:
                 bar.set_postfix_str(path.name, refresh=False)
-            render_map(policy, state, path, fmt=fmt, size=size, dpi=dpi, data=data)
+            render_map(policy, state, path, fmt=fmt, size=size, dpi=dpi, data=data, approval=approval)
             written.append(path)
             if bar is not None:
                 bar.update(1)

@@ -113,6 +113,9 @@ class StaticData:
     prd_box: tuple[float, float, float, float]  # the enlargement's extent, projected
     bounds: tuple[float, float, float, float]  # Guangdong, projected
     city_tree: shapely.STRtree | None = field(default=None, repr=False)  # the cities in `adcodes` order
+    # Where the boundaries come from, credited in the footer: a geo.boundaries.BoundarySource
+    # of the user's file, or None for the bundled data set.
+    source: object = None
     _anchors: dict = field(default_factory=dict, repr=False)
 
     _lock: ClassVar[threading.Lock] = threading.Lock()
@@ -136,9 +139,10 @@ class StaticData:
             return cls._cache
 
     @classmethod
-    def build(cls, cities, context, policy=None) -> StaticData:
+    def build(cls, cities, context, policy=None, source=None) -> StaticData:
         """`policy` gives zone membership (the policy model owns it, as for the
-        interactive map); without one, the boundary file's `zone` column is used."""
+        interactive map); without one, the boundary file's `zone` column is used.
+        `source`: a user's file (a geo.boundaries.BoundarySource), None for the bundled set."""
         import geopandas as gpd
 
         from geo.crs import GUANGDONG_CRS
@@ -187,6 +191,7 @@ class StaticData:
             dongsha=shapely.union_all(dongsha) if dongsha else None,
             prd_box=tuple(float(v) for v in prd),
             bounds=tuple(float(v) for v in pc.total_bounds),
+            source=source,
         )
 
     def context_anchors(self, view: tuple[float, float, float, float]) -> dict:

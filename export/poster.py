@@ -65,15 +65,18 @@ class PosterInfo:
 
 
 def build_poster(policy: Policy, *, lang: str = "zh", basis: str = "explicit", size: str = POSTER_SIZE,
-                 dpi: int = 100, data: StaticData | None = None, made: _dt.date | None = None):
-    """(Figure, PosterInfo)."""
+                 dpi: int = 100, data: StaticData | None = None, made: _dt.date | None = None,
+                 approval: str | None = None):
+    """(Figure, PosterInfo). The footer credits `data`'s boundaries; `approval`: their map
+    approval number (审图号), only for a user's boundaries (as views.scene.build_scene rules)."""
     check_choice("lang", lang, LANGS)
     check_choice("basis", basis, BASES)
     page = check_size(size)
     data = data or StaticData.load()
     rows = rows_for(policy)
     base = build_scene(policy, rows, ViewState(clusters=tuple(policy.clusters), coverage=False, zoning=False,
-                                               basis=basis, lang=lang))
+                                               basis=basis, lang=lang),
+                       boundaries=data.source, approval=approval)
     with fonts.using(policy_text(policy)):
         fig = new_figure(page, dpi)
         info = _draw(fig, policy, rows, base, page, data, lang, basis, made or _today())
@@ -298,20 +301,21 @@ def _scale_strip(fig, lay, rect, data, m_per_pt: float, lang, ty, k, info) -> No
 def render_poster(policy: Policy, out_path: str | os.PathLike, *, fmt: str | None = None, lang: str = "zh",
                   basis: str = "explicit", size: str = POSTER_SIZE, dpi: int = 300,
                   data: StaticData | None = None, made: _dt.date | None = None,
-                  svg_text: str = "embed") -> PosterInfo:
+                  svg_text: str = "embed", approval: str | None = None) -> PosterInfo:
     """Draw the poster and write it to `out_path` (PNG, SVG or PDF) atomically."""
     fmt = resolve_format(out_path, fmt)
     dpi = check_dpi(dpi)
-    fig, info = build_poster(policy, lang=lang, basis=basis, size=size, dpi=dpi, data=data, made=made)
+    fig, info = build_poster(policy, lang=lang, basis=basis, size=size, dpi=dpi, data=data, made=made,
+                             approval=approval)
     atomic_save(fig, Path(out_path), fmt, dpi, info.title, svg_text=svg_text)
     return info
 
 
 def poster_bytes(policy: Policy, *, fmt: str = "png", lang: str = "zh", basis: str = "explicit",
                  size: str = POSTER_SIZE, dpi: int = 300, data: StaticData | None = None,
-                 svg_text: str = "embed") -> bytes:
+                 svg_text: str = "embed", approval: str | None = None) -> bytes:
     """The poster as bytes (for a download button)."""
     fmt = check_format(fmt)
     dpi = check_dpi(dpi)
-    fig, info = build_poster(policy, lang=lang, basis=basis, size=size, dpi=dpi, data=data)
+    fig, info = build_poster(policy, lang=lang, basis=basis, size=size, dpi=dpi, data=data, approval=approval)
     return figure_bytes(fig, fmt, dpi, info.title, svg_text=svg_text)

@@ -125,18 +125,22 @@ def new_figure(page: PageSize, dpi: int) -> Figure:
     return fig
 
 
-def scene_for(policy: Policy, state: ViewState) -> Scene:
-    return build_scene(policy, rows_for(policy), state)
+def scene_for(policy: Policy, state: ViewState, data: StaticData | None = None,
+              approval: str | None = None) -> Scene:
+    """The scene of `state` drawn on `data`'s boundaries, which its footer credits;
+    `approval`: their map approval number (审图号), only for a user's boundaries."""
+    return build_scene(policy, rows_for(policy), state, boundaries=data.source if data else None,
+                       approval=approval)
 
 
 def build_figure(policy: Policy, state: ViewState, *, size: str = DEFAULT_SIZE, dpi: int = 100,
                  data: StaticData | None = None, made: _dt.date | None = None,
-                 scene: Scene | None = None) -> tuple[Figure, RenderInfo]:
+                 scene: Scene | None = None, approval: str | None = None) -> tuple[Figure, RenderInfo]:
     """The map as a matplotlib Figure (no pyplot, no global state: the font goes to
     each text artist) and what was drawn."""
     page = check_size(size)
     data = data or StaticData.load()
-    scene = scene or scene_for(policy, state)
+    scene = scene or scene_for(policy, state, data, approval)
     with fonts.using(policy_text(policy)):
         fig = new_figure(page, dpi)
         info = _draw(fig, scene, state, page, data, made or _today())
@@ -320,21 +324,22 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
 
 def render_map(policy: Policy, state: ViewState, out_path: str | os.PathLike, *, fmt: str | None = None,
                size: str = DEFAULT_SIZE, dpi: int = DEFAULT_DPI, data: StaticData | None = None,
-               made: _dt.date | None = None, svg_text: str = "embed") -> RenderInfo:
+               made: _dt.date | None = None, svg_text: str = "embed", approval: str | None = None) -> RenderInfo:
     """Draw `state` and write it to `out_path` (PNG, SVG or PDF) atomically."""
     fmt = resolve_format(out_path, fmt)
     check_size(size)
     dpi = check_dpi(dpi)
-    fig, info = build_figure(policy, state, size=size, dpi=dpi, data=data, made=made)
+    fig, info = build_figure(policy, state, size=size, dpi=dpi, data=data, made=made, approval=approval)
     atomic_save(fig, Path(out_path), fmt, dpi, info.title, svg_text=svg_text)
     return info
 
 
 def render_bytes(policy: Policy, state: ViewState, *, fmt: str = "png", size: str = DEFAULT_SIZE,
-                 dpi: int = DEFAULT_DPI, data: StaticData | None = None, svg_text: str = "embed") -> bytes:
+                 dpi: int = DEFAULT_DPI, data: StaticData | None = None, svg_text: str = "embed",
+                 approval: str | None = None) -> bytes:
     """The same drawing as `render_map`, returned as bytes (for a download button)."""
     fmt = check_format(fmt)
     check_size(size)
     dpi = check_dpi(dpi)
-    fig, info = build_figure(policy, state, size=size, dpi=dpi, data=data)
+    fig, info = build_figure(policy, state, size=size, dpi=dpi, data=data, approval=approval)
     return figure_bytes(fig, fmt, dpi, info.title, svg_text=svg_text)

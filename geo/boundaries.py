@@ -207,9 +207,10 @@ class BoundarySource:
     def origin(self, lang: str) -> str:
         return self.origin_zh if lang == "zh" else self.origin_en
 
-    def for_user_file(self, name: str) -> BoundarySource:
+    @classmethod
+    def for_user_file(cls, name: str) -> BoundarySource:
         """The source of boundaries read from a user's file called `name`."""
-        return BoundarySource("", "", "", "", user_file=str(name))
+        return cls("", "", "", "", user_file=str(name))
 
 
 @lru_cache(maxsize=4)

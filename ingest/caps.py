@@ -47,6 +47,11 @@ BND_MAX_CROSSINGS = 5_000
 # hands the server and what every page of the map carries.
 BND_MAX_MAP_VERTICES = 150_000
 
+# ---- the map approval number (审图号) typed for a published map (ingest.approval)
+# Real ones are about 15 characters ("GS(2024)1234号", "粤S(2024)123号"); room for a
+# longer form ("GS京(2023)0123号 / 粤S(2024)123号") but not for a paragraph in a footer.
+APPROVAL_MAX_CHARS = 40
+
 # ---- zip archives (XLSX and zipped Shapefiles alike)
 ZIP_MAX_MEMBERS = 50
 ZIP_MAX_UNZIPPED = 100_000_000

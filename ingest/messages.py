@@ -211,6 +211,24 @@ CORE = {
     "text.surrogate": ("含有未配对的代理字符 U+{code:04X}（第 {pos} 个字符）；只允许制表符和换行符",
                        "contains the unpaired surrogate U+{code:04X} at character {pos}; "
                        "only tab and line breaks are allowed"),
+    # -- the map approval number (ingest.approval) and the boundaries it needs; {examples}
+    # are approval numbers as printed, the same in both languages
+    "approval.control": ("审图号 {value} 含有控制字符或格式字符 U+{code:04X}（第 {pos} 个字符）；"
+                         "请按批准文件填写，一行，最多 {max} 个字符，例如 {examples}",
+                         "the map approval number {value} contains the control or format character U+{code:04X} "
+                         "at character {pos}; give it as the approval prints it, on one line, at most {max} "
+                         "characters, e.g. {examples}"),
+    "approval.empty": ("审图号 {value} 中没有编号；请按批准文件填写编号，例如 {examples}",
+                       "the map approval number {value} has no number in it; give the number as the approval "
+                       "prints it, e.g. {examples}"),
+    "approval.long": ("审图号 {value} 有 {n} 个字符，超过 {max} 个的上限；请只填写编号，例如 {examples}",
+                      "the map approval number {value} is {n} characters long, over the limit of {max}; give only "
+                      "the number, e.g. {examples}"),
+    "approval.needs_boundaries": ("审图号只能与用户提供的边界一起使用（它属于获批的那套边界，内置边界没有审图号）；"
+                                  "请同时提供边界文件（命令行 --boundaries PATH，应用中在“自有数据”上传）",
+                                  "a map approval number is only accepted with boundaries the user supplies (it "
+                                  "belongs to the approved boundaries; the bundled ones have none): give a boundary "
+                                  "file too (--boundaries PATH on the command line, \"Your own data\" in the app)"),
     # -- zip archives (ingest.zipguard)
     "zip.entries": ("{what}含有 {n:,} 个条目；最多接受 {max} 个", "the {what} has {n:,} entries; at most {max} are accepted"),
     "zip.unreadable": ("文件不是可读取的 zip 压缩包（{detail}）", "the file is not a readable zip archive ({detail})"),

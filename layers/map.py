@@ -69,9 +69,11 @@ class Frame:
 class MapData:
     wgs84: Frame
     gcj02: Frame
+    source: object = None  # a user's file (geo.boundaries.BoundarySource), credited; None: the bundled set
 
     @classmethod
-    def build(cls, cities: gpd.GeoDataFrame, context: gpd.GeoDataFrame, policy: Policy | None = None) -> MapData:
+    def build(cls, cities: gpd.GeoDataFrame, context: gpd.GeoDataFrame, policy: Policy | None = None,
+              source=None) -> MapData:
         """`policy` gives zone membership (the policy model owns it); without one, the
         boundary file's `zone` column is used (counties benchmark, tests of geometry)."""
         from geo.crs import wgs84_to_gcj02  # only needed here, at build time
@@ -94,7 +96,7 @@ class MapData:
 
         gcj_cities = cities.assign(geometry=[wgs84_to_gcj02(g) for g in cities.geometry])
         gcj_context = context.assign(geometry=[wgs84_to_gcj02(g) for g in context.geometry])
-        return cls(wgs84=frame(cities, context), gcj02=frame(gcj_cities, gcj_context))
+        return cls(wgs84=frame(cities, context), gcj02=frame(gcj_cities, gcj_context), source=source)
 
 
 def _coverage(scene: Scene, geometry: SharedGeometry, state: ViewState, lang: str):
@@ -180,7 +182,7 @@ def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewStat
     GeoJsonLayer(frame.context, [leaflet_stroke(COAST), leaflet_area(CONTEXT)],
                  name=html_text(t("context_layer", lang)), control=False, digits=CONTEXT_DIGITS).add_to(m)
 
-    scene = build_scene(policy, rows, state)
+    scene = build_scene(policy, rows, state, boundaries=data.source)
     geometry = SharedGeometry(frame.cities)
     geometry.add_to(m)
     # Land is never the sea colour: a plain fill under every other layer.

@@ -6,6 +6,8 @@ import streamlit as st
 
 from export.options import FORMATS as IMAGE_FORMATS  # no matplotlib behind export.options
 from export.options import POSTER_SIZE, SIZES
+from ingest.approval import check_approval
+from ingest.messages import render
 from layers.map import build_map
 from policy import tables
 from views.i18n import t
@@ -52,10 +54,11 @@ def export_panel(state: ViewState, res) -> None:
     # The city in focus is the reader's selection, not part of the map: printed only when asked.
     focus = bool(state.city) and st.checkbox(t("export_focus", lang), key="exp_focus", persist_state="page")
     printed = state if focus else state.with_(city=None)
+    approval, refused = approval_field(res, lang)
     st.download_button(
-        f"{t('download_map', lang)} {fmt.upper()}", key="dl_image", on_click="ignore",
+        f"{t('download_map', lang)} {fmt.upper()}", key="dl_image", on_click="ignore", disabled=refused,
         data=lambda: render_bytes(policy, printed, fmt=fmt, size=size, dpi=dpi if fmt == "png" else 300,
-                                  data=res.static),
+                                  data=res.static, approval=approval),
         file_name=f"{stem}-{size}.{fmt}", mime=MIME[fmt], type="primary")
     st.caption(t("export_same_view", lang))
 
@@ -67,8 +70,8 @@ def export_panel(state: ViewState, res) -> None:
     psize = p2.selectbox(t("size", lang), IMAGE_SIZES, key="poster_size", persist_state="page",
                          format_func=lambda k: t(f"size_{k}", lang))
     st.download_button(
-        f"{t('download_poster', lang)} {pfmt.upper()}", key="dl_poster", on_click="ignore",
-        data=lambda: _poster(res, pfmt, lang, state.basis, psize),
+        f"{t('download_poster', lang)} {pfmt.upper()}", key="dl_poster", on_click="ignore", disabled=refused,
+        data=lambda: _poster(res, pfmt, lang, state.basis, psize, approval),
         file_name=f"gd-clusters-poster-{lang}-{state.basis}-{psize}.{pfmt}", mime=MIME[pfmt])
 
     st.markdown(f"**{t('matrix_title', lang)}**")
@@ -111,11 +114,30 @@ def export_panel(state: ViewState, res) -> None:
     st.caption(t("csv_bom", lang))
 
 
-def _poster(res, fmt: str, lang: str, basis: str, size: str) -> bytes:
+def approval_field(res, lang: str) -> tuple[str | None, bool]:
+    """The map approval number (审图号) typed for the user's boundaries: (the number to
+    print or None, whether the typed text was refused). Open only once a boundary file
+    is in use (the scene allows a number for the user's boundaries only); otherwise
+    disabled, with the reason under it."""
+    own = bool(res.custom_boundaries)
+    text = st.text_input(t("map_approval", lang), key="exp_approval", persist_state="page", disabled=not own,
+                         placeholder="GS(2024)1234号", help=t("map_approval_help", lang))
+    if not own:
+        st.caption(t("map_approval_needs_upload", lang))
+        return None, False
+    number, problem = check_approval(text if text and text.strip() else None)
+    if problem is not None:
+        # The message quotes the user's text: plain text, never Markdown.
+        st.error(t("map_approval_refused", lang))
+        st.text(render(problem, lang))
+    return number, problem is not None
+
+
+def _poster(res, fmt: str, lang: str, basis: str, size: str, approval: str | None = None) -> bytes:
     from export import poster_bytes
 
     return poster_bytes(res.policy, fmt=fmt, lang=lang, basis=basis, size=size,
-                        data=res.static)
+                        data=res.static, approval=approval)
 
 
 def _matrix_image(res, state: ViewState, fmt: str) -> bytes:

@@ -157,7 +157,8 @@ def designations_panel(state: ViewState, res) -> None:
 def about_panel(lang: str, res) -> None:
     policy = res.policy
     st.markdown(f"**{DOCUMENT_TITLE_ZH}**（{DOCUMENT_ID}，{DOCUMENT_DATE}）  \n*{DOCUMENT_TITLE_EN}*")
-    st.text(i18n.source_line(policy, lang))
+    # The boundaries drawn are credited: an uploaded file by its name.
+    st.text(i18n.source_line(policy, lang, boundaries=getattr(res.static, "source", None)))
     st.text(t("about_design", lang))
     sep = "、" if lang == "zh" else ", "
     st.dataframe(pd.DataFrame({

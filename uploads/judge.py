@@ -16,6 +16,7 @@ one judgement per file and renders it in the user's language at display time.
 
 from __future__ import annotations
 
+import os
 from typing import Any, NamedTuple
 
 from ingest.budget import Outcome, run_limited
@@ -60,7 +61,7 @@ def _boundaries(data: bytes, name: str, base):
     from uploads.prepare import TooDetailed, prepare
 
     try:
-        prepared = prepare(res.cities, load_context(), base)
+        prepared = prepare(res.cities, load_context(), base, user_source(name))
     except TooDetailed as exc:
         return _refused(res, exc.args[0]), None
     except shapely.errors.GEOSException as exc:
@@ -70,6 +71,14 @@ def _boundaries(data: bytes, name: str, base):
     res.cities = prepared.cities
     res.notes.extend(prepared.notes)
     return res, prepared
+
+
+def user_source(name: str):
+    """The boundaries' credit for a file called `name` (a path on the command line): its
+    base name only, on one line and shortened, as a map footer can print it."""
+    from geo.boundaries import BoundarySource
+
+    return BoundarySource.for_user_file(clip(os.path.basename(str(name)) or str(name), 60))
 
 
 def _refused(res, problem: Msg):

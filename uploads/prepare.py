@@ -74,8 +74,9 @@ def simplify(cities):
     return simplified, before, after
 
 
-def prepare(cities, context, policy) -> Prepared:
-    """The map and export data of an accepted file's cities. Raises TooDetailed."""
+def prepare(cities, context, policy, source=None) -> Prepared:
+    """The map and export data of an accepted file's cities (`source`: the file, as a
+    geo.boundaries.BoundarySource the export credits). Raises TooDetailed."""
     from export.data import StaticData
     from layers.map import MapData
 
@@ -84,5 +85,5 @@ def prepare(cities, context, policy) -> Prepared:
         raise TooDetailed(Msg("bnd.map_vertices", n=after, max=BND_MAX_MAP_VERTICES, tolerance=MAP_TOLERANCE_M))
     notes = (Msg("bnd.simplified", before=before, after=after, tolerance=MAP_TOLERANCE_M),) if after < before \
         else ()
-    return Prepared(simplified, MapData.build(simplified, context, policy),
-                    StaticData.build(simplified, context, policy), notes)
+    return Prepared(simplified, MapData.build(simplified, context, policy, source),
+                    StaticData.build(simplified, context, policy, source), notes)

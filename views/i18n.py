@@ -162,6 +162,20 @@ LABELS = {
     "size_slide": ("16:9 幻灯片", "16:9 slide"),
     "size_screen": ("屏幕 1600×1000", "Screen 1600×1000"),
     "export_focus": ("在图中标出所选城市", "Outline the city in focus"),
+    # --- the map approval number (审图号) of the user's boundaries, for a published map ---
+    "map_approval": ("审图号（用于出版）", "Map approval number (审图号, for publication)"),
+    "map_approval_help": ("填写您上传的边界所获的审图号，例如 GS(2024)1234号 或 粤S(2024)123号；"
+                          "它将替代图片和海报页脚中的“示意图”说明，页脚同时注明边界文件。",
+                          "The approval number your uploaded boundaries were granted, e.g. GS(2024)1234号 or "
+                          "粤S(2024)123号; it takes the place of the schematic-map note in the footer of the "
+                          "map image and the poster, which also credit the boundary file."),
+    "map_approval_needs_upload": ("需先在侧栏“自有数据”上传边界文件：审图号属于获批的那套边界，内置边界没有审图号，"
+                                  "地图按示意图出图。",
+                                  "Upload a boundary file first (sidebar, \"Your own data\"): an approval number "
+                                  "belongs to the approved boundaries; the built-in ones have none, so maps are "
+                                  "printed as schematic maps."),
+    "map_approval_refused": ("审图号未采用，地图和海报暂不能下载：", "The approval number is not used; the map and "
+                             "the poster cannot be downloaded until it is fixed:"),
     "download_map": ("下载地图", "Download map"),
     "size_a3-landscape": ("A3 横向", "A3 landscape"),
     "poster": ("全部 20 个集群一页图（海报）", "All 20 clusters on one page (poster)"),
