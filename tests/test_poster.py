@@ -108,47 +108,49 @@ def test_poster_bytes_for_the_app(policy, data):
     assert "@font-face" in svg and "广东省20个战略性产业集群布局总览" in svg
 
 
-@pytest.mark.slow
+def _renamed(policy, i: int):
+    auto = policy.clusters["automotive"]
+    return dataclasses.replace(policy, clusters={**policy.clusters,
+                                                 "automotive": dataclasses.replace(auto, name_zh=f"汽车{i}")})
+
+
 def test_exporting_many_policies_keeps_none_of_them(policy, data):
-    """The designation rows are cached by content in a bounded cache: many distinct policies
-    exported in one process are all released, and memory does not grow with them."""
+    """Exports of distinct policies keep none of them alive (whatever the export path caches),
+    and the designation rows' cache, which is keyed by content, does not grow with them."""
     from export.data import _ROWS_MAX
+    from export.render import build_figure
 
     state = ViewState(clusters=("automotive",), coverage=False, zoning=False)
-    auto = policy.clusters["automotive"]
     refs = []
-
-    def export(i):
-        p = dataclasses.replace(policy, clusters={**policy.clusters,
-                                                  "automotive": dataclasses.replace(auto, name_zh=f"汽车{i}")})
+    for i in range(4):  # whole exports: nothing on their path holds a policy
+        p = _renamed(policy, i)
         refs.append(weakref.ref(p))
-        from export.render import build_figure
-
         fig, info = build_figure(p, state, size="screen", dpi=10, data=data)
         assert f"汽车{i}" in info.title
         del fig, p
-
-    for i in range(3):  # warm: fonts, caches, first-use allocations
-        export(i)
     gc.collect()
-    # Traced from here: first as many policies as the cache holds, so every entry in it is traced,
-    # then more than that again, so every entry in it at the first reading has been evicted.
-    # (tracemalloc makes each export 2-3 times slower: the runs are as short as that allows.)
+    assert sum(r() is not None for r in refs) == 0
+
+    # The cache itself, traced: first as many policies as it holds, so every entry in it is
+    # traced, then more than that again, so every entry in it at the first reading is evicted.
     filled, measured = _ROWS_MAX, _ROWS_MAX + 2
+    policies = [_renamed(policy, i) for i in range(10, 10 + filled + measured)]
+    rows_for(policies[0])  # first-use allocations
     tracemalloc.start()
     try:
-        for i in range(3, 3 + filled):
-            export(i)
+        for p in policies[:filled]:
+            rows_for(p)
         gc.collect()
         before = tracemalloc.get_traced_memory()[0]
-        for i in range(3 + filled, 3 + filled + measured):
-            export(i)
+        for p in policies[filled:]:
+            rows_for(p)
         gc.collect()
         after = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
-    assert len(refs) == 3 + filled + measured
-    assert sum(r() is not None for r in refs) == 0  # no policy is kept alive
-    # Less than 50 KB per further policy (the old id()-keyed cache kept ~0.3 MB of rows each;
-    # measured here with the bounded cache: about 0.5 KB each).
+    refs = [weakref.ref(p) for p in policies]
+    del policies, p
+    gc.collect()
+    assert sum(r() is not None for r in refs) == 0  # the cache keeps no policy either
+    # Less than 50 KB per further policy (an id()-keyed cache kept ~0.3 MB of rows each).
     assert after - before < measured * 50_000, (before, after)

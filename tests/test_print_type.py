@@ -18,6 +18,7 @@ from export import fonts  # noqa: E402
 from export.data import StaticData  # noqa: E402
 from export.layout import MIN_PT, TYPE  # noqa: E402
 from export.marks import glyph_artists  # noqa: E402
+from export.output import figure_bytes  # noqa: E402
 from export.poster import poster_bytes  # noqa: E402
 from export.render import build_figure, render_bytes  # noqa: E402
 from views.state import ViewState  # noqa: E402
@@ -32,11 +33,34 @@ VIEWS = {
 }
 SIZES = ("a4-landscape", "a4-portrait", "a3-landscape", "slide", "screen")
 SVG_NS = "{http://www.w3.org/2000/svg}"
+# One worker builds the pages (see `pages`) for all the checks.
+pytestmark = pytest.mark.xdist_group("print_type")
 
 
 @pytest.fixture(scope="module")
 def data():
     return StaticData.load()
+
+
+@pytest.fixture(scope="module")
+def pages(policy, data):
+    """A view, language and size built once for every check of this module: (its title's text,
+    width and the width it may take, in inches; its SVG, with plain text: the sizes are those of
+    the embedded font, the save cheaper)."""
+    built = {}
+
+    def page(name, lang, size):
+        key = (name, lang, size)
+        if key not in built:
+            fig, info = build_figure(policy, _state(policy, name, lang), size=size, dpi=100, data=data)
+            (title,) = [t for t in fig.texts if t.get_gid() == "title"]
+            margin = title.get_position()[0] * fig.get_figwidth()
+            width = title.get_window_extent(fig.canvas.get_renderer()).width / fig.dpi
+            built[key] = ((title.get_text(), width, fig.get_figwidth() - 2 * margin),
+                          figure_bytes(fig, "svg", 100, info.title, svg_text="plain"))
+        return built[key]
+
+    return page
 
 
 def _state(policy, name, lang):
@@ -58,12 +82,10 @@ def svg_text_sizes(svg: bytes) -> list[tuple[float, str]]:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", list(VIEWS))
-def test_no_word_under_seven_points(policy, data, name, lang):
+def test_no_word_under_seven_points(pages, name, lang):
     """Every word of every page size (glyph numbers are numbers, see below) at >= 7 pt."""
-    # The crowded views at every size; the sparse ones where their type is smallest.
-    for size in SIZES if name in ("four", "all20") else ("a4-landscape", "a4-portrait"):
-        # Plain text (no embedded font subset: the sizes are the same, the render cheaper).
-        svg = render_bytes(policy, _state(policy, name, lang), fmt="svg", size=size, data=data, svg_text="plain")
+    for size in SIZES:
+        svg = pages(name, lang, size)[1]
         root = ET.fromstring(svg)
         assert root.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
         small = [(s, t) for s, t in svg_text_sizes(svg) if s < MIN_PT - 0.01 and not t.strip().isdigit()]
@@ -124,15 +146,11 @@ def test_glyph_numbers_stay_inside_their_shape(family):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_titles_fit_on_one_line_at_every_size(policy, data, lang):
+def test_titles_fit_on_one_line_at_every_size(pages, lang):
     """A title fits its line at every size; one that would not takes its short form (never
     wrapped with an orphaned word)."""
     for size in SIZES:
         for name in VIEWS:
-            fig, info = build_figure(policy, _state(policy, name, lang), size=size, dpi=30, data=data)
-            (title,) = [t for t in fig.texts if t.get_gid() == "title"]
-            renderer = fig.canvas.get_renderer()
-            assert "\n" not in title.get_text(), (size, name, title.get_text())
-            margin = title.get_position()[0] * fig.get_figwidth()
-            width_in = title.get_window_extent(renderer).width / fig.dpi
-            assert width_in <= fig.get_figwidth() - 2 * margin + 0.01, (size, name, title.get_text())
+            text, width, room = pages(name, lang, size)[0]
+            assert "\n" not in text, (size, name, text)
+            assert width <= room + 0.01, (size, name, text, width, room)

@@ -298,16 +298,15 @@ def test_renderers_hold_no_look_of_their_own():
 
 
 def test_the_city_in_focus_is_printed_only_when_asked_in_its_own_look(policy, tmp_path):
-    import subprocess
-    import sys
     import xml.etree.ElementTree as ET
 
+    from testing.cli import run_cli
     from views.i18n import t
 
     def svg_for(*extra):
         out = tmp_path / f"m{len(extra)}.svg"
-        subprocess.run([sys.executable, "cli.py", "export-map", "--out", str(out), "--layer", "cluster",
-                        "--clusters", "4", "--size", "screen", *extra], cwd=ROOT, check=True, capture_output=True)
+        p = run_cli("export-map", "--out", out, "--layer", "cluster", "--clusters", "4", "--size", "screen", *extra)
+        assert p.returncode == 0, p.stderr
         return out.read_text(encoding="utf-8")
 
     plain, focused = svg_for(), svg_for("--focus", "佛山")
