@@ -19,7 +19,7 @@ import streamlit_folium as sf
 
 import layers.map as lmap  # looked up at call time: the county benchmark wraps build_map
 from views.i18n import t
-from views.state import ViewState
+from views.state import BASIS, TIER, ViewState
 
 TESTED_VERSION = "0.27.4"
 RETURNED = ("last_clicked", "center", "zoom", "selected_tags")
@@ -28,6 +28,7 @@ MAP_HEIGHT = 640  # px; the page's CSS sizes the frame to the window where it ca
 # this bounds what any one cached map can hold: 48 entries × 6 MB at most.
 MAX_SCRIPT_BYTES = 6_000_000
 MAP_CACHE_ENTRIES = 48
+ALL_MODES = tuple((b, tier) for b in BASIS for tier in TIER)  # what a map switches between in the page
 
 
 class MapTooLarge(ValueError):
@@ -62,9 +63,10 @@ class MapPayload:
 
 @st.cache_resource(show_spinner=False, max_entries=MAP_CACHE_ENTRIES)
 def map_payload(base: ViewState, data_key: str, _res) -> MapPayload:
-    """Render the base map once per (data, language, basis, tier, basemap). Raises MapTooLarge
-    (and caches nothing) for a map over MAX_SCRIPT_BYTES."""
-    m = lmap.build_map(_res.policy, _res.rows, _res.map_data, base)
+    """Render the base map once per (data, language, basemap), with every basis and tier
+    in it (switched in the page). Raises MapTooLarge (and caches nothing) for a map over
+    MAX_SCRIPT_BYTES."""
+    m = lmap.build_map(_res.policy, _res.rows, _res.map_data, base, modes=ALL_MODES)
     m.get_root().render()
     m.render()
     script = sf._get_map_string(m)
@@ -86,7 +88,8 @@ def _map_changed() -> None:
 
 
 def show_map(state: ViewState, res) -> None:
-    """Draw the map of `state`; a change of overlays or city only runs `state_script` in the page."""
+    """Draw the map of `state`; a change of overlays, basis, tier or city only runs
+    `state_script` in the page."""
     problem = version_problem()
     if problem:
         st.error(problem)
@@ -97,7 +100,7 @@ def show_map(state: ViewState, res) -> None:
         mb = exc.args[0] / 1e6
         st.error(t("map_too_large", state.lang).format(mb=mb, cap=MAX_SCRIPT_BYTES / 1e6))
         return
-    # A new base map (language, basis, tier or basemap changed) mounts afresh; it
+    # A new base map (language or basemap changed) mounts afresh; it
     # starts where the user last left the previous one.
     ret = st.session_state.get("map") or {}
     mount = st.session_state.setdefault("_mount", {"key": None, "center": None, "zoom": None})
