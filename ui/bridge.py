@@ -81,6 +81,18 @@ def map_payload(base: ViewState, data_key: str, _res) -> MapPayload:
     )
 
 
+def register_component() -> None:
+    """streamlit-folium registers its component with the server only when first imported
+    inside a page's run; imported first by the warm-up thread (ui.warmup), it is registered
+    here, or the page would ask the server for a component it does not know."""
+    from streamlit import runtime
+
+    if runtime.exists():
+        registry = runtime.get_instance().component_registry
+        if registry.get_component_path(sf._component_func.name) is None:
+            registry.register_component(sf._component_func)
+
+
 def _map_changed() -> None:
     p = st.session_state.get("_payload_key")
     if p:
