@@ -56,11 +56,13 @@ def tint_classes(scene: Scene, cities) -> dict[str, dict[str, int]]:
 
 
 class Pool:
-    """Distinct strings, each sent once. An SVG inside a string (a legend sample, a
-    chip) is a piece of its own, shared by every string that carries it: a pooled string
-    is a string, or the list of its pieces' indices."""
+    """Distinct strings, each sent once. An SVG inside a string (a glyph, a legend sample, a
+    chip) is a piece of its own, shared by every string that carries it, and is itself made
+    of its tags, shared by every SVG (most glyphs differ only in a colour or a number): a
+    pooled string is a string, or the list of its pieces' indices."""
 
     SVG = re.compile(r"(<svg\b.*?</svg>)", re.S)
+    TAG = re.compile(r"(<[^>]*>)")
 
     def __init__(self):
         self.strings: list = []
@@ -72,11 +74,19 @@ class Pool:
             self.strings.append(value)
         return self.index[key]
 
-    def __call__(self, s: str) -> int:
-        parts = [p for p in self.SVG.split(s) if p]
+    def _pieces(self, s: str, split: re.Pattern, piece) -> int:
+        parts = [p for p in split.split(s) if p]
         if len(parts) <= 1:
+            return piece(s)
+        return self._add(s, [piece(p) for p in parts])
+
+    def _svg(self, s: str) -> int:
+        if not s.startswith("<svg"):
             return self._add(s, s)
-        return self._add(s, [self._add(p, p) for p in parts])
+        return self._pieces(s, self.TAG, lambda p: self._add(p, p))
+
+    def __call__(self, s: str) -> int:
+        return self._pieces(s, self.SVG, self._svg)
 
 
 def mode_data(data: dict[tuple[str, str], dict], scenes: dict[tuple[str, str], Scene], initial: tuple[str, str],

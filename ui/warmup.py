@@ -87,21 +87,20 @@ def start(app_dir: Path) -> threading.Thread:
 
 
 def placeholder(lang: str):
-    """Until this process has drawn a page (or warmed its caches), a placeholder where the map
-    will be, saying it is on its way; None once warm (a rerun never flashes it)."""
-    if _done.is_set():
-        return None
-    from html import escape
-
-    from views.i18n import t
-
+    """A slot where, until this process has drawn a page (or warmed its caches), a placeholder
+    for the map says it is on its way. The slot is on the page in every run, filled or not,
+    so that the elements after it keep their places (a map that moved would be mounted anew)."""
     slot = st.empty()
-    slot.html(f'{SKELETON_CSS}<div class="gd-skeleton" role="status">{escape(t("map_loading", lang))}</div>')
+    if not _done.is_set():
+        from html import escape
+
+        from views.i18n import t
+
+        slot.html(f'{SKELETON_CSS}<div class="gd-skeleton" role="status">{escape(t("map_loading", lang))}</div>')
     return slot
 
 
 def drawn(slot) -> None:
     """The page is drawn: the placeholder goes, and no later run shows one."""
     _done.set()
-    if slot is not None:
-        slot.empty()
+    slot.empty()
