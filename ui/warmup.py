@@ -45,7 +45,7 @@ def warm(app_dir: Path) -> None:
     from ui.bridge import map_payload, register_component
     from ui.mapview import scene_for
     from ui.panels import coverage_tables
-    from views.state import LANGS, ViewState
+    from views.state import BASIS, LANGS, TIER, ViewState
 
     register_component()
     STATUS["steps"].append("imports")
@@ -54,9 +54,13 @@ def warm(app_dir: Path) -> None:
     for lang in LANGS:
         state = ViewState(lang=lang)
         map_payload(base_state(state), base.key, base)
-        scene_for(base.key, astuple(state.map_view()), base)
         STATUS["steps"].append(f"map {lang}")
-    coverage_tables(base.key, ViewState.basis, ViewState.tier, base)
+    # The first switch of basis or tier finds its scene and tables ready too.
+    for basis in BASIS:
+        for tier in TIER:
+            for lang in LANGS:
+                scene_for(base.key, astuple(ViewState(lang=lang, basis=basis, tier=tier).map_view()), base)
+            coverage_tables(base.key, basis, tier, base)
     STATUS["steps"].append("tables")
 
 
