@@ -416,10 +416,17 @@
             S.countLines = {};
             Object.keys(V.countLines).forEach(function (a) { S.countLines[a] = pooled(V.countLines[a]); });
             S.coverageStyles = V.coverageStyles;
-            if (coverage) { coverage.eachLayer(function (l) { l.feature.properties.s = V.coverage[l.feature.properties.id]; }); }
+            // A shape the tables do not know (the county benchmark's) keeps its class.
+            function restyle(layer, classes) {
+                layer.eachLayer(function (l) {
+                    var s = classes[l.feature.properties.id];
+                    if (s !== undefined) { l.feature.properties.s = s; }
+                });
+            }
+            if (coverage) { restyle(coverage, V.coverage); }
             if (tintBasis !== V.basis) {
                 Object.keys(B.tints).forEach(function (id) {
-                    overlays[id].eachLayer(function (l) { l.feature.properties.s = B.tints[id][l.feature.properties.id]; });
+                    restyle(overlays[id], B.tints[id]);
                     if (tintShown[id]) { overlays[id].setStyle(S.off); tintShown[id] = false; }  // refresh tints anew
                 });
                 var ctl = map.gdLayerControl;
