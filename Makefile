@@ -45,7 +45,7 @@ browser:
 
 # Production: no file watcher scanning the tree, no re-run when a file is saved.
 run: setup
-	$(PY) -m streamlit run app.py --server.fileWatcherType none --server.runOnSave false
+	$(PY) serve.py --server.fileWatcherType none --server.runOnSave false
 
 # Development: Streamlit's defaults (watch the sources, offer to re-run on save).
 dev: setup

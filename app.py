@@ -3,8 +3,12 @@
 Page configuration and layout only; everything else lives in `ui/` (the only
 other place that imports Streamlit). Data and geometry load once per process
 and are shared by all sessions; a session's uploads give it its own validated
-copy. The map is rendered once per (data, language, basis, tier, basemap);
-switching clusters only runs a line of JavaScript in the page.
+copy. The map is rendered once per (data, language, basemap); switching
+clusters, basis, tier, shading or zoning only runs a line of JavaScript in the page.
+
+The title and, on a cold server, a placeholder for the map are drawn before the
+app's modules load (ui.warmup imports only Streamlit), so a first visitor sees the
+page at once; `serve.py` starts the server with its caches warming.
 """
 
 from __future__ import annotations
@@ -13,15 +17,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import resources, session
-from ui.downloads import export_panel
-from ui.mapview import PAGE_CSS, current_scene, map_tab
-from ui.panels import about_panel, comparison_panel, designations_panel
-from ui.sidebar import sidebar
-from ui.text import caption
-from ui.uploads import uploads_panel
+from ui import warmup
 from views.i18n import t
-from views.state import PANELS
 
 APP_DIR = Path(__file__).resolve().parent
 
@@ -36,7 +33,25 @@ def link_warnings(lang: str) -> None:
         st.text("\n".join(w.text(lang) if hasattr(w, "text") else str(w) for w in warnings))
 
 
+def first_lang() -> str:
+    """The language of this run before the session is set up: the session's, else the link's."""
+    lang = st.session_state.get("lang") or st.query_params.get("lang")
+    return "en" if lang == "en" else "zh"
+
+
 def main() -> None:
+    st.title(t("app_title", first_lang()))
+    slot = warmup.placeholder(first_lang())
+    # The app's modules (data, geometry, maps) load after the title is on the page.
+    from ui import resources, session
+    from ui.downloads import export_panel
+    from ui.mapview import PAGE_CSS, current_scene, map_tab
+    from ui.panels import about_panel, comparison_panel, designations_panel
+    from ui.sidebar import sidebar
+    from ui.text import caption
+    from ui.uploads import uploads_panel
+    from views.state import PANELS
+
     base = resources.startup(APP_DIR)
     res, messages = resources.session_data(base)
     session.init_from_url(res)
@@ -50,7 +65,6 @@ def main() -> None:
     session.sync_url(state, res)
     scene = current_scene(state, res)
     st.html(PAGE_CSS)
-    st.title(t("app_title", lang))
     caption(f"{scene.title} · {scene.subtitle}")
     link_warnings(lang)
     # The map tab always runs (its frame stays mounted); the others only while open.
@@ -58,6 +72,7 @@ def main() -> None:
     tabs = dict(zip(PANELS, st.tabs([t(f"tab_{p}", lang) for p in PANELS], key="panel", on_change="rerun")))
     with tabs["map"]:
         map_tab(state, scene, res)
+    warmup.drawn(slot)
     draw = {
         "compare": lambda: comparison_panel(state, res),
         "designations": lambda: designations_panel(state, res),

@@ -30,6 +30,13 @@ INIT_SCRIPT = """
   const want = %(want)d;
   if (window === window.top) {
     window.__gdNavStart = performance.timeOrigin;
+    // First visible content: the page's title (h1) laid out with a size.
+    function content() {
+      const h = document.querySelector('h1');
+      if (h && h.getBoundingClientRect().height > 0) { window.__gdContentAt = performance.timeOrigin + performance.now(); return; }
+      requestAnimationFrame(content);
+    }
+    requestAnimationFrame(content);
     // The page is ready when, besides the map, the cluster names it must show stand
     // inside the window (none for a page without a checklist).
     const names = %(names)d;
@@ -72,6 +79,7 @@ class Load:
 
     time_to_map_ms: float
     ready_ms: float  # map painted and the page's cluster names on screen
+    content_ms: float  # the page's title on screen (first visible content)
     http_bytes: int  # every HTTP response (encoded, incl. headers)
     ws_bytes: int  # every websocket frame the page received
     map_http_bytes: int  # the component frame and Leaflet
@@ -143,11 +151,14 @@ def load_page(browser, url: str, want: int, timeout: float = STEP_S, quiet: floa
         page.wait_for_function("() => window.__gdNamesAt !== undefined", timeout=timeout * 1000)
         nav = page.evaluate("() => window.__gdNavStart")
         names_at = page.evaluate("() => window.__gdNamesAt")
+        page.wait_for_function("() => window.__gdContentAt !== undefined", timeout=timeout * 1000)
+        content_at = page.evaluate("() => window.__gdContentAt")
         activity.wait_quiet(page, quiet=quiet)
         map_http = sum(n for rid, n in http.items() if _is_map_url(urls.get(rid, "")))
         load = Load(
             time_to_map_ms=painted - nav,
             ready_ms=max(painted, names_at) - nav,
+            content_ms=content_at - nav,
             http_bytes=sum(http.values()),
             ws_bytes=ws["all"],
             map_http_bytes=map_http,
@@ -351,3 +362,80 @@ def language_switch_times(browser, url: str, runs: int = 3) -> list[float]:
         finally:
             page.context.close()
     return out
+
+
+# In the map frame: each time the host applies a view (overlays, basis and tier), the time of
+# the next animation frame (the view painted), with the mode and the overlays it shows.
+SWITCH_WATCH_JS = """() => {
+  if (window.__gdSwitches) return;
+  window.__gdSwitches = [];
+  const apply = window.gdApplyView;
+  window.gdApplyView = function () {
+    const r = apply.apply(this, arguments);
+    const seen = {mode: window.gdMode(), visible: window.gdVisible()};
+    requestAnimationFrame(() => window.__gdSwitches.push({...seen, at: performance.timeOrigin + performance.now()}));
+    return r;
+  };
+}"""
+
+
+def mode_switches() -> list[tuple[str, str, dict]]:
+    """One cycle of sidebar switches: (what, the label clicked, what the map shows after it):
+    basis, tier, shading and zoning, each there and back."""
+    from views.i18n import t
+
+    return [
+        ("basis", t("basis_all", "zh"), {"mode": "all/all"}),
+        ("basis", t("basis_explicit", "zh"), {"mode": "explicit/all"}),
+        ("tier", t("tier_pillar", "zh"), {"mode": "explicit/pillar"}),
+        ("tier", t("tier_all", "zh"), {"mode": "explicit/all"}),
+        ("shading", t("coverage_layer", "zh"), {"without": "coverage"}),
+        ("shading", t("coverage_layer", "zh"), {"with": "coverage"}),
+        ("zoning", t("zoning_layer", "zh"), {"without": "zoning"}),
+        ("zoning", t("zoning_layer", "zh"), {"with": "zoning"}),
+    ]
+
+
+def _shows(switch: dict, want: dict) -> bool:
+    if "mode" in want:
+        return switch["mode"] == want["mode"]
+    if "with" in want:
+        return want["with"] in switch["visible"]
+    return want["without"] not in switch["visible"]
+
+
+def mode_switch_times(browser, url: str, cycles: int, quiet: float = 1.0) -> dict:
+    """Basis, tier, shading and zoning switched in the sidebar: ms from the click (its event's
+    timeStamp in the page) to the first animation frame after the map frame applied the new view.
+    The map frame must stay the same (no new map): a switch that mounts a new frame fails."""
+    page = new_page(browser)
+    try:
+        activity = WsActivity(page)
+        page.goto(url)
+        frame = wait_for_map(page, 21)
+        activity.wait_quiet(page, quiet=quiet)
+        frame.evaluate(SWITCH_WATCH_JS)
+        sidebar = page.locator("section[data-testid='stSidebar']")
+        out: dict[str, list[float]] = {}
+        for _ in range(cycles):
+            for what, label, want in mode_switches():
+                page.evaluate("() => document.addEventListener('click', (e) => { window.__gdClickAt ="
+                              " performance.timeOrigin + e.timeStamp; }, {capture: true, once: true})")
+                runs = app_runs(page)
+                sidebar.get_by_text(label, exact=True).click()
+                click_at = page.evaluate("() => window.__gdClickAt")
+
+                def painted(click_at=click_at, want=want):
+                    for s in frame.evaluate("() => window.__gdSwitches"):
+                        if s["at"] > click_at and _shows(s, want):
+                            return s["at"]
+                    return None
+
+                at = poll(page, painted, f"the map never showed the {what} switch ({want})")
+                out.setdefault(what, []).append(at - click_at)
+                wait_for_app_idle(page, after=runs)
+        all_ms = [x for v in out.values() for x in v]
+        return {"by_kind_ms": out, "median_ms": statistics.median(all_ms), "max_ms": max(all_ms), "n": len(all_ms),
+                "same_frame": frame.evaluate("() => !!window.__gdSwitches")}
+    finally:
+        page.context.close()

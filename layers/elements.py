@@ -230,7 +230,9 @@ class InitialView(SafeMacro, MacroElement):
         self.code = code
 
 
-def view_script(ids, focus: str | None = None) -> str:
+def view_script(ids, focus: str | None = None, mode: str | None = None) -> str:
     """JavaScript that shows exactly the overlays `ids` on a map carrying gd.scene,
-    and puts the city `focus` (an adcode) in focus if given."""
-    return f"window.gdApplyView && window.gdApplyView({js_data(list(ids))}, {js_data(focus)});"
+    puts the city `focus` (an adcode) in focus if given, and switches to `mode` (a
+    layers.modes.variant_key) if given."""
+    tail = f", {js_data(mode)}" if mode else ""
+    return f"window.gdApplyView && window.gdApplyView({js_data(list(ids))}, {js_data(focus)}{tail});"

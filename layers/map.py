@@ -32,12 +32,13 @@ from layers.elements import (
     view_script,
 )
 from layers.marks import OFF, leaflet_area, leaflet_casing, leaflet_stroke
+from layers.modes import coverage_table, mode_data, tint_classes, variant_key
 from layers.scene_layer import SceneSync, chip_html, scene_data
 from policy.model import Policy
 from views.i18n import t
 from views.scene import Scene, build_scene
 from views.state import ViewState
-from views.style import COAST, CONTEXT, LAND, SEA_COLOR, ZONE_INSET_M, coverage_look
+from views.style import COAST, CONTEXT, LAND, SEA_COLOR, ZONE_INSET_M
 
 # Basemaps for users who are online, all named through xyzservices. 高德 tiles are in
 # GCJ-02, so with them the vector layers switch to their GCJ-02 copies.
@@ -101,12 +102,11 @@ class MapData:
 
 def _coverage(scene: Scene, geometry: SharedGeometry, state: ViewState, lang: str):
     """The choropleth: one style per class; the scene's mode hides it while clusters are on."""
-    colors = list(scene.classes.colors)
-    styles = [leaflet_area(coverage_look(c)) for c in colors]
-    items = [[a, colors.index(scene.coverage_colors[a])] for a in geometry.ids]
+    styles, classes = coverage_table(scene)
+    items = [[a, classes[a]] for a in geometry.ids]
     layer = CityLayer(geometry, items, styles, name=html_text(t("coverage_layer", lang)), show=state.coverage,
                       interactive=False)
-    return layer, styles
+    return layer
 
 
 def _zoning(policy: Policy, scene: Scene, frame: Frame, geometry: SharedGeometry, state: ViewState):
@@ -123,22 +123,28 @@ def _zoning(policy: Policy, scene: Scene, frame: Frame, geometry: SharedGeometry
     return layer, styles
 
 
-def _cluster_layers(scene: Scene, geometry: SharedGeometry, state: ViewState):
-    """One overlay per cluster (all of them): its tint shapes (0 named, 1 region only),
-    shown by the scene's mode. Its glyphs, tooltips and legend entries come from gd.scene."""
-    layers = []
-    seen_tier = set()
+def layer_labels(scene: Scene) -> dict[str, str]:
+    """Per cluster, its row in the layer control: a tier heading on the first of a tier,
+    the chip, the name with its count of cities at the scene's basis."""
+    out, seen_tier = {}, set()
     for c in scene.clusters:
-        region_only = set(c.drawn_cities) - set(c.explicit_cities)
-        items = [[a, 1 if a in region_only else 0] for a in c.drawn_cities]
         header = ""
         if c.tier not in seen_tier:
             seen_tier.add(c.tier)
-            header = f'<div class="gd-group">{html_text(t(c.tier, state.lang))}</div>'
-        label = f"{header}{chip_html(c)}{html_text(c.label[len(str(c.key)) + 1:])}"
-        layers.append(CityLayer(geometry, items, [OFF, OFF], name=label, show=c.id in state.clusters,
-                                interactive=False))
-    return layers
+            header = f'<div class="gd-group">{html_text(t(c.tier, scene.lang))}</div>'
+        out[c.id] = f"{header}{chip_html(c)}{html_text(c.label[len(str(c.key)) + 1:])}"
+    return out
+
+
+def _cluster_layers(scene: Scene, geometry: SharedGeometry, state: ViewState, cities: dict):
+    """One overlay per cluster (all of them): its tint shapes, one per city of `cities`
+    (those it tints at any basis the map can switch to), in the classes of
+    layers.modes.tint_classes, shown by the scene's mode. Its glyphs, tooltips and legend
+    entries come from gd.scene."""
+    classes = tint_classes(scene, cities)
+    labels = layer_labels(scene)
+    return [CityLayer(geometry, list(classes[c.id].items()), [OFF, OFF, OFF], name=labels[c.id],
+                      show=c.id in state.clusters, interactive=False) for c in scene.clusters]
 
 
 def visible_overlays(state: ViewState) -> list[str]:
@@ -147,21 +153,23 @@ def visible_overlays(state: ViewState) -> list[str]:
 
 
 def base_state(state: ViewState) -> ViewState:
-    """The part of a view that shapes the map itself; overlay visibility is applied
-    afterwards with `view_script`, so switching layers never rebuilds the map."""
-    return ViewState(basis=state.basis, tier=state.tier, lang=state.lang, basemap=state.basemap)
+    """The part of a view that shapes the map itself: the language and the basemap.
+    Overlays, basis and tier are applied afterwards with `state_script` (the map holds
+    every mode, layers.modes), so switching them never rebuilds the map."""
+    return ViewState(lang=state.lang, basemap=state.basemap)
 
 
 def state_script(state: ViewState) -> str:
-    return view_script(visible_overlays(state), state.city)
+    return view_script(visible_overlays(state), state.city, variant_key(state.basis, state.tier))
 
 
 def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewState,
-              assets: str = "served") -> folium.Map:
+              assets: str = "served", modes: tuple[tuple[str, str], ...] | None = None) -> folium.Map:
     """The interactive map for `state`. assets: "served" (by the app) or "inline".
+    modes: the (basis, tier) pairs the page can switch to (default: only the state's).
 
-    The overlays `state` shows are on at load; the host can change them later
-    with `state_script`."""
+    The overlays `state` shows are on at load; the host can change them, the basis and
+    the tier later with `state_script`."""
     lang = state.lang
     frame = data.gcj02 if state.basemap in GCJ_BASEMAPS else data.wgs84
     # The scale bar is added metric-only by MapFurniture (Leaflet's default adds miles).
@@ -182,17 +190,22 @@ def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewStat
     GeoJsonLayer(frame.context, [leaflet_stroke(COAST), leaflet_area(CONTEXT)],
                  name=html_text(t("context_layer", lang)), control=False, digits=CONTEXT_DIGITS).add_to(m)
 
-    scene = build_scene(policy, rows, state, boundaries=data.source)
+    initial = (state.basis, state.tier)
+    modes = tuple(dict.fromkeys([initial, *(modes or ())]))
+    scenes = {m: build_scene(policy, rows, state.with_(basis=m[0], tier=m[1]), boundaries=data.source) for m in modes}
+    scene = scenes[initial]
+    tint_cities = {c.id: tuple(dict.fromkeys(a for s in scenes.values() for a in s.cluster(c.id).drawn_cities))
+                   for c in scene.clusters}
     geometry = SharedGeometry(frame.cities)
     geometry.add_to(m)
     # Land is never the sea colour: a plain fill under every other layer.
     CityLayer(geometry, [[a, 0] for a in frame.cities], [leaflet_area(LAND)],
               name="land", interactive=False, control=False).add_to(m)
-    cov, cov_styles = _coverage(scene, geometry, state, lang)
+    cov = _coverage(scene, geometry, state, lang)
     cov.add_to(m)
     zoning, zone_styles = _zoning(policy, scene, frame, geometry, state)
     zoning.add_to(m)
-    clusters = _cluster_layers(scene, geometry, state)
+    clusters = _cluster_layers(scene, geometry, state, tint_cities)
     for layer in clusters:
         layer.add_to(m)
     CityLayer(geometry, [[a, 0] for a in frame.cities], [leaflet_stroke(LAND.stroke)],
@@ -203,8 +216,10 @@ def build_map(policy: Policy, rows: pd.DataFrame, data: MapData, state: ViewStat
     ).add_to(m)
     overlay_ids = [("coverage", cov), ("zoning", zoning), *zip((c.id for c in scene.clusters), clusters)]
     # In the app the notes on what a cluster or the tier does not draw stand beside the map (ui/mapview.py).
-    data = scene_data(policy, scene, frame.labels, frame.bounds, cov_styles, zone_styles,
-                      notes_beside=assets == "served")
+    per_mode = {m: scene_data(policy, s, frame.labels, frame.bounds, coverage_table(s)[0], zone_styles,
+                              notes_beside=assets == "served") for m, s in scenes.items()}
+    data = mode_data(per_mode, scenes, initial, tint_cities,
+                     {b: layer_labels(s) for (b, _), s in scenes.items()})
     SceneSync(overlay_ids, zoning, geometry, data).add_to(m)
     MapFurniture(scale="bottomright").add_to(m)  # the sea corner: bottom-left lies over 湛江's tip
     if assets == "inline":

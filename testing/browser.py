@@ -118,8 +118,12 @@ class StreamlitServer:
     Usable as a context manager."""
 
     def __init__(self, app: Path | str, cwd: Path | str | None = None, static: bool = False,
-                 env: dict | None = None, extra_args: tuple[str, ...] = (), port: int | None = None):
+                 env: dict | None = None, extra_args: tuple[str, ...] = (), port: int | None = None,
+                 launcher: Path | str | None = None):
         app = Path(app)
+        # A script that starts the app itself and takes streamlit run's options (serve.py):
+        # run as `python <launcher> <options>` instead of `streamlit run <app> <options>`.
+        self.launcher = Path(launcher) if launcher else None
         self.app = (app if app.is_absolute() else ROOT / app).resolve()  # relative: to the repository
         self.cwd = Path(cwd) if cwd else ROOT
         self.static = static
@@ -147,8 +151,10 @@ class StreamlitServer:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
         if self.static:
             env["STREAMLIT_SERVER_ENABLE_STATIC_SERVING"] = "true"
+        run = [sys.executable, str(self.launcher)] if self.launcher else [
+            sys.executable, "-m", "streamlit", "run", str(self.app)]
         cmd = [
-            sys.executable, "-m", "streamlit", "run", str(self.app),
+            *run,
             "--server.address", HOST,
             "--server.port", str(self.port),
             "--server.headless", "true",

@@ -60,13 +60,21 @@ def test_smoke_benchmark_measures_everything(smoke):
     assert e["present"] and e["returncode"] == 0, e
     assert e["map_median_s"] > 0, e
 
+    # basis, tier, shading and zoning, each there and back, timed in the same map frame
+    sw = r["browser"]["switch"]
+    assert set(sw["by_kind_ms"]) == {"basis", "tier", "shading", "zoning"} and sw["n"] == 8, sw
+    assert all(x > 0 for xs in sw["by_kind_ms"].values() for x in xs) and sw["same_frame"], sw
+    first = r["browser"]["first_content_ms"]
+    assert 0 < first["project"] <= r["browser"]["first_load_ms"]["project"], first  # the title before the map
+
     assert set(r["verdicts"]) == {"rerun_ms", "payload_above_floor_kb", "time_to_map_ratio", "ready_ratio",
-                                  "toggle_ms"}
+                                  "toggle_ms", "first_content_ms", "first_visit_ratio", "switch_ms"}
     # the project is ready once its 20 cluster names are on screen too, never before its map
     assert loads["project"]["ready_ms"] >= loads["project"]["time_to_map_ms"] > 0
     assert all(isinstance(v["value"], (int, float)) and v["value"] > 0 for v in r["verdicts"].values())
 
     assert "## Targets" in text and "nproc" in text and "Chromium" in text and "**Smoke run**" in text
+    assert "## 4b. First visit and switches without a new map" in text
     assert "## 7. Scaling" not in text  # no county app in smoke mode
 
 

@@ -12,9 +12,11 @@ import pytest
 
 from testing.browser import (
     MAP_FRAME,
+    MAP_IFRAME_SELECTOR,
     VIEWPORT,
     NetworkLog,
     count_painted,
+    expect_rerun,
     map_bounds,
     map_frame,
     new_page,
@@ -330,7 +332,7 @@ def test_empty_cluster_explains_itself_and_one_click_shows_regions(page, server,
     page.get_by_role("button", name="显示区域性提及").click()
     want = cluster_glyphs(policy, rows, "electronic_info", basis="all")
     wait_for_url(page, "basis=all")
-    # the basis changes the base map, so its frame is mounted afresh: looked up on every try
+    # the basis switches in the page (the same map): its glyphs looked up until they are drawn
     poll(page, lambda: map_frame(page, timeout=0).evaluate(GLYPHS_JS) == want, "region-level glyphs never appeared")
 
 
@@ -394,3 +396,46 @@ def test_click_on_a_city_opens_its_detail_beside_the_map(page, server, shots, po
     assert all(i18n.cluster_name(policy, c, "zh") in detail for c in set(mine["cluster_id"]))
     others = {c.full_name_zh for a, c in policy.cities.items() if a != "440300"}
     assert not any(o in page.locator("h4").all_inner_texts() for o in others)
+
+
+MODE_READ_JS = """() => ({
+  marker: window.gdMarker || null,
+  mode: window.gdMode(),
+  glyphs: [...document.querySelectorAll('.gd-glyphs[data-city] svg[data-glyph]')].map(
+      g => g.closest('.gd-glyphs').dataset.city + ':' + g.dataset.glyph).sort(),
+  legend: [...document.querySelectorAll('.gd-legend .gd-entry span')].map(e => e.textContent),
+})"""
+
+
+def test_basis_and_tier_switch_without_a_new_map(page, server, shots, policy, rows):
+    """Switching the basis and the tier in the sidebar keeps the map (its frame and its page: a
+    mark set on both survives) and shows the glyphs and legend the scene decides for the view."""
+    from views.i18n import t
+
+    four = ("automotive", "biomed_health", "smart_robots", "new_energy")
+    page.goto(server.url + "?clusters=" + ",".join(four))
+    frame = wait_for_map(page, 21)
+    wait_for_app_idle(page)
+    frame.evaluate("window.gdMarker = 'first map'")
+    page.locator(MAP_IFRAME_SELECTOR).evaluate("(f) => { f.dataset.gdMarker = 'first frame'; }")
+
+    def expect(basis, tier):
+        s = scene(policy, rows, basis=basis, tier=tier, coverage=True, zoning=True, clusters=four)
+        glyphs = sorted(f"{g.adcode}:{g.key}:{g.look.marker}:{int(g.look.hollow)}" for g in s.visible_glyphs())
+        legend = [e.label for sec in s.legend for e in sec.entries]
+        return f"{basis}/{tier}", glyphs, legend
+
+    for basis, tier, label in (("all", "all", t("basis_all", "zh")), ("all", "pillar", t("tier_pillar", "zh")),
+                               ("explicit", "pillar", t("basis_explicit", "zh"))):
+        with expect_rerun(page):
+            page.locator("section[data-testid='stSidebar']").get_by_text(label, exact=True).click()
+        wait_for_url(page, f"basis={basis}", f"tier={tier}")
+        mode, glyphs, legend = expect(basis, tier)
+        got = poll(page, lambda mode=mode: (lambda r: r if r["mode"] == mode else None)(frame.evaluate(MODE_READ_JS)),
+                   f"the map never switched to {mode}")
+        assert got["marker"] == "first map", "the map was drawn anew"
+        assert page.locator(MAP_IFRAME_SELECTOR).count() == 1
+        assert page.locator(MAP_IFRAME_SELECTOR).evaluate("(f) => f.dataset.gdMarker") == "first frame"
+        assert got["glyphs"] == glyphs and glyphs, mode
+        assert got["legend"] == legend, mode
+    shot(page, shots, "mode-switched")

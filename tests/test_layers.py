@@ -20,8 +20,8 @@ def map_data():
     return MapData.build(load_cities(), load_context())
 
 
-def render(policy, rows, map_data, assets="inline", **state):
-    m = build_map(policy, rows, map_data, ViewState(**state), assets=assets)
+def render(policy, rows, map_data, assets="inline", modes=None, **state):
+    m = build_map(policy, rows, map_data, ViewState(**state), assets=assets, modes=modes)
     return m, m.get_root().render()
 
 
@@ -77,25 +77,44 @@ def scene_json(html: str) -> dict:
 
 
 def test_map_carries_the_scene(policy, rows, map_data):
-    """The page gets the scene's glyphs, legend and notes for every cluster; nothing decided anew."""
+    """The page gets the scene's glyphs, legend and notes for every cluster; nothing decided anew.
+    The app's map carries every basis and tier: each mode's tables are its own scene's."""
+    from html import unescape
+
+    from layers.modes import unpack, variant_key
+    from ui.bridge import ALL_MODES
     from views.scene import build_scene
 
     for lang in ("zh", "en"):
-        state = ViewState(basis="all", lang=lang)
-        _, html = render(policy, rows, map_data, **vars(state))
-        sc = build_scene(policy, rows, state)
-        data = scene_json(html)
-        assert [(g[0], g[1]) for g in data["glyphs"]] == [(g.cluster_id, g.adcode) for g in sc.glyphs]
-        legend_labels = re.findall(r"<span>([^<]*)</span></div>",
-                                   "".join(e[1] for s in data["legend"] for e in s["entries"]))
-        from html import unescape
-
-        assert [unescape(x) for x in legend_labels] == [e.label for s in sc.catalogue for e in s.entries]
-        assert [unescape(re.sub("<[^>]+>", "", n[2])) for n in data["notes"]] == [n.interactive_text
-                                                                                   for n in sc.all_notes]
-        # every (cluster, city) pair of the data has a tooltip line at that city
-        pairs = {(it[0], a) for a, items in data["items"].items() for it in items}
-        assert pairs == {(g.cluster_id, g.adcode) for g in sc.glyphs}
+        for modes, initial in ((None, ViewState(basis="all", lang=lang)), (ALL_MODES, ViewState(lang=lang))):
+            _, html = render(policy, rows, map_data, modes=modes, **vars(initial))
+            packed = scene_json(html)
+            assert packed["variant"] == variant_key(initial.basis, initial.tier)
+            assert len(packed["variants"]) == len(modes or [initial])
+            for basis, tier in modes or [(initial.basis, initial.tier)]:
+                state = initial.with_(basis=basis, tier=tier)
+                sc = build_scene(policy, rows, state)
+                data = unpack(packed, variant_key(basis, tier))
+                assert [(g[0], g[1]) for g in data["glyphs"]] == [(g.cluster_id, g.adcode) for g in sc.glyphs]
+                legend_labels = re.findall(r"<span>([^<]*)</span></div>",
+                                           "".join(e[1] for s in data["legend"] for e in s["entries"]))
+                assert [unescape(x) for x in legend_labels] == [e.label for s in sc.catalogue for e in s.entries]
+                assert [unescape(re.sub("<[^>]+>", "", n[2])) for n in data["notes"]] == [
+                    n.interactive_text for n in sc.all_notes]
+                # every (cluster, city) pair of the data has a tooltip line at that city
+                pairs = {(it[0], a) for a, items in data["items"].items() for it in items}
+                assert pairs == {(g.cluster_id, g.adcode) for g in sc.glyphs}
+                assert data["shown"] == [c.id for c in sc.clusters if sc.in_tier(c.id)]
+                # the shading's classes and the layer control's counts follow the mode
+                colors = list(sc.classes.colors)
+                assert {a: colors.index(c) for a, c in sc.coverage_colors.items()} == data["coverage"]
+                assert len(data["coverageStyles"]) == len(colors)
+                assert all(unescape(c.label[len(str(c.key)) + 1:]) in unescape(data["names"][c.id])
+                           for c in sc.clusters)
+                for c in sc.clusters:  # tint class per city: 0 named, 1 region only, 2 not drawn
+                    want = {a: 0 for a in c.drawn_cities if a in c.explicit_cities}
+                    want.update({a: 1 for a in c.drawn_cities if a not in c.explicit_cities})
+                    assert {a: s for a, s in data["tints"][c.id].items() if s != 2} == want
 
 
 def test_offline_html_has_title_heading_and_source(policy, rows, map_data):
@@ -205,12 +224,14 @@ def test_overlay_switching_without_rebuild(policy, rows, map_data):
     from layers.map import base_state, state_script
 
     s = ViewState(clusters=("automotive", "new_energy"), coverage=False, zoning=True, lang="en", basis="all")
-    assert state_script(s) == 'window.gdApplyView && window.gdApplyView(["zoning","automotive","new_energy"], null);'
-    assert state_script(s.with_(city="440300")).endswith('["zoning","automotive","new_energy"], "440300");')
+    assert state_script(s) == ('window.gdApplyView && window.gdApplyView(["zoning","automotive","new_energy"], null, '
+                               '"all/all");')
+    assert state_script(s.with_(city="440300", tier="pillar")).endswith(
+        '["zoning","automotive","new_energy"], "440300", "all/pillar");')
     b = base_state(s)
-    assert (b.lang, b.basis, b.tier, b.basemap) == ("en", "all", "all", "none")
-    # the base map does not depend on which overlays are on
-    assert base_state(s.with_(clusters=(), coverage=True)) == b
+    assert (b.lang, b.basemap) == ("en", "none")
+    # the base map depends neither on which overlays are on, nor on the basis or the tier
+    assert base_state(s.with_(clusters=(), coverage=True, basis="explicit", tier="emerging")) == b
     _, html = render(policy, rows, map_data, **vars(b))
     overlay_block = re.search(r"gd\.scene\(\w+, \{.*?\}, \{(.*?)\}, \w+, \w+\);", html, re.S).group(1)
     ids = re.findall(r'"([a-z_]+)":', overlay_block)

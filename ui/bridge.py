@@ -19,7 +19,7 @@ import streamlit_folium as sf
 
 import layers.map as lmap  # looked up at call time: the county benchmark wraps build_map
 from views.i18n import t
-from views.state import ViewState
+from views.state import BASIS, TIER, ViewState
 
 TESTED_VERSION = "0.27.4"
 # Only what a user does comes back: a click and the layer-control ticks. The map's position is kept in
@@ -32,6 +32,7 @@ MAP_HEIGHT = 640  # px; the page's CSS sizes the frame to the window where it ca
 # this bounds what any one cached map can hold: 48 entries × 6 MB at most.
 MAX_SCRIPT_BYTES = 6_000_000
 MAP_CACHE_ENTRIES = 48
+ALL_MODES = tuple((b, tier) for b in BASIS for tier in TIER)  # what a map switches between in the page
 
 
 class MapTooLarge(ValueError):
@@ -66,9 +67,10 @@ class MapPayload:
 
 @st.cache_resource(show_spinner=False, max_entries=MAP_CACHE_ENTRIES)
 def map_payload(base: ViewState, data_key: str, _res) -> MapPayload:
-    """Render the base map once per (data, language, basis, tier, basemap). Raises MapTooLarge
-    (and caches nothing) for a map over MAX_SCRIPT_BYTES."""
-    m = lmap.build_map(_res.policy, _res.rows, _res.map_data, base)
+    """Render the base map once per (data, language, basemap), with every basis and tier
+    in it (switched in the page). Raises MapTooLarge (and caches nothing) for a map over
+    MAX_SCRIPT_BYTES."""
+    m = lmap.build_map(_res.policy, _res.rows, _res.map_data, base, modes=ALL_MODES)
     m.get_root().render()
     m.render()
     script = sf._get_map_string(m)
@@ -84,6 +86,18 @@ def map_payload(base: ViewState, data_key: str, _res) -> MapPayload:
     )
 
 
+def register_component() -> None:
+    """streamlit-folium registers its component with the server only when first imported
+    inside a page's run; imported first by the warm-up thread (ui.warmup), it is registered
+    here, or the page would ask the server for a component it does not know."""
+    from streamlit import runtime
+
+    if runtime.exists():
+        registry = runtime.get_instance().component_registry
+        if registry.get_component_path(sf._component_func.name) is None:
+            registry.register_component(sf._component_func)
+
+
 def _map_changed() -> None:
     p = st.session_state.get("_payload_key")
     if p:
@@ -91,7 +105,8 @@ def _map_changed() -> None:
 
 
 def show_map(state: ViewState, res) -> None:
-    """Draw the map of `state`; a change of overlays or city only runs `state_script` in the page."""
+    """Draw the map of `state`; a change of overlays, basis, tier or city only runs
+    `state_script` in the page."""
     problem = version_problem()
     if problem:
         st.error(problem)

@@ -6,6 +6,7 @@ from policy.model import Policy
 
 LABELS = {
     "app_title": ("广东省战略性产业集群地图", "Guangdong strategic industrial clusters"),
+    "map_loading": ("正在加载地图…", "Loading the map…"),
     # A subtitle names the documents of the layers drawn (their `cite` in the data files).
     "based_on": ("依据{cites}", "Based on {cites}"),
     "cites_sep": ("、", " and "),

@@ -97,6 +97,7 @@
                 label.parentNode.insertBefore(h, label);
             });
         }
+        if (ctl._map) { ctl._map.gdLayerControl = ctl; }  // gd.scene relabels it when the basis changes
         var update = ctl._update;
         ctl._update = function () { var r = update.apply(this, arguments); lift(); return r; };
         lift();
@@ -391,12 +392,65 @@
             drawGlyphs();
             drawLegend();
         }
+        // --- modes: basis and tier switch in place, as overlays do. Each mode's tables
+        // (layers/modes.py) are swapped into S; strings are looked up in S.pool. ---
+        var mode = null, tintBasis = null, P = S.pool;
+        function pooled(i) { var p = P[i]; return typeof p === "string" ? p : p.map(pooled).join(""); }
+        function byId(rows) { return rows.map(function (r) { return [clusterIds[r[0]]].concat(r.slice(1)); }); }
+        function setMode(key) {
+            var V = S.variants[key];
+            if (!V || key === mode) { return; }
+            var B = S.bases[V.basis];
+            S.glyphs = byId(B.glyphs); S.items = {}; S.columns = B.columns;
+            Object.keys(B.items).forEach(function (a) { S.items[a] = byId(B.items[a]); });
+            S.crowd.order = B.order; S.crowd.dirs = B.dirs;
+            S.svg = B.svg.map(pooled); S.texts.texts = B.texts.map(pooled);
+            S.shown = V.shown;
+            Object.keys(shown).forEach(function (id) { delete shown[id]; });
+            V.shown.forEach(function (id) { shown[id] = true; });
+            S.legend = V.legend.map(function (s) {
+                return {id: s[0], when: s[1], keep: s[2], title: pooled(s[3]), note: pooled(s[4]),
+                        entries: s[5].map(function (e) { return [e[0], pooled(e[1])]; })};
+            });
+            S.notes = V.notes.map(function (n) { return [n[0], n[1], pooled(n[2])]; });
+            S.countLines = {};
+            Object.keys(V.countLines).forEach(function (a) { S.countLines[a] = pooled(V.countLines[a]); });
+            S.coverageStyles = V.coverageStyles;
+            // A shape the tables do not know (the county benchmark's) keeps its class.
+            function restyle(layer, classes) {
+                layer.eachLayer(function (l) {
+                    var s = classes[l.feature.properties.id];
+                    if (s !== undefined) { l.feature.properties.s = s; }
+                });
+            }
+            if (coverage) { restyle(coverage, V.coverage); }
+            if (tintBasis !== V.basis) {
+                Object.keys(B.tints).forEach(function (id) {
+                    restyle(overlays[id], B.tints[id]);
+                    if (tintShown[id]) { overlays[id].setStyle(S.off); tintShown[id] = false; }  // refresh tints anew
+                });
+                var ctl = map.gdLayerControl;
+                if (tintBasis !== null && ctl) {  // the layer control's counts of cities
+                    ctl._layers.forEach(function (o) {
+                        Object.keys(B.names).forEach(function (id) {
+                            if (overlays[id] === o.layer) { o.name = pooled(B.names[id]); }
+                        });
+                    });
+                    if (ctl._map) { ctl._update(); }
+                }
+                tintBasis = V.basis;
+            }
+            mode = key;
+        }
+        setMode(S.variant);
         var applying = false;
+        window.gdMode = function () { return mode; };
         window.gdOverlays = overlays;
         window.gdVisible = visible;
         window.gdHolds = holds;
-        window.gdApplyView = function (ids, city) {
+        window.gdApplyView = function (ids, city, modeKey) {
             applying = true;  // the host's own change: not a user toggle to report back
+            if (modeKey) { setMode(modeKey); }
             if (focus) { map.removeLayer(focus); focus = null; focusId = null; }
             if (city && geom[city]) {
                 focusId = city;
