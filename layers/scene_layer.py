@@ -86,8 +86,10 @@ def city_texts(scene: Scene) -> tuple[dict, dict]:
 
 def badge_html(scene: Scene, n: int) -> str:
     """A phone's badge for a city where n clusters are drawn (views.style.badge_look)."""
-    look = scene.badge_look(n)
-    return (f'<span class="gd-badge" style="{css_box(look)} color: {style.text_color_on(look.fill)}">{n}</span>')
+    look, k = scene.badge_look(n), style.BADGE_STACK_PX
+    stack = f"box-shadow: {k - 1}px {k - 1}px 0 {style.ZERO_COLOR}, {k}px {k}px 0 {look.stroke.color};"
+    return (f'<span class="gd-badge" style="{css_box(look)} {stack} color: {style.text_color_on(look.fill)}">'
+            f"{n}</span>")
 
 
 def crowding_data(scene: Scene, labels: dict) -> dict:

@@ -334,6 +334,7 @@ CALLOUT_RETRIES = 8
 BADGE_EDGE = Stroke("#3d3d3d", 1.0)
 BADGE_PX = 18  # its height, and its width for one digit
 BADGE_DIGIT_PX = 6  # wider by this for each further digit
+BADGE_STACK_PX = 3  # drawn as a small stack: a second card's edge this far behind it, in its edge colour
 BADGE_REACH_PX = 90  # where its place by the name is taken, no further from it than this
 
 
