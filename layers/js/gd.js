@@ -167,20 +167,32 @@
                     return a !== c.id && Math.hypot(x - n.x - n.w / 2, y - n.y - n.h) < d;
                 });
             }
+            // Places hugging the name (above, below, beside it, each way aligned) come first;
+            // then places along the city's directions, ring by ring.
+            var hug = [];
+            if (name) {
+                var gx = g + 1, xs = [name.x + name.w / 2 - c.cw / 2, name.x, name.x + name.w - c.cw];
+                var ys = [name.y + name.h / 2 - c.ch / 2, name.y, name.y + name.h - c.ch];
+                xs.forEach(function (x) { hug.push([x, name.y - c.ch - gx], [x, c.at.y + gx]); });
+                ys.forEach(function (y) { hug.push([name.x + name.w + gx, y], [name.x - c.cw - gx, y]); });
+            }
             for (var strict = 1; strict >= 0; strict--) {
                 var best = null, cost = Infinity;
+                var consider = function (x, y, turn) {
+                    var card = {x: x, y: y, w: c.cw, h: c.ch};
+                    // The leader runs from the edge of the city's name (its label point
+                    // under the name) to the nearest point of the card.
+                    var end = nearestOn(card, c.at), start = name ? nearestOn(name, end) : c.at;
+                    var k = Math.hypot(end.x - start.x, end.y - start.y) + turn * C.turnPx;
+                    if (k < cost && free(card, null, !strict) && (!strict || leaderFree(start, end, c.id))) {
+                        k += stranger(card) ? C.strangerPx : 0;
+                        if (k < cost) { best = {rect: card, card: true, start: start, end: end}; cost = k; }
+                    }
+                };
+                hug.forEach(function (h) { consider(h[0], h[1], 0); });
                 for (var r = C.step; r <= C.max && r - reach <= cost; r += C.step) {
                     for (var i = 0; i < dirs.length; i++) {
-                        var cx = c.at.x + dirs[i][0] * r, cy = c.at.y + dirs[i][1] * r;
-                        var card = {x: cx - c.cw / 2, y: cy - c.ch / 2, w: c.cw, h: c.ch};
-                        // The leader runs from the edge of the city's name (its label point
-                        // under the name) to the nearest point of the card.
-                        var end = nearestOn(card, c.at), start = name ? nearestOn(name, end) : c.at;
-                        var k = Math.hypot(end.x - start.x, end.y - start.y) + i * C.turnPx;
-                        if (k < cost && free(card, null, !strict) && (!strict || leaderFree(start, end, c.id))) {
-                            k += stranger(card) ? C.strangerPx : 0;
-                            if (k < cost) { best = {rect: card, card: true, start: start, end: end}; cost = k; }
-                        }
+                        consider(c.at.x + dirs[i][0] * r - c.cw / 2, c.at.y + dirs[i][1] * r - c.ch / 2, i);
                     }
                 }
                 if (best) {
