@@ -84,10 +84,20 @@ def city_texts(scene: Scene) -> tuple[dict, dict]:
     return items, {"texts": texts, "heads": heads}
 
 
+def badge_html(scene: Scene, n: int) -> str:
+    """A phone's badge for a city where n clusters are drawn (views.style.badge_look)."""
+    look, k = scene.badge_look(n), style.BADGE_STACK_PX
+    stack = f"box-shadow: {k - 1}px {k - 1}px 0 {style.ZERO_COLOR}, {k}px {k}px 0 {look.stroke.color};"
+    return (f'<span class="gd-badge" style="{css_box(look)} {stack} color: {style.text_color_on(look.fill)}">'
+            f"{n}</span>")
+
+
 def crowding_data(scene: Scene, labels: dict) -> dict:
     """Where glyph blocks make way in crowded places (views.crowding): the order in which
     cities claim their place and, per city, the directions it looks for room in; and the
-    card's looks and sizes (views.style)."""
+    card's looks and sizes (views.style). Below compactPx of map width, where the blocks
+    do not all fit under their names, each city shows a badge (badges[n]: n clusters
+    drawn there) that opens its card."""
     counts: dict[str, int] = {}
     for g in scene.glyphs:
         counts[g.adcode] = counts.get(g.adcode, 0) + 1
@@ -95,7 +105,14 @@ def crowding_data(scene: Scene, labels: dict) -> dict:
             "dirs": directions({a: tuple(p) for a, p in labels.items()}, counts),
             "card": css_box(style.CALLOUT), "leader": leaflet_stroke(style.LEADER),
             "pad": style.CALLOUT_PAD_PX, "head": style.CALLOUT_HEAD_PX, "gap": style.CALLOUT_GAP_PX,
-            "step": style.CALLOUT_STEP_PX, "max": style.CALLOUT_MAX_PX}
+            "step": style.CALLOUT_STEP_PX, "max": style.CALLOUT_MAX_PX, "turnPx": style.CALLOUT_TURN_PX,
+            "strangerPx": style.CALLOUT_STRANGER_PX, "longPx": style.CALLOUT_LONG_PX,
+            "retries": style.CALLOUT_RETRIES,
+            "compactPx": NARROW_PX, "badgePx": style.BADGE_PX, "digitPx": style.BADGE_DIGIT_PX,
+            "badgeReach": style.BADGE_REACH_PX,
+            "badges": [badge_html(scene, n) for n in range(len(scene.clusters) + 1)],
+            "badgeLabel": [html_text(t("badge_label", scene.lang, n=n)) for n in range(len(scene.clusters) + 1)],
+            "badgeHint": html_text(t("badge_hint", scene.lang))}
 
 
 def scene_data(policy, scene: Scene, labels: dict, bounds: list, coverage_styles: list, zone_styles: dict,

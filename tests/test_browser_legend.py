@@ -7,7 +7,11 @@
   centre is inside them).
 - At the opening view of 1400x1000 with all 20 clusters on, no two glyphs overlap by more
   than 20 % of the smaller, and no glyph covers a city's name: crowded cities' glyphs move
-  out as cards joined to their city by a leader line, each headed with the city's name.
+  out as cards joined to their city by a leader line, each headed with the city's name;
+  广州's card sits by its name, its leader short and crossing no other card or name.
+- On a phone (390x844), where the blocks do not all fit under their names, each city shows
+  a badge with its number of clusters instead (no glyph, no card); tapping one opens that
+  city's card, one at a time, and the same counts hold for the badges and the open card.
 
 The map is the standalone (offline) HTML file: the script and data are those the app serves."""
 
@@ -67,6 +71,9 @@ BOXES = """() => {
     names: [...map.querySelectorAll('.gd-label span[data-city]')].map(e => [e.dataset.city, e.textContent, box(e)]),
     cards: [...map.querySelectorAll('.gd-card')].map(c => c.querySelector('.gd-glyphs').dataset.city),
     cardHeads: [...map.querySelectorAll('.gd-card-head')].map(e => e.textContent),
+    cardBoxes: [...map.querySelectorAll('.gd-card')].map(c => [c.dataset.city, box(c)]),
+    badges: [...map.querySelectorAll('.gd-badge-box')].map(b => [b.dataset.city, b.textContent, box(b)]),
+    blocks: [...map.querySelectorAll('.gd-glyphs')].map(b => [b.dataset.city, box(b)]),
   };
 }"""
 
@@ -128,6 +135,99 @@ def test_the_delta_is_readable_at_the_opening_view(open_map, lang, clusters):
     if clusters == "all":
         assert {"440600", "441900"} <= {a for a, _, _ in got["names"]}
         assert got["cards"], "at twenty the delta needs cards"
+
+
+def leader_of(got, city):
+    """The leader of `city`'s card as the map draws it: from the nearest point of the card to
+    the city's label point (under its name) back to the nearest point of its name."""
+    def nearest(b, p):
+        return min(max(p[0], b[0]), b[2]), min(max(p[1], b[1]), b[3])
+    name = next(b for a, _, b in got["names"] if a == city)
+    card = next(b for a, b in got["cardBoxes"] if a == city)
+    end = nearest(card, ((name[0] + name[2]) / 2, name[3]))
+    return nearest(name, end), end
+
+
+def crossed(start, end, boxes):
+    """Which of `boxes` ({key: box}) the segment start-end runs through (sampled each px)."""
+    n = max(2, int(((end[0] - start[0]) ** 2 + (end[1] - start[1]) ** 2) ** 0.5))
+    pts = [(start[0] + (end[0] - start[0]) * i / n, start[1] + (end[1] - start[1]) * i / n) for i in range(1, n)]
+    return sorted(k for k, b in boxes.items() if any(b[0] < x < b[2] and b[1] < y < b[3] for x, y in pts))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_guangzhou_card_sits_by_its_name(open_map, lang):
+    """At twenty, 广州's glyphs (the most of any city) are read beside 广州: under its name, or
+    on a card whose leader is short and crosses no other card or name."""
+    got = open_map(lang, "all", WIDE).evaluate(BOXES)
+    if "440100" not in got["cards"]:  # under its name
+        block = next(b for a, b in got["blocks"] if a == "440100")
+        name = next(b for a, _, b in got["names"] if a == "440100")
+        assert 0 <= block[1] - name[3] <= 4 and block[0] < (name[0] + name[2]) / 2 < block[2]
+        return
+    start, end = leader_of(got, "440100")
+    assert ((end[0] - start[0]) ** 2 + (end[1] - start[1]) ** 2) ** 0.5 <= 30, (start, end)
+    others = {f"card {a}": b for a, b in got["cardBoxes"] if a != "440100"}
+    others.update({f"name {a}": b for a, _, b in got["names"] if a != "440100"})
+    assert crossed(start, end, others) == []
+
+
+def badge_counts(got):
+    """(badge pairs that overlap, names a badge covers)."""
+    b = [x[2] for x in got["badges"]]
+    pairs = [(i, j) for i in range(len(b)) for j in range(i + 1, len(b)) if area(meet(b[i], b[j])) > 0]
+    covered = sorted({a for a, _, nb in got["names"] for bb in b if area(meet(nb, bb)) > 0})
+    return pairs, covered
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("clusters", [FOUR, "all"])
+def test_the_phone_shows_badges_that_open_one_card_at_a_time(open_map, policy, rows, lang, clusters):
+    from views.scene import build_scene
+
+    page = open_map(lang, clusters, PHONE)
+    got = page.evaluate(BOXES)
+    scene = build_scene(policy, rows, ViewState(lang=lang, clusters=tuple(policy.clusters) if clusters == "all"
+                                                else clusters))
+    want = {}
+    for g in scene.visible_glyphs():
+        want.setdefault(g.adcode, set()).add(g.cluster_id)
+    # Closed: one badge per city with glyphs, saying how many clusters are drawn there; no
+    # glyph, no card; no badge on another or on a name.
+    assert {a: int(n) for a, n, _ in got["badges"]} == {a: len(c) for a, c in want.items()}
+    assert got["glyphs"] == [] and got["cards"] == []
+    assert badge_counts(got) == ([], [])
+    # Tapped: that city's card, headed with its name, holding every glyph the scene gives it,
+    # covering no name and no other badge; the others stay badges.
+    names = {a: text for a, text, _ in got["names"]}
+    for city in ("440600", "440100"):  # 佛山, then 广州: one card at a time
+        page.click(f'.gd-badge-box[data-city="{city}"]')
+        page.wait_for_function(f"""() => {{ const c = document.querySelectorAll('.gd-card');
+            return c.length === 1 && c[0].dataset.city === '{city}'; }}""")
+        opened = page.evaluate(BOXES)
+        shown = page.evaluate("() => [...document.querySelectorAll('.gd-card svg[data-glyph]')].map(s => s.dataset.glyph)")
+        assert sorted(shown) == sorted(f"{g.key}:{g.look.marker}:{int(g.look.hollow)}" for g in scene.glyphs_at(city))
+        assert opened["cardHeads"] == [names[city]]
+        assert crowding(opened) == ([], [])
+        card = opened["cardBoxes"][0][1]
+        assert [n for _, n, b in opened["names"] if area(meet(b, card)) > 0] == []
+        assert [a for a, _, b in opened["badges"] if a != city and area(meet(b, card)) > 0] == []
+        assert badge_counts(opened) == ([], [])
+    # Tapped again, the open card closes: the map is badges only.
+    page.click(".gd-card")
+    page.wait_for_function("document.querySelectorAll('.gd-card').length === 0")
+    assert page.evaluate("document.querySelectorAll('.gd-glyphs svg').length") == 0
+
+
+def test_the_phone_counts_fail_on_a_pile(open_map):
+    """The badge measure itself: every badge forced under its name is a pile the counts see."""
+    page = open_map("zh", "all", PHONE)
+    page.evaluate("""() => { const place = window.gd.placeBadges;
+        window.gd.placeBadges = (cities, names, fixed, size, C) => place(cities, {}, [], {x: 1e6, y: 1e6},
+            Object.assign({}, C, {gap: -1e6}));
+        window.gdApplyView(window.gdVisible(), null); window.gd.placeBadges = place; }""")
+    pairs, covered = badge_counts(page.evaluate(BOXES))
+    assert pairs and covered
 
 
 def test_the_delta_counts_fail_on_a_pile(open_map):
@@ -223,7 +323,8 @@ def test_a_popup_fits_the_map_and_the_tooltip_does_not_repeat_it(open_map, viewp
     page = open_map("zh", FOUR, viewport)
     got = page.evaluate(BOXES)
     name = next(n for n in got["names"] if n[0] == "440100")  # 广州
-    x, y = (name[2][0] + name[2][2]) / 2, name[2][1] - 3  # just above its name, inside the city
+    # On its name (names let the pointer through to the city; a phone's badge may sit just above it)
+    x, y = (name[2][0] + name[2][2]) / 2, (name[2][1] + name[2][3]) / 2
     page.mouse.move(x, y)
     page.wait_for_selector(".leaflet-tooltip.gd-tip")
     page.mouse.click(x, y)
@@ -238,6 +339,6 @@ def test_a_popup_fits_the_map_and_the_tooltip_does_not_repeat_it(open_map, viewp
     page.wait_for_selector(".leaflet-popup", state="detached")
     # Closed, the tooltip is back (over the city, wherever opening the popup panned it to).
     name = next(n for n in page.evaluate(BOXES)["names"] if n[0] == "440100")
-    page.mouse.move((name[2][0] + name[2][2]) / 2, name[2][1] - 3)
+    page.mouse.move((name[2][0] + name[2][2]) / 2, (name[2][1] + name[2][3]) / 2)
     page.wait_for_function("""() => [...document.querySelectorAll('.leaflet-tooltip.gd-tip')]
         .some(t => getComputedStyle(t).display !== 'none')""")

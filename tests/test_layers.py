@@ -237,3 +237,27 @@ def test_overlay_switching_without_rebuild(policy, rows, map_data):
     ids = re.findall(r'"([a-z_]+)":', overlay_block)
     assert ids == ["coverage", "zoning", *policy.clusters]
     assert "tag_filter_button_gd_view" in html
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_phone_badges_are_the_scenes_looks_and_words(policy, rows, lang):
+    """A phone's badge for n clusters is filled as the clusters-per-city shading fills n, its
+    number in the colour that reads on that fill, its label and the legend bar's hint in the
+    map's language: all from views/, the script only picks badges[n]."""
+    from layers.scene_layer import crowding_data
+    from views import style
+    from views.scene import build_scene
+
+    scene = build_scene(policy, rows, ViewState(lang=lang, clusters=tuple(policy.clusters)))
+    data = crowding_data(scene, {})  # no label points: the badges do not depend on them
+    assert len(data["badges"]) == len(policy.clusters) + 1
+    for n in (1, 5, 15):
+        fill = scene.classes.color(n)
+        rgb = ", ".join(str(int(fill[i:i + 2], 16)) for i in (1, 3, 5))
+        html = data["badges"][n]
+        assert f"rgba({rgb}, 1)" in html and f"color: {style.text_color_on(fill)}" in html
+        assert html.endswith(f">{n}</span>")
+        assert data["badgeLabel"][n] == i18n.t("badge_label", lang, n=n)
+    # More clusters, a darker class: the badges follow the shading's order.
+    assert scene.classes.index(15) > scene.classes.index(1)
+    assert data["badgeHint"] == i18n.t("badge_hint", lang) and data["compactPx"] > 390

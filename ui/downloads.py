@@ -44,10 +44,11 @@ def export_panel(state: ViewState, res) -> None:
     for key, default in (("exp_dpi", 300), ("poster_size", POSTER_SIZE)):
         ss.setdefault(key, default)
     c1, c2, c3 = st.columns(3)
-    fmt = c1.selectbox(t("format", lang), IMAGE_FORMATS, key="exp_fmt", format_func=str.upper, persist_state="page")
-    size = c2.selectbox(t("size", lang), IMAGE_SIZES, key="exp_size", format_func=lambda k: t(f"size_{k}", lang),
+    # Each pick list is picked from, not filtered by typing (see ui/sidebar.py: no "No results").
+    fmt = c1.selectbox(t("format", lang), IMAGE_FORMATS, key="exp_fmt", filter_mode=None, format_func=str.upper, persist_state="page")
+    size = c2.selectbox(t("size", lang), IMAGE_SIZES, key="exp_size", filter_mode=None, format_func=lambda k: t(f"size_{k}", lang),
                         persist_state="page")
-    dpi = c3.selectbox(t("resolution", lang), (150, 300, 600), key="exp_dpi", persist_state="page",
+    dpi = c3.selectbox(t("resolution", lang), (150, 300, 600), key="exp_dpi", filter_mode=None, persist_state="page",
                        format_func=lambda d: f"{d} dpi", disabled=fmt != "png",
                        help=t("dpi_vector", lang) if fmt != "png" else None)
     stem = view_slug(state, res.cluster_tiers)
@@ -65,9 +66,9 @@ def export_panel(state: ViewState, res) -> None:
     st.markdown(f"**{t('poster', lang)}**")
     st.caption(t("poster_help", lang))
     p1, p2 = st.columns(2)
-    pfmt = p1.selectbox(t("format", lang), IMAGE_FORMATS, key="poster_fmt", format_func=str.upper,
+    pfmt = p1.selectbox(t("format", lang), IMAGE_FORMATS, key="poster_fmt", filter_mode=None, format_func=str.upper,
                         persist_state="page")
-    psize = p2.selectbox(t("size", lang), IMAGE_SIZES, key="poster_size", persist_state="page",
+    psize = p2.selectbox(t("size", lang), IMAGE_SIZES, key="poster_size", filter_mode=None, persist_state="page",
                          format_func=lambda k: t(f"size_{k}", lang))
     st.download_button(
         f"{t('download_poster', lang)} {pfmt.upper()}", key="dl_poster", on_click="ignore", disabled=refused,

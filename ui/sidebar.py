@@ -55,9 +55,11 @@ def sidebar(res) -> None:
     sb.radio(t("tier", lang), TIER, key="tier", format_func=lambda v: t(f"tier_{v}", lang), horizontal=True,
              help=t("tier_help", lang))
     sb.toggle(t("zoning_layer", lang), key="zoning")
-    sb.selectbox(t("city", lang), [""] + list(policy.cities), key="city",
+    # Picked from the list, not filtered by typing: a filter that finds nothing answers in
+    # Streamlit's own English ("No results"), whatever the app's language.
+    sb.selectbox(t("city", lang), [""] + list(policy.cities), key="city", filter_mode=None,
                  format_func=lambda a: t("choose_city", lang) if not a
                  else f"{i18n.city_name(policy, a, lang)} ({a})")
-    sb.selectbox(t("basemap", lang), BASEMAPS, key="basemap", format_func=lambda b: t(f"basemap_{b}", lang))
+    sb.selectbox(t("basemap", lang), BASEMAPS, key="basemap", filter_mode=None, format_func=lambda b: t(f"basemap_{b}", lang))
     if st.session_state["basemap"] != "none":
         sb.caption(t("basemap_online", lang))

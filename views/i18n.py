@@ -39,6 +39,9 @@ LABELS = {
     "no_clusters": ("无", "none"),
     "basemap": ("底图", "Basemap"),
     "legend": ("图例", "Legend"),
+    # A phone's crowded map: each city's glyphs folded into a badge with their number.
+    "badge_hint": ("数字＝该市显示的集群数，点按展开", "Number: clusters shown in the city; tap to open"),
+    "badge_label": ("{n}个集群，点按展开或收起", "{n} clusters: tap to open or close"),
     "none_here": ("所选集群均未指定该市", "No selected cluster designates this city"),
     "legend_coverage": ("布局集群数（个）", "Clusters hosted per city"),
     "legend_roles": ("集群定位", "Role in cluster"),

@@ -50,6 +50,7 @@ from views.style import (
     Classes,
     GlyphLook,
     Stroke,
+    badge_look,
     cluster_color,
     coverage_classes,
     coverage_look,
@@ -339,6 +340,11 @@ class Scene:
         """The visible clusters that designate `adcode`, each with its clauses."""
         return [(c, self.clauses[(c.id, adcode)]) for c in self.clusters
                 if c.id in self.visible_clusters and (c.id, adcode) in self.clauses]
+
+    def badge_look(self, n: int) -> Area:
+        """A phone's badge for a city where n clusters are drawn: filled as the
+        clusters-per-city shading fills n."""
+        return badge_look(self.classes.color(n) if self.classes else LAND.fill)
 
     def columns_table(self) -> list[int]:
         """glyph_columns(n) for every n up to the most glyphs any city can have."""

@@ -318,3 +318,25 @@ CALLOUT_HEAD_PX = 14  # the line with the city's name
 CALLOUT_GAP_PX = 3  # kept free between cards, glyph blocks, names and map controls
 CALLOUT_STEP_PX = 9
 CALLOUT_MAX_PX = 300  # no card further from its city than this
+# Of the free places the card takes the one with the shortest leader; each step its direction
+# turns away from the way out of the crowd counts as this many px more of leader.
+CALLOUT_TURN_PX = 2
+# ... and a place nearer another city's name than its own as this many px more.
+CALLOUT_STRANGER_PX = 40
+# A layout with a leader longer than this is tried again with that city placed first, up to
+# CALLOUT_RETRIES times, and the layout whose longest leader is shortest kept.
+CALLOUT_LONG_PX = 40
+CALLOUT_RETRIES = 8
+
+# On a narrow map (a phone) where the glyph blocks do not all fit under their names, each city
+# shows one badge instead: the number of clusters drawn there, filled as the clusters-per-city
+# shading fills that number (darker: more); tapping it opens the city's card, one at a time.
+BADGE_EDGE = Stroke("#3d3d3d", 1.0)
+BADGE_PX = 18  # its height, and its width for one digit
+BADGE_DIGIT_PX = 6  # wider by this for each further digit
+BADGE_STACK_PX = 3  # drawn as a small stack: a second card's edge this far behind it, in its edge colour
+BADGE_REACH_PX = 90  # where its place by the name is taken, no further from it than this
+
+
+def badge_look(fill: str) -> Area:
+    return Area(fill, 1.0, BADGE_EDGE)

@@ -120,14 +120,27 @@
         return {x: Math.max(r.x, Math.min(p.x, r.x + r.w)), y: Math.max(r.y, Math.min(p.y, r.y + r.h))};
     }
     /* Where each city's glyph block goes (C: scene_layer.crowding_data). cities: [{id, at
-     * (label point), w, h (its block), cw, ch (as a card)}] in C.order; names: {id: rect of
-     * its name}; fixed: rects nothing may cover (map controls); size: the map's {x, y}.
-     * A block stays under its name unless that covers another city's name or a placed
-     * block; then it becomes a card, tried along the city's directions ring by ring, at the
-     * first place that covers no name, block, card, leader or control and whose leader
-     * crosses no name or card. */
+     * (label point), w, h (its block), cw, ch (as a card), cardOnly}] in C.order; names:
+     * {id: rect of its name}; fixed: rects nothing may cover (map controls); size: the map's
+     * {x, y}. A block stays under its name (unless cardOnly) if that covers no other city's
+     * name or placed block; otherwise it becomes a card, tried along the city's directions
+     * ring by ring, and put at the free place (covering no name, block, card, leader or
+     * control) whose leader is shortest. */
     gd.placeBlocks = function (cities, names, fixed, size, C) {
-        var placed = [], leaders = [], out = {}, g = C.gap;
+        // Greedy in C.order, the most glyphs first; where that leaves a long leader, the city
+        // with the longest goes first and the map is laid out again (C.retries times at
+        // most), keeping the layout whose longest leader is shortest.
+        var best = placeInOrder(cities, names, fixed, size, C), order = cities.slice();
+        for (var t = 0; t < C.retries && best.worst.len > C.longPx; t++) {
+            var w = best.worst.id;
+            order = [order.filter(function (c) { return c.id === w; })[0]].concat(order.filter(function (c) { return c.id !== w; }));
+            var again = placeInOrder(order, names, fixed, size, C);
+            if (again.worst.len < best.worst.len || (again.worst.len === best.worst.len && again.sum < best.sum)) { best = again; }
+        }
+        return best.out;
+    };
+    function placeInOrder(cities, names, fixed, size, C) {
+        var placed = [], leaders = [], out = {}, g = C.gap, worst = {id: null, len: 0}, sum = 0;
         function free(r, self, overLeaders) {
             if (r.x < g || r.y < g || r.x + r.w > size.x - g || r.y + r.h > size.y - g) { return false; }
             if (fixed.some(function (f) { return overlaps(r, f, g); })) { return false; }
@@ -135,40 +148,95 @@
             if (!overLeaders && leaders.some(function (l) { return segmentHits(l[0], l[1], r); })) { return false; }
             return !Object.keys(names).some(function (a) { return (self === null || a !== self) && overlaps(r, names[a], 1); });
         }
-        function leaderFree(p, q) {
+        function leaderFree(p, q, self) {
             return !placed.some(function (r) { return segmentHits(p, q, r); }) &&
-                !Object.keys(names).some(function (a) { return segmentHits(p, q, names[a]); });
+                !Object.keys(names).some(function (a) { return a !== self && segmentHits(p, q, names[a]); });
         }
         cities.forEach(function (c) {
             var own = {x: c.at.x - c.w / 2, y: c.at.y + 2, w: c.w, h: c.h};
-            if (free(own, c.id)) { placed.push(own); out[c.id] = {rect: own}; return; }
-            var dirs = C.dirs[c.id] || [[0, 1]];
-            // First a place nearer its own city than any other name, whose leader crosses
-            // nothing; then any place whose leader crosses nothing; failing that, any free
-            // place (a leader may then cross a name or a card, which covers neither).
-            function ownNearest(card) {
+            if (!c.cardOnly && free(own, c.id)) { placed.push(own); out[c.id] = {rect: own}; return; }
+            var dirs = C.dirs[c.id] || [[0, 1]], reach = Math.hypot(c.cw, c.ch) / 2, name = names[c.id];
+            // The free place (covering no name, block, card, leader or control) whose leader
+            // is shortest and crosses nothing; failing that, whose leader is shortest (it may
+            // then cross a name or a card, which covers neither). A place nearer another
+            // city's name than its own counts as C.strangerPx more of leader; each turn of
+            // direction away from the crowd as C.turnPx more.
+            function stranger(card) {
                 var x = card.x + card.w / 2, y = card.y + card.h / 2, d = Math.hypot(x - c.at.x, y - c.at.y);
-                return !Object.keys(names).some(function (a) {
+                return Object.keys(names).some(function (a) {
                     var n = names[a];
                     return a !== c.id && Math.hypot(x - n.x - n.w / 2, y - n.y - n.h) < d;
                 });
             }
-            for (var strict = 2; strict >= 0; strict--) {
-                for (var r = C.step; r <= C.max; r += C.step) {
-                    for (var i = 0; i < dirs.length; i++) {
-                        var cx = c.at.x + dirs[i][0] * r, cy = c.at.y + dirs[i][1] * r;
-                        var card = {x: cx - c.cw / 2, y: cy - c.ch / 2, w: c.cw, h: c.ch};
-                        var end = nearestOn(card, c.at);
-                        if (free(card, null, !strict) && (!strict || leaderFree(c.at, end)) &&
-                            (strict < 2 || ownNearest(card))) {
-                            placed.push(card); leaders.push([c.at, end]);
-                            out[c.id] = {rect: card, card: true, end: end};
-                            return;
-                        }
+            // Places hugging the name (above, below, beside it, each way aligned) come first;
+            // then places along the city's directions, ring by ring.
+            var hug = [];
+            if (name) {
+                var gx = g + 1, xs = [name.x + name.w / 2 - c.cw / 2, name.x, name.x + name.w - c.cw];
+                var ys = [name.y + name.h / 2 - c.ch / 2, name.y, name.y + name.h - c.ch];
+                xs.forEach(function (x) { hug.push([x, name.y - c.ch - gx], [x, c.at.y + gx]); });
+                ys.forEach(function (y) { hug.push([name.x + name.w + gx, y], [name.x - c.cw - gx, y]); });
+            }
+            for (var strict = 1; strict >= 0; strict--) {
+                var best = null, cost = Infinity;
+                var consider = function (x, y, turn) {
+                    var card = {x: x, y: y, w: c.cw, h: c.ch};
+                    // The leader runs from the edge of the city's name (its label point
+                    // under the name) to the nearest point of the card.
+                    var end = nearestOn(card, c.at), start = name ? nearestOn(name, end) : c.at;
+                    var k = Math.hypot(end.x - start.x, end.y - start.y) + turn * C.turnPx;
+                    if (k < cost && free(card, null, !strict) && (!strict || leaderFree(start, end, c.id))) {
+                        k += stranger(card) ? C.strangerPx : 0;
+                        if (k < cost) { best = {rect: card, card: true, start: start, end: end}; cost = k; }
                     }
+                };
+                hug.forEach(function (h) { consider(h[0], h[1], 0); });
+                for (var r = C.step; r <= C.max && r - reach <= cost; r += C.step) {
+                    for (var i = 0; i < dirs.length; i++) {
+                        consider(c.at.x + dirs[i][0] * r - c.cw / 2, c.at.y + dirs[i][1] * r - c.ch / 2, i);
+                    }
+                }
+                if (best) {
+                    placed.push(best.rect); leaders.push([best.start, best.end]); out[c.id] = best;
+                    var len = Math.hypot(best.end.x - best.start.x, best.end.y - best.start.y);
+                    if (len > worst.len) { worst = {id: c.id, len: len}; }
+                    sum += len;
+                    return;
                 }
             }
             placed.push(own); out[c.id] = {rect: own};  // no room anywhere: under its name after all
+            worst = {id: c.id, len: Infinity};
+        });
+        return {out: out, worst: worst, sum: sum};
+    }
+
+    /* A narrow map's badges (C: scene_layer.crowding_data): each city's badge {id, at, w, h}
+     * goes under its name, or else beside it (right, left) or above it, or else a little
+     * further out along the city's directions (up to C.badgeReach px, joined to its name by a
+     * leader), at the first place that covers no name, badge or control. */
+    gd.placeBadges = function (cities, names, fixed, size, C) {
+        var placed = [], out = {}, g = C.gap;
+        function free(r) {
+            return r.x >= g && r.y >= g && r.x + r.w <= size.x - g && r.y + r.h <= size.y - g &&
+                !fixed.concat(placed).some(function (f) { return overlaps(r, f, g); }) &&
+                !Object.keys(names).some(function (a) { return overlaps(r, names[a], 1); });
+        }
+        cities.forEach(function (c) {
+            var n = names[c.id] || {x: c.at.x, y: c.at.y, w: 0, h: 0}, my = n.y + n.h / 2 - c.h / 2;
+            var tries = [{x: c.at.x - c.w / 2, y: c.at.y + 2}, {x: n.x + n.w + 2, y: my}, {x: n.x - c.w - 2, y: my},
+                         {x: c.at.x - c.w / 2, y: n.y - c.h - 2}];
+            (C.dirs[c.id] || []).forEach(function (d) {
+                for (var r = C.step; r <= C.badgeReach; r += C.step / 2) {
+                    tries.push({x: c.at.x + d[0] * r - c.w / 2, y: c.at.y + d[1] * r - c.h / 2});
+                }
+            });
+            var at = tries.map(function (p) { return {x: p.x, y: p.y, w: c.w, h: c.h}; });
+            var i = at.findIndex(free), r = at[Math.max(i, 0)];
+            placed.push(r); out[c.id] = {rect: r};
+            if (i >= 4) {  // off its name's sides: joined to it by a leader
+                var end = nearestOn(r, c.at);
+                out[c.id].start = nearestOn(n, end); out[c.id].end = end;
+            }
         });
         return out;
     };
@@ -208,19 +276,29 @@
         }
 
         // --- glyphs: the visible clusters' glyphs at each city, in the scene's order, as a
-        // block under the city's name, or as a card joined to it where the map is crowded ---
-        var glyphLayer = L.layerGroup().addTo(map), C = S.crowd;
+        // block under the city's name, or as a card joined to it where the map is crowded.
+        // On a narrow map where the blocks do not all fit under their names, each city shows
+        // a badge with its number of clusters instead; a tap opens its card, one at a time ---
+        var glyphLayer = L.layerGroup().addTo(map), C = S.crowd, openCity = null, compact = false;
         function rectIn(el, box) {
             var r = el.getBoundingClientRect();
             return {x: r.left - box.left, y: r.top - box.top, w: r.width, h: r.height};
         }
+        function leader(start, end) {
+            L.polyline([map.containerPointToLatLng(start), map.containerPointToLatLng(end)],
+                       L.extend({interactive: false, className: "gd-leader"}, C.leader)).addTo(glyphLayer);
+        }
+        function tapped(id) { openCity = openCity === id ? null : id; drawGlyphs(); }
         function drawGlyphs() {
             glyphLayer.clearLayers();
             var on = {};
             visibleClusters().forEach(function (id) { on[id] = true; });
-            var byCity = {};
+            var byCity = {}, kinds = {};
             S.glyphs.forEach(function (g) {
-                if (on[g[0]]) { (byCity[g[1]] = byCity[g[1]] || []).push(S.svg[g[2]]); }
+                if (on[g[0]]) {
+                    (byCity[g[1]] = byCity[g[1]] || []).push(S.svg[g[2]]);
+                    (kinds[g[1]] = kinds[g[1]] || {})[g[0]] = true;
+                }
             });
             var box = map.getContainer().getBoundingClientRect(), names = {}, nameW = {};
             map.getContainer().querySelectorAll(".gd-label span[data-city]").forEach(function (el) {
@@ -233,26 +311,54 @@
             });
             var step = S.glyphStep, cities = C.order.filter(function (a) { return byCity[a]; }).map(function (a) {
                 var n = byCity[a].length, cols = S.columns[Math.min(n, S.columns.length - 1)];
-                var w = cols * step, h = Math.ceil(n / cols) * step - 1;
-                return {id: a, at: map.latLngToContainerPoint(S.labels[a]), w: w, h: h, cols: cols,
+                var w = cols * step, h = Math.ceil(n / cols) * step - 1, k = Object.keys(kinds[a]).length;
+                return {id: a, at: map.latLngToContainerPoint(S.labels[a]), w: w, h: h, cols: cols, n: k,
                         cw: Math.max(w, Math.ceil((nameW[a] || 0) * 1.15) + 4) + 2 * C.pad, ch: h + C.head + 2 * C.pad};
             });
-            var where = gd.placeBlocks(cities, names, fixed, map.getSize(), C);
+            var size = map.getSize(), where = gd.placeBlocks(cities, names, fixed, size, C);
+            compact = size.x < C.compactPx && cities.some(function (c) { return where[c.id].card; });
+            if (compact) {
+                var badges = gd.placeBadges(cities.map(function (c) {
+                    return {id: c.id, at: c.at, w: C.badgePx + (String(c.n).length - 1) * C.digitPx, h: C.badgePx};
+                }), names, fixed, size, C);
+                if (!byCity[openCity]) { openCity = null; }
+                where = {};
+                cities = cities.filter(function (c) {
+                    var b = badges[c.id], r = b.rect;
+                    if (b.end) { leader(b.start, b.end); }
+                    var html = '<div class="gd-badge-box" role="button" aria-label="' + C.badgeLabel[c.n] +
+                        '" data-city="' + c.id + '" style="width:' +
+                        r.w + "px;height:" + r.h + 'px">' + C.badges[c.n] + "</div>";
+                    L.marker(map.containerPointToLatLng([r.x, r.y]), {keyboard: true,
+                        icon: L.divIcon({className: "gd-glyph-box gd-tap", html: html, iconSize: null, iconAnchor: [0, 0]})})
+                        .on("click", function () { tapped(c.id); }).addTo(glyphLayer);
+                    return c.id === openCity;
+                });
+                // The open city's card: near it, covering no name, badge or control.
+                if (cities.length) {
+                    var other = Object.keys(badges).filter(function (a) { return a !== openCity; })
+                        .map(function (a) { return badges[a].rect; });
+                    cities[0].cardOnly = true;
+                    where = gd.placeBlocks(cities, names, fixed.concat(other), size, C);
+                }
+            } else { openCity = null; }
             cities.forEach(function (c) {
                 var p = where[c.id], r = p.rect;
                 var html = '<div class="gd-glyphs" data-city="' + c.id + '" style="width:' + c.cols * step + 'px">' +
                     byCity[c.id].join("") + "</div>";
                 if (p.card) {
-                    html = '<div class="gd-card" style="' + C.card + "padding:" + C.pad + "px;width:" + r.w +
-                        "px;height:" + r.h + 'px"><div class="gd-card-head" style="height:' + C.head + 'px">' +
-                        S.cityNames[c.id] + "</div>" + html + "</div>";
-                    L.polyline([S.labels[c.id], map.containerPointToLatLng(p.end)],
-                               L.extend({interactive: false}, C.leader)).addTo(glyphLayer);
+                    html = '<div class="gd-card" data-city="' + c.id + '" style="' + C.card + "padding:" + C.pad +
+                        "px;width:" + r.w + "px;height:" + r.h + 'px"><div class="gd-card-head" style="height:' +
+                        C.head + 'px">' + S.cityNames[c.id] + "</div>" + html + "</div>";
+                    leader(p.start, p.end);
                 }
-                L.marker(map.containerPointToLatLng([r.x, r.y]), {interactive: false, keyboard: false,
-                    icon: L.divIcon({className: "gd-glyph-box", html: html, iconSize: null, iconAnchor: [0, 0]})})
-                    .addTo(glyphLayer);
+                var tap = compact && c.id === openCity;  // an open card closes when tapped
+                var m = L.marker(map.containerPointToLatLng([r.x, r.y]), {interactive: tap, keyboard: tap,
+                    icon: L.divIcon({className: "gd-glyph-box" + (tap ? " gd-tap" : ""), html: html, iconSize: null,
+                                     iconAnchor: [0, 0]})}).addTo(glyphLayer);
+                if (tap) { m.on("click", function () { tapped(c.id); }); }
             });
+            legendHint();
         }
         map.on("zoomend resize", function () { drawGlyphs(); });
         // Places are measured from the names as laid out: again once the page's style sheets
@@ -338,12 +444,18 @@
         }
         function setCollapsed(c) {
             collapsed = c; body.style.display = c ? "none" : "";
-            toggle.textContent = (c ? "▸ " : "▾ ") + S.legendWord;
+            legendHint();
             toggle.setAttribute("aria-expanded", c ? "false" : "true");
             sizeLegend();
             if (untouched) { fitGuangdong(); }
         }
         toggle.onclick = function () { setCollapsed(!collapsed); };
+        // The legend's bar says how to read the badges while the map shows them.
+        function legendHint() {
+            if (collapsed == null || !toggle) { return; }
+            toggle.innerHTML = (collapsed ? "▸ " : "▾ ") + S.legendWord +
+                (compact ? ' <span class="gd-badge-hint">' + C.badgeHint + "</span>" : "");
+        }
         function fitGuangdong() {
             // Not animated: a fit asked for during a zoom animation would be dropped.
             map.fitBounds(L.latLngBounds(S.bounds), {padding: [6, 6], animate: false});
