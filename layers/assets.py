@@ -25,7 +25,8 @@ LEAFLET_VERSION = xs_leaflet.VERSION
 JS_FILES = ("leaflet.js",)
 CSS_FILES = ("leaflet.css",)
 OWN_DIR = Path(__file__).resolve().parent / "js"
-OWN_JS, OWN_CSS = "gd.js", "gd.css"
+# The map's own scripts, in load order (gd-place.js adds to what gd.js defines).
+OWN_JS, OWN_CSS = ("gd.js", "gd-place.js"), "gd.css"
 # Where Streamlit serves them: <app>/static/vendor/leaflet -> /app/static/vendor/leaflet.
 STATIC_SUBDIR = Path("static") / "vendor" / "leaflet"
 OWN_SUBDIR = Path("static") / "vendor" / "gd"
@@ -40,7 +41,8 @@ def own_version() -> str:
     """A digest of the map's own script: a new version gets a new URL, so a browser
     never runs a cached script against a newer page."""
     h = hashlib.sha256()
-    h.update((OWN_DIR / OWN_JS).read_bytes())
+    for name in OWN_JS:
+        h.update((OWN_DIR / name).read_bytes())
     return h.hexdigest()[:12]
 
 
@@ -50,7 +52,7 @@ def install_static(app_dir: Path) -> Path:
     dest = app_dir / STATIC_SUBDIR
     files = [(LEAFLET_DIR / rel, dest / rel)
              for rel in (*JS_FILES, *CSS_FILES, *(f"images/{p.name}" for p in (LEAFLET_DIR / "images").iterdir()))]
-    files.append((OWN_DIR / OWN_JS, app_dir / OWN_SUBDIR / OWN_JS))
+    files += [(OWN_DIR / name, app_dir / OWN_SUBDIR / name) for name in OWN_JS]
     for src, dst in files:
         if dst.exists() and filecmp.cmp(src, dst, shallow=False):
             continue
@@ -82,7 +84,8 @@ def _inline_images(css: str) -> str:
 def use_served_assets(m) -> None:
     """Point the map's JS/CSS at the copies the app serves itself."""
     m.default_js = [*((f.replace(".", "_"), f"{SERVED_PREFIX}/{f}") for f in JS_FILES),
-                    ("gd_js", f"{OWN_PREFIX}/{OWN_JS}?v={own_version()}")]
+                    *((name.replace(".", "_").replace("-", "_"), f"{OWN_PREFIX}/{name}?v={own_version()}")
+                      for name in OWN_JS)]
     m.default_css = [(f.replace(".", "_"), f"{SERVED_PREFIX}/{f}") for f in CSS_FILES]
     _own_css(m)
 
@@ -102,7 +105,8 @@ def use_inline_assets(m) -> None:
     _own_css(m)
     for name, folder in ((f, LEAFLET_DIR) for f in JS_FILES):
         header.add_child(Verbatim(_script(_read(name, folder))), name=f"inline_{name}")
-    header.add_child(Verbatim(_script(_read(OWN_JS, OWN_DIR))), name="inline_gd_js")
+    for name in OWN_JS:
+        header.add_child(Verbatim(_script(_read(name, OWN_DIR))), name=f"inline_{name.replace('.', '_')}")
 
 
 def _script(code: str) -> str:

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from layers.assets import OWN_DIR, OWN_SUBDIR, SERVED_PREFIX, install_static
+from layers.assets import OWN_DIR, OWN_JS, OWN_SUBDIR, SERVED_PREFIX, install_static
 from layers.map import MapData, build_map
 from policy.coverage import city_coverage, class_breaks
 from views import i18n
@@ -215,7 +215,8 @@ def test_text_is_escaped(policy, rows, map_data):
 def test_install_static(tmp_path):
     dest = install_static(tmp_path)
     assert (dest / "leaflet.js").stat().st_size > 100_000
-    assert (tmp_path / OWN_SUBDIR / "gd.js").read_bytes() == (OWN_DIR / "gd.js").read_bytes()
+    for name in OWN_JS:
+        assert (tmp_path / OWN_SUBDIR / name).read_bytes() == (OWN_DIR / name).read_bytes()
     assert (dest / "leaflet.css").exists() and (dest / "images" / "layers.png").exists()
     install_static(tmp_path)  # idempotent
 

@@ -289,7 +289,7 @@ def test_renderers_hold_no_look_of_their_own():
     literal that a look defines, and no marker or dash table."""
     looks = {c.lower() for c in (*style.CLUSTER_PALETTE, *style.ZONE_COLORS, style.LAND_COLOR, style.SEA_COLOR,
                                  style.FOCUS_COLOR, style.CONTEXT_FILL, style.CITY_BORDER, style.ZONE_LINE_COLOR)}
-    for path in [*(ROOT / "export").glob("*.py"), *(ROOT / "layers").glob("*.py"), ROOT / "layers/js/gd.js"]:
+    for path in [*(ROOT / "export").glob("*.py"), *(ROOT / "layers").glob("*.py"), *(ROOT / "layers/js").glob("*.js")]:
         text = path.read_text(encoding="utf-8").lower()
         found = {c for c in looks if c in text}
         assert not found, f"{path.name} writes look colours {found}"
