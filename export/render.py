@@ -74,6 +74,13 @@ def _outside_frame(data: StaticData, extent, cities) -> StaticData:
     return dataclasses.replace(data, label_xy={**data.label_xy, **moved}) if moved else data
 
 
+def across_sea(data: StaticData, extent) -> list:
+    """The visible parts of the neighbouring provinces that do not touch Guangdong."""
+    frame = shapely.box(*extent)
+    return [shapely.intersection(c[4], frame) for c in data.context
+            if c[1] == "province" and c[4].intersects(frame) and c[4].distance(data.land) > 1000]
+
+
 @dataclass
 class RenderInfo:
     """What the renderer drew, for tests and callers."""
@@ -252,6 +259,8 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
         map_notice(pl, [n.text for n in scene.notes if n.layers], lang, ty.legend, data.all_land)
     avoid = data.land if data.dongsha is None else shapely.union_all([data.land, data.dongsha.buffer(
         6 * pl.m_per_pt)])
+    # Nor on a province across the sea (海南's sliver at the frame's edge): it is named there.
+    avoid = shapely.union_all([avoid] + across_sea(data, extent))
     info.furniture["scalebar"] = scalebar(ax, avoid, pl.taken, pl.m_per_pt, ty.note, k).bounds
     pl.taken.append(("scalebar", shapely.box(*info.furniture["scalebar"])))
     info.furniture["north"] = north_arrow(ax, avoid, pl.taken, data.crs, pl.m_per_pt, ty.legend, k, lang).bounds
