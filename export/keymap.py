@@ -75,8 +75,8 @@ def key_map(fig, lay, krect, base: Scene, data: StaticData, lang: str, ty, k: fl
     sea_label(pl, lang, fs, land)
 
     cp = Placer(cax, renderer, data, base, k, crowded=True)
+    sar_labels(cp, lang, fs, formal=False)  # first: their names need the sea beside them
     _names(cp, delta, fs)
-    sar_labels(cp, lang, fs)
 
 
 def _names(pl: Placer, adcodes, fs: float) -> None:

@@ -245,8 +245,9 @@ def context_labels(pl: Placer, lang: str, fs: float, *, kinds=("province",)) -> 
         pl.text(cx, cy, name, fs, CONTEXT_LABEL, halo=None, z=25, gid=f"context-{key}")
 
 
-def sar_labels(pl: Placer, lang: str, fs: float) -> None:
-    """香港特别行政区 / 澳门特别行政区 in their formal form, in the sea with a leader line."""
+def sar_labels(pl: Placer, lang: str, fs: float, *, formal: bool = True) -> None:
+    """香港特别行政区 / 澳门特别行政区 in their formal form (else 香港 / 澳门, where a small
+    call-out has no room for it), in the sea with a leader line."""
     x0, x1 = pl.ax.get_xlim()
     y0, y1 = pl.ax.get_ylim()
     units = []
@@ -254,7 +255,7 @@ def sar_labels(pl: Placer, lang: str, fs: float) -> None:
         anchor = geom.representative_point()
         if kind != "sar" or not shapely.box(x0, y0, x1, y1).contains(anchor):
             continue
-        name = t(f"sar_{key}", lang) if f"sar_{key}" in LABELS else (zh if lang == "zh" else en)
+        name = t(f"sar_{key}", lang) if formal and f"sar_{key}" in LABELS else (zh if lang == "zh" else en)
         w, h = pl.measure(name, fs, "bold")
         units.append((name, Unit(f"sar-{key}", (anchor.x, anchor.y), w, h, w, h, sea_ok=True)))
     for (name, u), spot in zip(units, pl.solve([u for _, u in units]) if units else []):
@@ -292,8 +293,9 @@ def sea_label(pl: Placer, lang: str, fs: float, land) -> None:
     name = t("sea", lang)
     w, h = pl.measure(name, fs)
     # Low in the middle first; then (the poster's key map, its call-out low in the middle) aside and higher.
-    for fx, fy in ((0.5, 0.08), (0.62, 0.08), (0.38, 0.08), (0.72, 0.08), (0.2, 0.08), (0.85, 0.08),
-                   (0.2, 0.2), (0.85, 0.2)):
+    spots = [(fx, fy) for fy in (0.08, 0.04, 0.2, 0.3) for fx in (0.5, 0.62, 0.38, 0.72, 0.25, 0.85, 0.15)]
+    spots += [(fx / 20, fy / 50) for fy in range(1, 25) for fx in range(2, 19)]  # anywhere low, at last
+    for fx, fy in spots:
         xy = (x0 + fx * (x1 - x0), y0 + fy * (y1 - y0))
         box = shapely.box(xy[0] - w / 2, xy[1] - h / 2, xy[0] + w / 2, xy[1] + h / 2)
         if pl.cost(box, None, land_ok=True) == 0 and not box.intersects(land):

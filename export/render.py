@@ -289,9 +289,10 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
         # Many glyphs in the delta: a point smaller (still 8.5 pt or more on A4) so they fit near their cities.
         n_inset = sum(len(scene.glyphs_at(a)) for a in inset_cities)
         shrink = 0.85 if n_inset > 40 else 1.0
+        # The SARs first: their names need the sea beside them, which the delta's glyph blocks would fill.
+        sar_labels(ip, lang, ty.sar)
         city_labels(ip, inset_cities, lang, city_names * (0.95 if shrink < 1 else 1), ty.count, ty.glyph * shrink,
                     ty.glyph_num * shrink, counts=scene.coverage_drawn)
-        sar_labels(ip, lang, ty.sar)
         inset_ax.text(0.02, 0.98, t("inset_title", lang), transform=inset_ax.transAxes, fontsize=ty.note * 1.05,
                       fontweight="bold", ha="left", va="top", color="#222222", zorder=45, gid="inset-title",
                       bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5), **fonts.text_kw())
