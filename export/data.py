@@ -25,8 +25,9 @@ from shapely.ops import polylabel
 
 from policy.model import Policy
 
-# Offshore parts of 汕尾 that make up 东沙群岛 (lon/lat box).
-DONGSHA_BOX = (116.4, 20.4, 117.2, 21.0)
+# Offshore parts of 汕尾 that make up 东沙群岛 (lon/lat box): 东沙岛 and its atoll, and
+# 北卫滩 / 南卫滩 to the west of it (else drawn as unnamed islets beside the group).
+DONGSHA_BOX = (115.8, 20.4, 117.2, 21.3)
 SMALL_ISLAND_M2 = 60e6  # parts smaller than this get a light outline, not the coast line
 # The enlargement shows the cities around the Pearl River Estuary whole (it names only
 # cities it shows whole): 广州, 深圳, 珠海, 佛山, 东莞, 中山, with 香港 and 澳门.

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import shapely
 from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgba
 
-from export.data import StaticData
+from export.data import StaticData, geom_path
 from export.marks import PT_PER_PX, draw_area, draw_line
 from views.scene import Scene
 from views.style import COAST, CONTEXT, FOCUS, ISLETS, SEA_COLOR, Area
@@ -49,13 +50,30 @@ def setup_axes(fig, rect, extent, gid: str, k: float):
     return ax
 
 
+NEIGHBOUR_ISLET_PT = 6.0  # a neighbour's island narrower than this at print is not drawn
+
+
+def context_paths(ax, data: StaticData) -> list:
+    """The neighbours' outlines without their islands too small to read at this axes'
+    scale: a grey speck a few points across reads as a role glyph (a ◆), not as land."""
+    x0, x1 = ax.get_xlim()
+    width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
+    least = (NEIGHBOUR_ISLET_PT * (x1 - x0) / width_pt) ** 2
+    paths = []
+    for c in data.context:
+        parts = shapely.get_parts(c[4])
+        keep = shapely.area(parts) >= least
+        paths.append(c[-1] if keep.all() or not keep.any() else geom_path(shapely.MultiPolygon(list(parts[keep]))))
+    return paths
+
+
 def draw_layers(ax, scene: Scene, data: StaticData, k: float, *, light: bool = False) -> Drawn:
     """Context, city fills, zones, the single-cluster tint, coast and focus, each in the
     look the scene gives it. `light`: thinner lines for small poster panels."""
     out = Drawn()
     lw = 0.6 if light else 1.0
     ctx = CONTEXT
-    ax.add_collection(PathCollection([c[-1] for c in data.context], facecolors=ctx.fill,
+    ax.add_collection(PathCollection(context_paths(ax, data), facecolors=ctx.fill,
                                      edgecolors=ctx.stroke.color, linewidths=ctx.stroke.width * PT_PER_PX * k * lw,
                                      zorder=1, gid="context"), autolim=False)
     out.mean(ctx.fill, "context")

@@ -2,12 +2,12 @@
 
 Placement is done in map units (metres of the Guangdong CRS), so the boxes
 are the same whatever the output format or resolution. A city's label unit is
-its name, its count (coverage map) and its glyph block under the name; each
-unit tries its label point first, then positions around it at growing
-distance (with a leader line once moved). A position is taken only if it
-overlaps no other label, glyph block or furniture, stays in the frame and lies
-(almost) only over its own city or the sea, so a label never sits on another
-city. Positions are tried in a fixed order, so the result is deterministic.
+its name, its count (coverage map) and its glyph block under the name; all the
+units of a map are placed together by export/placement.py under hard rules (a
+name on its own city or led to it by a line that starts in it, never over the
+sea while its city has room, never over another city; a glyph block off other
+cities and provinces; no two boxes overlapping; no leader across another leader
+or another unit). Positions are tried in a fixed order: the result is deterministic.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ import numpy as np
 import shapely
 
 from export import fonts
+from export.ground import ground_for
 from export.marks import draw_glyph
+from export.placement import CROWDED, MAIN, Placement, Spot, Unit, leader_segments
 from export.text import wrap
 from views.i18n import LABELS, t
 from views.scene import Glyph, Scene, glyph_columns
@@ -51,6 +53,7 @@ class Placer:
         """`crowded` (the enlargement): a label may reach a little over a neighbouring city
         rather than be sent far away on a long leader line."""
         self.ax, self.renderer, self.data, self.scene, self.k = ax, renderer, data, scene, k
+        self.crowded = crowded
         self.tol, self.city_weight, self.far = (0.5, 1.0, 1.0) if crowded else (0.1, 4.0, 0.06)
         x0, x1 = ax.get_xlim()
         y0, y1 = ax.get_ylim()
@@ -69,6 +72,27 @@ class Placer:
         # using it at once crash the process).
         self.city_tree = data.city_tree
         self.city_ids = np.asarray(data.adcodes)
+        self.index = {a: i for i, a in enumerate(data.adcodes)}
+        self.placement = None
+
+    # --- placing under hard rules (export/placement.py) -----------------------------
+    def solve(self, units: list[Unit]) -> list[Spot]:
+        """Spots for `units` chosen together, around everything placed or taken so far."""
+        if self.placement is None:
+            x0, x1 = self.ax.get_xlim()
+            y0, y1 = self.ax.get_ylim()
+            ground = ground_for(self.data, (x0, y0, x1, y1), self.m_per_pt)
+            self.placement = Placement(ground, self.frame.bounds, self.m_per_pt, CROWDED if self.crowded else MAIN)
+        # Whatever was taken since (furniture, other labels) is in the way of these units.
+        self.placement.obstacles = np.asarray([b.bounds for _, b in self.taken], dtype=float).reshape(-1, 4)
+        self.placement.points = {u.key: u.anchor for u in units} | self.placement.points
+        return self.placement.solve(units)
+
+    def own_bounds(self, a: str):
+        """The part of city `a` in the frame, as a box for the grid of candidates over it."""
+        b = self.data.city_geoms[a].bounds
+        f = self.frame.bounds
+        return (max(b[0], f[0]), max(b[1], f[1]), min(b[2], f[2]), min(b[3], f[3]))
 
     # --- measuring -------------------------------------------------------------------
     def measure(self, text: str, size: float, weight: str = "normal") -> tuple[float, float]:
@@ -132,12 +156,16 @@ class Placer:
         self.out.texts.append(s)
         return t
 
-    def leader(self, anchor, box, color="#444444"):
+    def leader(self, anchor, box, color="#444444", gid=None):
         bx0, by0, bx1, by1 = box.bounds
         ex, ey = np.clip(anchor[0], bx0, bx1), np.clip(anchor[1], by0, by1)
         self.ax.plot([anchor[0], ex], [anchor[1], ey], color=color, lw=0.55 * self.k, zorder=29,
-                     solid_capstyle="round")
+                     solid_capstyle="round", gid=gid)
         self.ax.plot(*anchor, marker="o", ms=2.0 * self.k, color=color, zorder=29)
+
+    def segment(self, seg, color="#444444", gid=None):
+        """A leader from a point (its dot) to where the placement ended it."""
+        self.leader(seg[:2], shapely.box(seg[2], seg[3], seg[2], seg[3]), color=color, gid=gid)
 
     def glyph(self, g: Glyph, x, y, size_pt, num_pt):
         draw_glyph(self.ax, g.look, size_pt * self.m_per_pt, x, y, size_pt, num_pt,
@@ -150,7 +178,7 @@ def city_labels(pl: Placer, adcodes, lang: str, fs_city: float, fs_count: float,
     """Each city's name, its count on the coverage map, and its glyphs under the name."""
     scene, data, m = pl.scene, pl.data, pl.m_per_pt
     pitch = glyph_pt * 1.16 * m
-    units = []
+    units, plans = [], []
     for a in adcodes:
         name = scene.city_names[a]
         glyphs = scene.glyphs_at(a)
@@ -165,15 +193,16 @@ def city_labels(pl: Placer, adcodes, lang: str, fs_city: float, fs_count: float,
         bw, bh = cols * pitch, rows * pitch + (1.5 * m if glyphs else 0)
         w = max(max(ln[3] for ln in lines), bw) + 2 * m
         h = sum(ln[4] for ln in lines) + bh + 1.5 * m
-        units.append((a, lines, glyphs, cols, w, h))
-    # The name line sits on the label point; the unit hangs below it.
-    spots = place_units(pl, [(a, data.label_xy[a], w, h, -(h / 2 - lines[0][4] / 2 - m))
-                             for a, lines, _, _, w, h in units])
-    for (a, lines, glyphs, cols, _w, h), (cx, cy, box, moved) in zip(units, spots):
-        anchor = data.label_xy[a]
+        # The name line sits on the label point; the unit hangs below it.
+        units.append(Unit(a, data.label_xy[a], w, h, nw, nh, name_pad=m, block_w=bw, block_h=bh, own=pl.index[a],
+                          dy0=-(h / 2 - nh / 2 - m), bounds=pl.own_bounds(a), block_inside=not pl.crowded))
+        plans.append((a, lines, glyphs, cols, h))
+    for (a, lines, glyphs, cols, h), spot in zip(plans, pl.solve(units)):
+        box = shapely.box(*spot.box)
         pl.taken.append(("city", box))
         pl.out.boxes.append(("city", box))
-        pl.out.city_boxes[a] = box.bounds
+        pl.out.city_boxes[a] = spot.box
+        cx, cy = spot.cx, spot.cy
         y = cy + h / 2 - m
         for text, fs, weight, _, lh in lines:
             y -= lh / 2
@@ -186,65 +215,9 @@ def city_labels(pl: Placer, adcodes, lang: str, fs_city: float, fs_count: float,
             gx = cx + (c - (n_row - 1) / 2) * pitch
             gy = y - (r + 0.5) * pitch
             pl.glyph(g, gx, gy, glyph_pt, num_pt)
-        if moved:
-            pl.leader(anchor, box)
+        if spot.leader:
+            pl.segment(spot.leader, gid=f"leader-{a}")
         pl.out.city_labels[a] = lines[0][0]
-
-
-def _overlap(a, b) -> float:
-    """Intersection area of two (x0, y0, x1, y1) rectangles."""
-    ix = min(a[2], b[2]) - max(a[0], b[0])
-    iy = min(a[3], b[3]) - max(a[1], b[1])
-    return ix * iy if ix > 0 and iy > 0 else 0.0
-
-
-def place_units(pl: Placer, units) -> list:
-    """Positions for all label units at once: (cx, cy, box, moved) per (adcode, anchor, w, h, dy0).
-
-    Each unit gets candidate positions around its anchor, each with a cost of its own
-    (leaving the frame, covering other cities or obstacles, distance); then every unit in
-    turn takes the candidate that is cheapest given where the others are, until nothing
-    changes. Unlike placing one label after another, a unit placed early can still make
-    way for a later one, so labels stay near their cities instead of trading places."""
-    m = pl.m_per_pt
-    cands = []
-    # A label over another city's own point reads as that city's: the worst misreading.
-    points = [(a, xy) for a, xy, *_ in units]
-    for a, (ax_, ay_), w, h, dy0 in units:
-        step = 0.3 * min(w, h) + 2.5 * m
-        mine = []
-        for ring in range(0, 8):
-            for dx, dy in ([(0, 0)] if ring == 0 else _DIRS):
-                cx = ax_ + (dx * (w / 2 + step * ring) if dx else 0)
-                cy = ay_ + dy0 + (dy * (h / 2 + step * ring) if dy else 0)
-                r = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-                box = shapely.box(*r)
-                if not pl.frame.contains(box):
-                    continue
-                base = pl.cost(box, a, False) + ring * pl.far  # frame, obstacles, other cities, distance
-                base += 20 * sum(1 for b, (px, py) in points if b != a and r[0] < px < r[2] and r[1] < py < r[3])
-                mine.append((base, cx, cy, r, box, ring > 0))
-        if not mine:  # nothing fits in the frame: stay on the anchor
-            r = (ax_ - w / 2, ay_ + dy0 - h / 2, ax_ + w / 2, ay_ + dy0 + h / 2)
-            mine = [(0.0, ax_, ay_ + dy0, r, shapely.box(*r), False)]
-        mine.sort(key=lambda c: c[0])
-        cands.append(mine[:60])
-    pick = [0] * len(units)
-    for _ in range(8):
-        changed = False
-        for i, mine in enumerate(cands):
-            others = [cands[j][pick[j]][3] for j in range(len(cands)) if j != i]
-            best, best_cost = pick[i], None
-            for k, (base, _, _, r, _, _) in enumerate(mine):
-                area = (r[2] - r[0]) * (r[3] - r[1])
-                c = base + 100 * sum(_overlap(r, o) for o in others) / area
-                if best_cost is None or c < best_cost - 1e-9:
-                    best, best_cost = k, c
-            if best != pick[i]:
-                pick[i], changed = best, True
-        if not changed:
-            break
-    return [cands[i][pick[i]][1:3] + (cands[i][pick[i]][4], cands[i][pick[i]][5]) for i in range(len(units))]
 
 
 def context_labels(pl: Placer, lang: str, fs: float, *, kinds=("province",)) -> None:
@@ -260,28 +233,37 @@ def context_labels(pl: Placer, lang: str, fs: float, *, kinds=("province",)) -> 
         geom = next(c[4] for c in pl.data.context if c[0] == key)
         cx, cy, box, moved = pl.place(xy, w, h, rings=2, land_ok=True, tol=0.0)
         if moved or pl.cost(box, None, land_ok=True) > 0 or not geom.buffer(2 * pl.m_per_pt).contains(box):
-            continue
+            # A sliver of a province across the sea (海南 at the frame's edge): its name in
+            # the sea beside it, off Guangdong, so the land is not taken for Guangdong's.
+            if geom.distance(pl.data.land) < 1000:
+                continue
+            cx, cy, box, moved = pl.place(xy, w, h, rings=6, land_ok=True, tol=0.0, start=1)
+            if pl.cost(box, None, land_ok=True) > 0 or box.intersects(pl.data.land) or \
+                    box.distance(geom) > 3 * pl.m_per_pt:
+                continue
         pl.taken.append(("context", box))
         pl.text(cx, cy, name, fs, CONTEXT_LABEL, halo=None, z=25, gid=f"context-{key}")
 
 
-def sar_labels(pl: Placer, lang: str, fs: float) -> None:
-    """香港特别行政区 / 澳门特别行政区 in their formal form, in the sea with a leader line."""
+def sar_labels(pl: Placer, lang: str, fs: float, *, formal: bool = True) -> None:
+    """香港特别行政区 / 澳门特别行政区 in their formal form (else 香港 / 澳门, where a small
+    call-out has no room for it), in the sea with a leader line."""
+    x0, x1 = pl.ax.get_xlim()
+    y0, y1 = pl.ax.get_ylim()
+    units = []
     for key, kind, zh, en, geom, _ in pl.data.context:
-        if kind != "sar":
-            continue
         anchor = geom.representative_point()
-        x0, x1 = pl.ax.get_xlim()
-        y0, y1 = pl.ax.get_ylim()
-        if not shapely.box(x0, y0, x1, y1).contains(anchor):
+        if kind != "sar" or not shapely.box(x0, y0, x1, y1).contains(anchor):
             continue
-        name = t(f"sar_{key}", lang) if f"sar_{key}" in LABELS else (zh if lang == "zh" else en)
+        name = t(f"sar_{key}", lang) if formal and f"sar_{key}" in LABELS else (zh if lang == "zh" else en)
         w, h = pl.measure(name, fs, "bold")
-        cx, cy, box, moved = pl.place((anchor.x, anchor.y), w, h, rings=8, start=1, tol=0.0)
+        units.append((name, Unit(f"sar-{key}", (anchor.x, anchor.y), w, h, w, h, sea_ok=True)))
+    for (name, u), spot in zip(units, pl.solve([u for _, u in units]) if units else []):
+        box = shapely.box(*spot.box)
         pl.taken.append(("sar", box))
         pl.out.boxes.append(("sar", box))
-        pl.text(cx, cy, name, fs, SAR_LABEL, "bold", z=33, gid=f"context-{key}")
-        pl.leader((anchor.x, anchor.y), box, color="#6a6a60")
+        pl.text(spot.cx, spot.cy, name, fs, SAR_LABEL, "bold", z=33, gid=f"context-{u.key[4:]}")
+        pl.segment(spot.leader or leader_segments(u.anchor, np.asarray([spot.box]))[0], color="#6a6a60")
 
 
 def dongsha_label(pl: Placer, lang: str, fs: float) -> None:
@@ -295,12 +277,14 @@ def dongsha_label(pl: Placer, lang: str, fs: float) -> None:
         return
     name = t("dongsha", lang)
     w, h = pl.measure(name, fs)
-    cx, cy, box, moved = pl.place((c.x, c.y), w, h, rings=6, start=1, tol=0.0)
+    # Beside the islands (not over them), in the sea.
+    spot = pl.solve([Unit("dongsha", (c.x, c.y), w, h, w, h, sea_ok=True, dy0=-(h / 2 + 4 * pl.m_per_pt))])[0]
+    box = shapely.box(*spot.box)
     pl.taken.append(("dongsha", box))
     pl.out.boxes.append(("dongsha", box))
-    pl.text(cx, cy, name, fs, LABEL_COLOR, gid="dongsha")
-    if moved and box.distance(g) > 4 * pl.m_per_pt:
-        pl.leader((c.x, c.y), box, color="#6a6a60")
+    pl.text(spot.cx, spot.cy, name, fs, LABEL_COLOR, gid="dongsha")
+    if spot.leader and box.distance(g) > 4 * pl.m_per_pt:
+        pl.segment(spot.leader, color="#6a6a60")
 
 
 def sea_label(pl: Placer, lang: str, fs: float, land) -> None:
@@ -308,8 +292,11 @@ def sea_label(pl: Placer, lang: str, fs: float, land) -> None:
     y0, y1 = pl.ax.get_ylim()
     name = t("sea", lang)
     w, h = pl.measure(name, fs)
-    for fx in (0.5, 0.62, 0.38, 0.72):
-        xy = (x0 + fx * (x1 - x0), y0 + 0.08 * (y1 - y0))
+    # Low in the middle first; then (the poster's key map, its call-out low in the middle) aside and higher.
+    spots = [(fx, fy) for fy in (0.08, 0.04, 0.2, 0.3) for fx in (0.5, 0.62, 0.38, 0.72, 0.25, 0.85, 0.15)]
+    spots += [(fx / 20, fy / 50) for fy in range(1, 25) for fx in range(2, 19)]  # anywhere low, at last
+    for fx, fy in spots:
+        xy = (x0 + fx * (x1 - x0), y0 + fy * (y1 - y0))
         box = shapely.box(xy[0] - w / 2, xy[1] - h / 2, xy[0] + w / 2, xy[1] + h / 2)
         if pl.cost(box, None, land_ok=True) == 0 and not box.intersects(land):
             pl.taken.append(("sea", box))

@@ -29,6 +29,7 @@ from export import fonts
 from export.data import StaticData, rows_for
 from export.draw import draw_layers, setup_axes
 from export.furniture import foot_line_count, footer, nice_length, north_arrow, scalebar, title
+from export.keymap import key_map
 from export.labels import Placer
 from export.layout import fit_extent, make_layout
 from export.marks import draw_glyph, sample
@@ -250,23 +251,13 @@ def _legend(fig, lay, base, data, lang, ty, k, info, m_per_pt: float) -> None:
         used += strip_h + 0.15
         # As tall as the province needs at this width: a taller frame is mostly sea and neighbours.
         x0, y0, x1, y1 = data.bounds
-        kh = min(rect[3] - used, rect[2] / ((x1 - x0) / (y1 - y0)) * 1.08)
+        kh = min(rect[3] - used, rect[2] / ((x1 - x0) / (y1 - y0)) * (1.08 + KEY_SEA))
         krect = (rect[0], rect[1] + rect[3] - used - kh, rect[2], kh)
     if krect[3] > 1.2 and krect[2] > 2.0:
-        kax = setup_axes(fig, lay.frac(krect), fit_extent(data.bounds, krect, pad=0.02), "key-map", k)
-        draw_layers(kax, base, data, k, light=True)
-        kax.text(0.03, 0.97, i18n.t("poster_key", lang), transform=kax.transAxes, fontsize=fs, fontweight="bold",
-                 ha="left", va="top", zorder=45, **fonts.text_kw())
-        pl = Placer(kax, renderer, data, base, k)
-        fsn = ty.note * 0.9
-        for a in sorted(data.adcodes, key=lambda a: data.city_area[a]):
-            name = base.city_names[a]
-            w, h = pl.measure(name, fsn)
-            cx, cy, box, moved = pl.place(data.label_xy[a], w, h, own=a)
-            pl.taken.append(("city", box))
-            pl.text(cx, cy, name, fsn, "#1f1f1f", halo_w=1.6)
-            if moved:
-                pl.leader(data.label_xy[a], box)
+        key_map(fig, lay, krect, base, data, lang, ty, k, renderer)
+
+
+KEY_SEA = 0.42  # the key map shows this much more sea (a share of Guangdong's height) for its call-out
 
 
 def _scale_strip_height(ty) -> float:

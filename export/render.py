@@ -74,6 +74,13 @@ def _outside_frame(data: StaticData, extent, cities) -> StaticData:
     return dataclasses.replace(data, label_xy={**data.label_xy, **moved}) if moved else data
 
 
+def across_sea(data: StaticData, extent) -> list:
+    """The visible parts of the neighbouring provinces that do not touch Guangdong."""
+    frame = shapely.box(*extent)
+    return [shapely.intersection(c[4], frame) for c in data.context
+            if c[1] == "province" and c[4].intersects(frame) and c[4].distance(data.land) > 1000]
+
+
 @dataclass
 class RenderInfo:
     """What the renderer drew, for tests and callers."""
@@ -256,6 +263,8 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
         map_notice(pl, [n.text for n in scene.notes if n.layers], lang, ty.legend, data.all_land)
     avoid = data.land if data.dongsha is None else shapely.union_all([data.land, data.dongsha.buffer(
         6 * pl.m_per_pt)])
+    # Nor on a province across the sea (海南's sliver at the frame's edge): it is named there.
+    avoid = shapely.union_all([avoid] + across_sea(data, extent))
     info.furniture["scalebar"] = scalebar(ax, avoid, pl.taken, pl.m_per_pt, ty.note, k).bounds
     pl.taken.append(("scalebar", shapely.box(*info.furniture["scalebar"])))
     info.furniture["north"] = north_arrow(ax, avoid, pl.taken, data.crs, pl.m_per_pt, ty.legend, k, lang).bounds
@@ -284,9 +293,10 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
         # Many glyphs in the delta: a point smaller (still 8.5 pt or more on A4) so they fit near their cities.
         n_inset = sum(len(scene.glyphs_at(a)) for a in inset_cities)
         shrink = 0.85 if n_inset > 40 else 1.0
+        # The SARs first: their names need the sea beside them, which the delta's glyph blocks would fill.
+        sar_labels(ip, lang, ty.sar)
         city_labels(ip, inset_cities, lang, city_names * (0.95 if shrink < 1 else 1), ty.count, ty.glyph * shrink,
                     ty.glyph_num * shrink, counts=scene.coverage_drawn)
-        sar_labels(ip, lang, ty.sar)
         inset_ax.text(0.02, 0.98, t("inset_title", lang), transform=inset_ax.transAxes, fontsize=ty.note * 1.05,
                       fontweight="bold", ha="left", va="top", color="#222222", zorder=45, gid="inset-title",
                       bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5), **fonts.text_kw())
