@@ -104,7 +104,8 @@ def test_a_moved_map_opens_where_it_was_left_in_another_language(browser, server
         with expect_rerun(page):
             page.get_by_text("English", exact=True).click()
         wait_for_url(page, "lang=en")
-        frame = wait_for_map(page, 21)
+        # Zoomed in, not every city is on screen: one painted city and the English names suffice.
+        frame = wait_for_map(page, 1)
         poll(page, lambda: frame.locator(".gd-label", has_text="Guangzhou").count() > 0, "the English map")
         again = map_bounds(frame)
         assert again["zoom"] == pytest.approx(moved["zoom"]), (moved, again)
