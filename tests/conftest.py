@@ -5,18 +5,23 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # Tests that use one of these fixtures share its Streamlit server (one per worker, started by the
-# first test that needs it). Under `pytest -n N --dist loadgroup` (make test) the tests of one
-# module that use it are one xdist group: they run together on one worker, on its server, while
-# another module's browser tests can run on the other worker, on that worker's server.
+# first test that needs it). Under `pytest -n N --dist loadgroup` (make test) they run in groups of
+# a few tests of one module, each group on one worker and its server: a worker starts the server
+# once, and a large browser module is spread over the workers rather than holding one of them for
+# minutes after the others are done.
 SHARED_SERVERS = ("app_server", "slow_app_server")
+GROUP_SIZE = 3
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
+    seen: dict[tuple[str, str], int] = {}
     for item in items:
         for name in SHARED_SERVERS:
             if name in getattr(item, "fixturenames", ()):
-                item.add_marker(pytest.mark.xdist_group(f"{name}:{item.module.__name__}"))
+                key = (name, item.module.__name__)
+                n = seen[key] = seen.get(key, -1) + 1
+                item.add_marker(pytest.mark.xdist_group(f"{name}:{item.module.__name__}:{n // GROUP_SIZE}"))
     # Longest first: the slow and benchmark tests are handed out before the quick ones fill the
     # gaps, so no worker is left with one long test at the end. The sort is stable, so every
     # worker collects the same order (xdist checks it).

@@ -32,6 +32,10 @@ LEADER = re.compile(r"^leader-(\d{6})$")
 DPI = 40
 
 
+# The checks share their renders (`renders`): one worker makes each page once, started early.
+pytestmark = [pytest.mark.xdist_group("print_labels"), pytest.mark.slow]
+
+
 @pytest.fixture(scope="module")
 def data():
     return StaticData.load()
