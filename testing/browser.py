@@ -269,19 +269,19 @@ def poll(page, probe, what, timeout: float = STEP_S):
             page.wait_for_timeout(POLL_S * 1000)
 
 
+def _current_map_frame(page):
+    # The iframe is looked up afresh each time: when a rerun mounts a new one, a handle
+    # kept from before points at a detached element whose frame never loads.
+    for handle in page.query_selector_all(MAP_IFRAME_SELECTOR):
+        f = handle.content_frame()
+        if f is not None and MAP_FRAME in f.url:
+            return f
+    return None
+
+
 def map_frame(page, timeout: float = STEP_S):
     """The streamlit-folium component frame of `page`, once its document has loaded."""
-
-    def frame():
-        # The iframe is looked up afresh each time: when a rerun mounts a new one, a handle
-        # kept from before points at a detached element whose frame never loads.
-        for handle in page.query_selector_all(MAP_IFRAME_SELECTOR):
-            f = handle.content_frame()
-            if f is not None and MAP_FRAME in f.url:
-                return f
-        return None
-
-    return poll(page, frame, "the map iframe never loaded its document", timeout)
+    return poll(page, lambda: _current_map_frame(page), "the map iframe never loaded its document", timeout)
 
 
 def count_painted(frame) -> int:
@@ -289,17 +289,42 @@ def count_painted(frame) -> int:
 
 
 def wait_for_painted(frame, n: int, timeout: float = STEP_S, exact: bool = False) -> int:
-    """Wait until at least (or, with exact, exactly) n polygons are painted; return the count."""
+    """Wait until at least (or, with exact, exactly) n polygons are painted in `frame`; return
+    the count. Only for a frame no rerun can replace (an exported page): for the app's map use
+    wait_for_map, which follows a remounted iframe."""
     cond = f"(({PAINTED_JS})()) {'===' if exact else '>='} {int(n)}"
     frame.wait_for_function(cond, timeout=timeout * 1000, polling=50)
     return count_painted(frame)
 
 
-def wait_for_map(page, n: int = 21, timeout: float = STEP_S):
-    """Wait for the map frame and n painted polygons in it; return the frame."""
-    frame = map_frame(page, timeout)
-    wait_for_painted(frame, n, timeout)
-    return frame
+def wait_for_map(page, n: int = 21, timeout: float = STEP_S, exact: bool = False):
+    """Wait until the app's map frame has at least (exact: exactly) n painted polygons; return
+    that frame. Each check looks the frame up again, so a map remounted by a rerun (an upload,
+    a language switch) is followed instead of failing with a detached frame."""
+    seen = {"count": None}
+
+    def probe():
+        frame = _current_map_frame(page)
+        if frame is None:
+            return None
+        seen["count"] = count = count_painted(frame)
+        return frame if (count == n if exact else count >= n) else None
+
+    def what():
+        return f"the map never had {'exactly' if exact else 'at least'} {n} painted polygons (last seen: {seen['count']})"
+
+    return poll(page, probe, what, timeout)
+
+
+def wait_in_map(page, js: str, what: str, timeout: float = STEP_S):
+    """Wait until the JavaScript function `js`, run in the app's current map frame, returns a
+    truthy value; return that frame. Like wait_for_map, it follows a map a rerun remounted."""
+
+    def probe():
+        frame = _current_map_frame(page)
+        return frame if frame is not None and frame.evaluate(js) else None
+
+    return poll(page, probe, what, timeout)
 
 
 def map_bounds(frame) -> dict:

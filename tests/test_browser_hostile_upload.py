@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from testing.browser import map_frame, new_page, wait_for_painted
+from testing.browser import new_page, wait_for_map
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -48,7 +48,7 @@ def test_hostile_upload_leaves_health_and_other_sessions_responsive(browser, ser
     hostile = page.context
     t = time.perf_counter()
     page.goto(server.url + "?coverage=0&zoning=0")
-    wait_for_painted(map_frame(page), 0)
+    wait_for_map(page, 0)
     quiet_took = time.perf_counter() - t  # a page load with no upload being judged, at this run's pace
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()
@@ -61,7 +61,7 @@ def test_hostile_upload_leaves_health_and_other_sessions_responsive(browser, ser
         other = other_page.context
         t = time.perf_counter()
         other_page.goto(server.url)
-        wait_for_painted(map_frame(other_page), 21)
+        wait_for_map(other_page, 21)
         other_took = time.perf_counter() - t
         page.get_by_text("文件无效，地图仍使用内置数据").wait_for()
         judged_took = time.perf_counter() - judged_from

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from testing.browser import NetworkLog, map_frame, wait_for_painted
+from testing.browser import NetworkLog, wait_for_map
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -50,7 +50,7 @@ def test_names_and_clauses_are_shown_as_written_and_fetch_nothing(browser, serve
     page = ctx.new_page()
     net = NetworkLog(page)
     page.goto(server.url + "?coverage=0&zoning=0")
-    wait_for_painted(map_frame(page), 0)
+    wait_for_map(page, 0)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(hostile_file(tmp_path)))
     page.get_by_text("正在使用上传的数据").wait_for(timeout=60_000)
 
@@ -69,8 +69,7 @@ def test_names_and_clauses_are_shown_as_written_and_fetch_nothing(browser, serve
     assert page.locator("section.main img, [data-testid='stMain'] .katex").count() == 0
 
     # the map's legend and layer control, in the component frame
-    frame = map_frame(page)
-    wait_for_painted(frame, 1)
+    frame = wait_for_map(page, 1)
     frame.locator(".gd-legend-body", has_text="恶!").wait_for()
     assert NAME in frame.locator(".gd-legend-body").inner_text()
 

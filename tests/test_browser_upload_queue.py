@@ -27,7 +27,7 @@ import pytest
 
 from geo.boundaries import load_cities
 from ingest.budget import MAX_PARALLEL
-from testing.browser import StreamlitServer, map_frame, new_page, poll, wait_for_app_idle, wait_for_painted
+from testing.browser import StreamlitServer, new_page, poll, wait_for_app_idle, wait_for_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright = pytest.importorskip("playwright.sync_api")
@@ -94,7 +94,7 @@ def server(tmp_path_factory, started):
 def open_app(browser, server):
     page = new_page(browser)
     page.goto(server.url + "?coverage=0&zoning=0")
-    wait_for_painted(map_frame(page), 0)
+    wait_for_map(page, 0)
     wait_for_app_idle(page)  # the map's first report answered: no rerun under way to drop an upload
     return page.context, page
 
@@ -145,7 +145,7 @@ def test_a_small_valid_upload_is_accepted_while_slow_ones_hold_every_judge(brows
         again.unlink()
         (started / "slow-0.geojson.queued").unlink()
         pages[0].reload()
-        wait_for_painted(map_frame(pages[0]), 0)
+        wait_for_map(pages[0], 0)
         wait_for_app_idle(pages[0])
         upload_boundaries(pages[0], tmp_path / "slow-0.geojson")
         wait_for_file(started / "slow-0.geojson.queued")  # asked for a judgement (not taken from a cache)

@@ -10,8 +10,9 @@ from testing.browser import (
     map_frame,
     new_page,
     wait_for_app_idle,
-    wait_for_painted,
+    wait_for_map,
     wait_for_url,
+    wait_in_map,
 )
 
 pytestmark = pytest.mark.browser
@@ -52,7 +53,7 @@ def open_app(browser, server, dialogs):
     page = new_page(browser)
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(server.url + "?coverage=0&zoning=0")
-    wait_for_painted(map_frame(page), 0)
+    wait_for_map(page, 0)
     return page.context, page
 
 
@@ -68,12 +69,12 @@ def show_all_clusters(page):
     # Buttons are drawn again by every rerun: click once the map has painted and the app is idle,
     # and wait for the click's run, then for the map to show the clusters (the map frame switches
     # its layers after the run).
-    wait_for_painted(map_frame(page), 0)
+    wait_for_map(page, 0)
     wait_for_app_idle(page)
     with expect_rerun(page):
         page.get_by_role("button", name="全部").click()
     wait_for_url(page, "clusters=all")
-    map_frame(page).wait_for_function(f"({GLYPHS_JS})() > 0")
+    wait_in_map(page, f"() => ({GLYPHS_JS})() > 0", "no cluster glyph appeared on the map")
 
 
 def layer_names(frame) -> str:
@@ -88,8 +89,7 @@ def test_hostile_text_is_shown_as_text(browser, server, tmp_path):
     ctx, page = open_app(browser, server, dialogs)
     upload(page, path)
     show_all_clusters(page)
-    frame = map_frame(page)
-    wait_for_painted(frame, 1)
+    frame = wait_for_map(page, 1)
     assert HOSTILE["cluster_zh"] in layer_names(frame)
     # open the popup of 广州
     box = frame.locator(".gd-label", has_text="广州").bounding_box()
@@ -168,7 +168,7 @@ def test_switching_language_shows_the_same_judgement_in_the_other_language(brows
     page = new_page(browser)
     ctx = page.context
     page.goto(server.url + "?coverage=0&zoning=0&basis=all&city=440300")
-    wait_for_painted(map_frame(page), 0)
+    wait_for_map(page, 0)
     page.get_by_text("自有数据").first.click()
     wait_for_app_idle(page)
     with expect_rerun(page):
