@@ -2,9 +2,10 @@
 
     .venv/bin/python serve.py [streamlit run options, e.g. --server.port 8501]
 
-A background thread (ui.warmup) loads the data, the boundaries and the default map of
-each language while the server starts, so the first visitor does not wait for them;
-the server answers at once, as `streamlit run` does.
+Before the server opens its port, ui.warmup loads the data, the boundaries and the default
+map of each language (a few seconds), so its first visitor does not wait for them; and the
+page the browser first gets already shows the app's title (ui.shell), not a blank page
+while Streamlit's scripts load.
 """
 
 from __future__ import annotations
@@ -21,11 +22,20 @@ def streamlit_argv(args: list[str]) -> list[str]:
 
 
 def main(args: list[str]) -> int:
-    from streamlit.web import cli
+    from streamlit.web import bootstrap, cli
 
-    from ui import warmup
+    from ui import shell, warmup
 
-    warmup.start(APP_DIR)
+    shell.install()
+    start_server = bootstrap.run
+
+    def warm_then_start(*run_args, **run_kwargs):
+        # Here the command line and config files are read (a bad option has already been refused)
+        # and the port is not yet open.
+        warmup.prepare(APP_DIR)
+        return start_server(*run_args, **run_kwargs)
+
+    bootstrap.run = warm_then_start
     sys.argv = streamlit_argv(args)
     return cli.main()
 

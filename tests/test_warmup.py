@@ -1,6 +1,6 @@
 """The server's first minutes (ui.warmup, serve.py): the caches a first page view needs are
-filled by a background thread, once however many threads ask at the same time, and the page
-shows its title and a placeholder for the map while they are not."""
+filled before the server opens its port, once however many threads ask at the same time, and
+the page shows its title and a placeholder for the map while they are not."""
 
 import threading
 
@@ -49,18 +49,33 @@ def test_warm_fills_what_the_first_page_needs_once_for_all_threads(cold):
     assert resources.builtin(str(ROOT)) is base
 
 
-def test_start_returns_at_once_and_warms_in_the_background(cold, monkeypatch):
+def test_prepare_warms_before_it_returns_and_registers_the_component_later(cold, monkeypatch):
+    # serve.py opens the port only after prepare() returns: by then the caches are full.
     monkeypatch.setattr(warmup, "RUNTIME_WAIT_S", 0)  # no server in a test: do not wait for one
     monkeypatch.setattr(warmup, "STATUS", {"started": None, "finished": None, "error": None, "steps": []})
-    release = threading.Event()
-    real = warmup.warm
-    monkeypatch.setattr(warmup, "warm", lambda app_dir: (release.wait(STEP_S), real(app_dir)))
-    thread = warmup.start(ROOT)
-    assert thread.daemon and thread.is_alive() and not cold  # the caller did not wait
-    release.set()
+    monkeypatch.setattr(warmup, "_done", threading.Event())
+    registered = threading.Event()
+    monkeypatch.setattr(bridge, "register_component", registered.set)
+    thread = warmup.prepare(ROOT)
+    assert sorted(cold) == sorted(LANGS) and warmup._done.is_set()
+    assert warmup.STATUS["error"] is None and "tables" in warmup.STATUS["steps"]
     thread.join(STEP_S)
-    assert warmup.STATUS["error"] is None and warmup.STATUS["steps"][-1] == "tables"
-    assert sorted(cold) == sorted(LANGS)
+    assert thread.daemon and registered.is_set()
+
+
+def test_a_failed_warm_up_leaves_the_work_to_the_first_visitor(monkeypatch):
+    monkeypatch.setattr(warmup, "RUNTIME_WAIT_S", 0)
+    monkeypatch.setattr(warmup, "STATUS", {"started": None, "finished": None, "error": None, "steps": []})
+    monkeypatch.setattr(warmup, "_done", threading.Event())
+    monkeypatch.setattr(bridge, "register_component", lambda: None)
+
+    def broken(app_dir):
+        raise OSError("boundaries unreadable")
+
+    monkeypatch.setattr(warmup, "warm", broken)
+    warmup.prepare(ROOT).join(STEP_S)
+    assert "boundaries unreadable" in warmup.STATUS["error"]
+    assert not warmup._done.is_set()  # the page still shows its placeholder until drawn
 
 
 def placeholder_page():

@@ -1,13 +1,13 @@
 """The server's first minutes: caches filled before the first visitor asks, and a sign of
 life on the page while they are not.
 
-`start(app_dir)` (called by serve.py as the server starts) fills, in a background thread,
-what every first page view needs and no session owns: the modules the app imports, the
-built-in data and boundaries, and the default map of each language with its scene and
-tables. The caches are Streamlit's `cache_resource`, shared by every session and
-thread-safe: a visitor who arrives while a value is being computed waits for that one
-computation instead of starting another. `streamlit run app.py` alone (tests, `make dev`)
-warms nothing and starts as before.
+`prepare(app_dir)` (called by serve.py before the server opens its port) fills what every
+first page view needs and no session owns: the modules the app imports, the built-in data
+and boundaries, and the default map of each language with its scene and tables. The caches
+are Streamlit's `cache_resource`, shared by every session and thread-safe: a visitor who
+arrives while a value is being computed waits for that one computation instead of starting
+another. `streamlit run app.py` alone (tests, `make dev`) warms nothing and starts as before,
+and shows the placeholder below until its first page is drawn.
 
 This module imports only the standard library and Streamlit, so that app.py can put its
 title and the map's placeholder on the page before the app's heavy modules load.
@@ -42,12 +42,11 @@ def warm(app_dir: Path) -> None:
 
     from layers.map import base_state
     from ui import resources
-    from ui.bridge import map_payload, register_component
+    from ui.bridge import map_payload
     from ui.mapview import scene_for
     from ui.panels import coverage_tables
     from views.state import BASIS, LANGS, TIER, ViewState
 
-    register_component()
     STATUS["steps"].append("imports")
     base = resources.builtin(str(app_dir))
     STATUS["steps"].append("data")
@@ -64,30 +63,41 @@ def warm(app_dir: Path) -> None:
     STATUS["steps"].append("tables")
 
 
-def _run(app_dir: Path) -> None:
-    from streamlit import runtime
-
+def prepare(app_dir: Path) -> threading.Thread:
+    """Warm the caches now, before the server opens its port (serve.py), so that its first
+    visitor, who can only arrive after that, finds them filled; a failure is logged and leaves
+    the work to that visitor. Returns the thread that registers the map's component once the
+    server's runtime exists (a component imported before it is not registered)."""
     STATUS["started"] = time.monotonic()
-    # Components (the map's) register with the server's runtime when their module is first
-    # imported: nothing is imported before the runtime exists.
-    while not runtime.exists() and time.monotonic() - STATUS["started"] < RUNTIME_WAIT_S:
-        time.sleep(0.05)
+    # Outside a page's run Streamlit warns, for each cached call, that there is no run context.
+    quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    level, quiet.level = quiet.level, logging.ERROR
     try:
         warm(app_dir)
         _done.set()
     except Exception as exc:  # noqa: BLE001 - a failed warm-up leaves the work to the first visitor
         STATUS["error"] = repr(exc)
         _LOG.warning("warm-up failed: %r", exc)
+    finally:
+        quiet.setLevel(level)
     STATUS["finished"] = time.monotonic()
     _LOG.info("warm-up %s in %.1f s", "failed" if STATUS["error"] else "done",
               STATUS["finished"] - STATUS["started"])
-
-
-def start(app_dir: Path) -> threading.Thread:
-    """Warm the caches in a daemon thread; returns at once."""
-    thread = threading.Thread(target=_run, args=(Path(app_dir),), name="gd-warmup", daemon=True)
+    thread = threading.Thread(target=_register, name="gd-register", daemon=True)
     thread.start()
     return thread
+
+
+def _register() -> None:
+    from streamlit import runtime
+
+    from ui.bridge import register_component
+
+    started = time.monotonic()
+    while not runtime.exists() and time.monotonic() - started < RUNTIME_WAIT_S:
+        time.sleep(0.05)  # the server starts in this process's main thread: nothing to wait on
+    register_component()
+    STATUS["steps"].append("component")
 
 
 def placeholder(lang: str):
