@@ -4,8 +4,9 @@ Every page size × zh/en × (coverage, zoning, four clusters, all twenty, the po
 its key map): a city's name lies on its city or is joined to it by a leader line that
 starts in it; no leader crosses another leader or another city's name or glyphs; no
 name lies wholly over the sea; a glyph block stays on its city (or the sea off it) and
-inside its frame; the key map's call-out hides no city. Positions come from the artists as drawn, not from the placer's plan,
-so a drawing bug fails here too. Renders are shared by the tests (drawn once, lazily).
+inside its frame; the key map's call-out hides no city. Positions come from the artists
+as drawn, not from the placer's plan, so a drawing bug fails here too. Renders are
+shared by the tests (drawn once, lazily).
 """
 
 from __future__ import annotations
