@@ -31,7 +31,8 @@ DIRS = np.array([(0, -1), (1, 0), (-1, 0), (0, 1), (1, -1), (-1, -1), (1, 1), (-
 HARD = 1000.0
 OVERLAP = 200.0  # per unit of box area shared with another chosen box, on top of HARD
 CROSSING = HARD  # a leader across another leader or another unit's box
-BLOCK_OTHER = 0.2  # the largest share of a glyph block over another city or province
+BLOCK_OTHER = 0.12  # the largest share of a glyph block over another city or province: 0.2 on
+# the map, less a cell of the raster (a block is about ten cells tall) for a border read coarsely
 NAME_OTHER = 0.35  # ... of a name
 KEEP = 72  # candidates kept per unit after scoring on its own
 MARK_OWN = 0.8  # the least share of a box's part inside the enlargement's mark over its own city

@@ -108,7 +108,7 @@ def read_axes(fig) -> dict:
 KNOWN = {
     "leader": {"all20-slide-en"},
     "sea": set(),
-    "glyph": {"all20-slide-en"},
+    "glyph": set(),
 }
 
 
