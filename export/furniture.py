@@ -184,11 +184,16 @@ def north_arrow(ax, avoid, taken, crs: str, m_per_pt: float, fs: float, k: float
     return box
 
 
-def inset_frame(ax, box, k: float, label: str, fs: float, m_per_pt: float) -> None:
-    """The enlargement's extent marked on the main map, with a short caption."""
+def inset_frame(ax, box, k: float, label: str, fs: float, m_per_pt: float) -> shapely.Polygon:
+    """The enlargement's extent marked on the main map, with a short caption; returns the
+    caption's box in map units (with its backing)."""
     x0, y0, x1, y1 = box
     ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor="#333333", linewidth=0.9 * k,
                            linestyle=(0, (4, 2)), zorder=35, gid="inset-frame"))
-    ax.text(x0 + 2 * m_per_pt, y1 - 2 * m_per_pt, label, fontsize=fs, color="#333333", ha="left", va="top",
-            zorder=35, gid="inset-mark",
-            bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.0), **fonts.text_kw())
+    cap = ax.text(x0 + 2 * m_per_pt, y1 - 2 * m_per_pt, label, fontsize=fs, color="#333333", ha="left", va="top",
+                  zorder=35, gid="inset-mark",
+                  bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.0), **fonts.text_kw())
+    bb = cap.get_window_extent(ax.figure.canvas.get_renderer())
+    (cx0, cy0), (cx1, cy1) = ax.transData.inverted().transform([(bb.x0, bb.y0), (bb.x1, bb.y1)])
+    pad = 2 * m_per_pt
+    return shapely.box(cx0 - pad, cy0 - pad, cx1 + pad, cy1 + pad)

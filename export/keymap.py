@@ -23,6 +23,7 @@ from views import i18n
 from views.scene import Scene
 
 CALLOUT_SHARE = 0.42  # of the key map's width
+CALLOUT_EAST = 0.4  # ... at most, beside the province
 # Where the call-out may go, in the key map's axes fraction (its lower-left corner): the
 # sea south of the delta first.
 CALLOUT_SPOTS = ((0.36, 0.015), (0.42, 0.015), (0.3, 0.015), (0.48, 0.015), (0.54, 0.015))
@@ -31,29 +32,13 @@ CALLOUT_SPOTS = ((0.36, 0.015), (0.42, 0.015), (0.3, 0.015), (0.48, 0.015), (0.5
 def key_map(fig, lay, krect, base: Scene, data: StaticData, lang: str, ty, k: float, renderer) -> None:
     from export.render import _inset_cities, _outside_frame  # the maps' rules for who is named where
 
-    # More sea to the south than the maps show: the call-out goes there, off the land.
-    bx0, by0, bx1, by1 = data.bounds
-    sea = max(0.0, krect[3] - krect[2] * (by1 - by0) / (bx1 - bx0) * 1.08) / krect[3]
-    kext = fit_extent((bx0, by0 - sea * (by1 - by0), bx1, by1), krect, pad=0.02)
+    kext, (fx, fy, cw, ch) = _callout(krect, data)
     kax = setup_axes(fig, lay.frac(krect), kext, "key-map", k)
     draw_layers(kax, base, data, k, light=True)
     fs = max(ty.note * 0.9, MIN_PT)
     head = kax.text(0.03, 0.97, i18n.t("poster_key", lang), transform=kax.transAxes, fontsize=ty.legend,
                     fontweight="bold", ha="left", va="top", zorder=45, **fonts.text_kw())
-    x0, x1 = kax.get_xlim()
-    y0, y1 = kax.get_ylim()
-    # The call-out: as wide as a third of the key map, as tall as the delta needs.
-    px0, py0, px1, py1 = data.prd_box
-    cw = CALLOUT_SHARE * krect[2]
-    ch = cw * (py1 - py0) / (px1 - px0)
-    land = data.all_land
-
-    def callout_box(fx, fy):
-        bx0, by0 = x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)
-        return shapely.box(bx0, by0, bx0 + cw / krect[2] * (x1 - x0), by0 + ch / krect[3] * (y1 - y0))
-
-    fx, fy = min(CALLOUT_SPOTS, key=lambda s: callout_box(*s).intersection(land).area)
-    cbox = callout_box(fx, fy)
+    cbox = _callout_box(kext, krect, fx, fy, cw, ch)
     crect = (krect[0] + fx * krect[2], krect[1] + fy * krect[3], cw, ch)
     cax = setup_axes(fig, lay.frac(crect), fit_extent(data.prd_box, crect, pad=0.0), "key-delta", k)
     cax.set_zorder(kax.get_zorder() + 1)
@@ -65,18 +50,59 @@ def key_map(fig, lay, krect, base: Scene, data: StaticData, lang: str, ty, k: fl
 
     delta = _inset_cities(data, cext)
     pl = Placer(kax, renderer, _outside_frame(data, cext, [a for a in data.adcodes if a not in delta]), base, k)
-    pl.taken.append(("callout", cbox))
+    pl.taken.append(("callout", cbox.buffer(2 * pl.m_per_pt, join_style="mitre")))  # its edge clear of names
     pl.taken.append(("delta", shapely.box(*cext)))
     bb = head.get_window_extent(renderer)
     (hx0, hy0), (hx1, hy1) = kax.transData.inverted().transform([(bb.x0, bb.y0), (bb.x1, bb.y1)])
     pl.taken.append(("head", shapely.box(hx0, hy0, hx1, hy1)))
     _names(pl, [a for a in data.adcodes if a not in delta], fs)
     dongsha_label(pl, lang, fs)
-    sea_label(pl, lang, fs, land)
+    sea_label(pl, lang, fs, data.all_land)
 
     cp = Placer(cax, renderer, data, base, k, crowded=True)
     sar_labels(cp, lang, fs, formal=False)  # first: their names need the sea beside them
     _names(cp, delta, fs)
+
+
+def _callout_box(kext, krect, fx, fy, cw, ch):
+    """The call-out with its lower-left corner at (fx, fy) of the key map, in map units."""
+    x0, y0, x1, y1 = kext
+    bx0, by0 = x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)
+    return shapely.box(bx0, by0, bx0 + cw / krect[2] * (x1 - x0), by0 + ch / krect[3] * (y1 - y0))
+
+
+def _callout(krect, data: StaticData):
+    """(the key map's extent, (fx, fy, w, h) of the call-out: its lower-left corner in the key
+    map's axes fraction, its size in inches). The call-out covers no land of Guangdong: it
+    goes in the sea south of the delta where the key map has that sea (a frame about as
+    tall as the province with a band of sea under it); else (a wide frame, or one about
+    as wide as the province is) beside the province to the east, over 福建 and the sea,
+    the province drawn smaller in the rest of the frame."""
+    bx0, by0, bx1, by1 = data.bounds
+    px0, py0, px1, py1 = data.prd_box
+    aspect = (px1 - px0) / (py1 - py0)
+    w, h = krect[2], krect[3]
+    # South: more sea than the maps show, as much as the frame holds under the province.
+    sea = max(0.0, h - w * (by1 - by0) / (bx1 - bx0) * 1.08) / h
+    kext = fit_extent((bx0, by0 - sea * (by1 - by0), bx1, by1), krect, pad=0.02)
+    cw = CALLOUT_SHARE * w
+    ch = cw / aspect
+    spots = [(fx, fy, cw, ch) for fx, fy in CALLOUT_SPOTS]
+    best = min(spots, key=lambda s: _callout_box(kext, krect, *s).intersection(data.land).area)
+    if _callout_box(kext, krect, *best).intersection(data.land).area <= 0.01 * cw * ch * _area_per_in2(kext, krect):
+        return kext, best
+    # East: the call-out as tall as the frame allows, narrower than the south one (the
+    # province shares the frame's width with it).
+    ch = min(0.94 * h, CALLOUT_EAST * w / aspect)
+    cw = ch * aspect
+    left = w - cw - 0.04 * w  # the province's part of the frame
+    gx0, gy0, gx1, gy1 = fit_extent(data.bounds, (0, 0, left, h), pad=0.02)
+    kext = (gx0, gy0, gx0 + (gx1 - gx0) * w / left, gy1)
+    return kext, (1 - cw / w - 0.015, 0.015, cw, ch)
+
+
+def _area_per_in2(kext, krect) -> float:
+    return (kext[2] - kext[0]) / krect[2] * (kext[3] - kext[1]) / krect[3]
 
 
 def _names(pl: Placer, adcodes, fs: float) -> None:

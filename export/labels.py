@@ -32,6 +32,9 @@ CONTEXT_LABEL = "#7d7d74"
 SAR_LABEL = "#4a4a44"
 SEA_LABEL = "#5f7f99"
 HALO = "white"
+# What `taken` holds as the enlargement's extent marked on a map: a city's label may lie
+# over its own land there (export/placement.py), nothing else.
+MARKS = ("inset", "delta")
 _DIRS = [(0, -1), (1, 0), (-1, 0), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1),
          (0.5, -1), (-0.5, -1), (1, -0.5), (-1, -0.5), (1, 0.5), (-1, 0.5), (0.5, 1), (-0.5, 1)]
 
@@ -84,7 +87,10 @@ class Placer:
             ground = ground_for(self.data, (x0, y0, x1, y1), self.m_per_pt)
             self.placement = Placement(ground, self.frame.bounds, self.m_per_pt, CROWDED if self.crowded else MAIN)
         # Whatever was taken since (furniture, other labels) is in the way of these units.
-        self.placement.obstacles = np.asarray([b.bounds for _, b in self.taken], dtype=float).reshape(-1, 4)
+        self.placement.obstacles = np.asarray([b.bounds for kind, b in self.taken if kind not in MARKS],
+                                              dtype=float).reshape(-1, 4)
+        self.placement.marks = np.asarray([b.bounds for kind, b in self.taken if kind in MARKS],
+                                          dtype=float).reshape(-1, 4)
         self.placement.points = {u.key: u.anchor for u in units} | self.placement.points
         return self.placement.solve(units)
 
@@ -173,6 +179,16 @@ class Placer:
         self.out.glyphs.append((g.cluster_id, g.adcode, g.role, g.basis))
 
 
+def _shape(lines, n: int, cols: int, pitch: float, m: float):
+    """(w, h, block w, block h, dy0) of a city's unit with its `n` glyphs in `cols` columns
+    under its lines; the name line sits on the label point, the unit hangs below it."""
+    rows = ceil(n / cols) if n else 0
+    bw, bh = cols * pitch, rows * pitch + (1.5 * m if n else 0)
+    w = max(max(ln[3] for ln in lines), bw) + 2 * m
+    h = sum(ln[4] for ln in lines) + bh + 1.5 * m
+    return w, h, bw, bh, -(h / 2 - lines[0][4] / 2 - m)
+
+
 def city_labels(pl: Placer, adcodes, lang: str, fs_city: float, fs_count: float, glyph_pt: float,
                 num_pt: float, *, counts: bool) -> None:
     """Each city's name, its count on the coverage map, and its glyphs under the name."""
@@ -188,16 +204,18 @@ def city_labels(pl: Placer, adcodes, lang: str, fs_city: float, fs_count: float,
             c = str(scene.coverage_counts[a])
             cw, ch = pl.measure(c, fs_count, "bold")
             lines.append((c, fs_count, "bold", cw, ch * 0.95))
-        cols = glyph_columns(len(glyphs)) if glyphs else 0
-        rows = ceil(len(glyphs) / cols) if glyphs else 0
-        bw, bh = cols * pitch, rows * pitch + (1.5 * m if glyphs else 0)
-        w = max(max(ln[3] for ln in lines), bw) + 2 * m
-        h = sum(ln[4] for ln in lines) + bh + 1.5 * m
-        # The name line sits on the label point; the unit hangs below it.
+        n = len(glyphs)
+        cols = glyph_columns(n) if n else 0
+        # Narrower blocks for a city too narrow for the compact one (a strip beside the
+        # enlargement's frame): fewer columns, at most eight rows.
+        alts = [c for c in dict.fromkeys((cols - 1, ceil(cols / 2), 1)) if 1 <= c < cols and ceil(n / c) <= 8]
+        shapes = [_shape(lines, n, c, pitch, m) for c in [cols, *alts]]
+        w, h, bw, bh, dy0 = shapes[0]
         units.append(Unit(a, data.label_xy[a], w, h, nw, nh, name_pad=m, block_w=bw, block_h=bh, own=pl.index[a],
-                          dy0=-(h / 2 - nh / 2 - m), bounds=pl.own_bounds(a), block_inside=not pl.crowded))
-        plans.append((a, lines, glyphs, cols, h))
-    for (a, lines, glyphs, cols, h), spot in zip(plans, pl.solve(units)):
+                          dy0=dy0, bounds=pl.own_bounds(a), block_inside=not pl.crowded, shapes=tuple(shapes[1:])))
+        plans.append((a, lines, glyphs, [cols, *alts], [sh[1] for sh in shapes]))
+    for (a, lines, glyphs, colss, hs), spot in zip(plans, pl.solve(units)):
+        cols, h = colss[spot.shape], hs[spot.shape]
         box = shapely.box(*spot.box)
         pl.taken.append(("city", box))
         pl.out.boxes.append(("city", box))

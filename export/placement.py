@@ -10,7 +10,7 @@ glyph block but not for the name while the city has room. A candidate away from
 its point that does not lie on its own city needs a leader line.
 
 Hard rules: a candidate stays in the frame and off the obstacles (furniture, the
-enlargement's title); among the chosen, no two boxes overlap, no leader crosses
+enlargement's title), and inside the enlargement's mark only over its own city; among the chosen, no two boxes overlap, no leader crosses
 another leader or another unit's box. They are met by choosing all units at once
 (each unit in turn takes its cheapest candidate given the others, until nothing
 changes), so an early unit can make way for a later one. The order of the
@@ -19,7 +19,7 @@ candidates is fixed: the result is deterministic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -31,9 +31,12 @@ DIRS = np.array([(0, -1), (1, 0), (-1, 0), (0, 1), (1, -1), (-1, -1), (1, 1), (-
 HARD = 1000.0
 OVERLAP = 200.0  # per unit of box area shared with another chosen box, on top of HARD
 CROSSING = HARD  # a leader across another leader or another unit's box
-BLOCK_OTHER = 0.2  # the largest share of a glyph block over another city or province
+BLOCK_OTHER = 0.12  # the largest share of a glyph block over another city or province: 0.2 on
+# the map, less a cell of the raster (a block is about ten cells tall) for a border read coarsely
 NAME_OTHER = 0.35  # ... of a name
 KEEP = 72  # candidates kept per unit after scoring on its own
+MARK_OWN = 0.8  # the least share of a box's part inside the enlargement's mark over its own city
+RESHAPE = 1.0  # a glyph block in another shape than its own: less than a leader costs, more than a step away
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Weights:
     distance: float = 0.5  # per box diagonal away from the point
     leader: float = 2.5  # a leader at all
     point: float = 25.0  # another city's label point under the box
+    mark: float = 2.0  # ... the share of the box inside the enlargement's mark (on its own land)
 
 
 MAIN = Weights()
@@ -72,6 +76,9 @@ class Unit:
     leader_ok: bool = True
     block_inside: bool = True  # its glyph block must stay off other cities and provinces
     sea_ok: bool = False  # a place named in the sea (a SAR's formal name, an island group)
+    # Other shapes of the unit, (w, h, block_w, block_h, dy0) each: its glyph block in fewer
+    # columns, for a city too narrow for the compact block. Tried at a small cost each.
+    shapes: tuple = ()
 
 
 @dataclass
@@ -81,6 +88,7 @@ class Spot:
     cy: float
     box: tuple[float, float, float, float]
     leader: tuple[float, float, float, float] | None  # (x0, y0, x1, y1) from the point to the box
+    shape: int = 0  # 0: the unit's own shape; k: its shapes[k - 1]
 
 
 def _boxes(cx, cy, w, h):
@@ -149,16 +157,37 @@ class Placement:
     """Chooses spots for units on one axes."""
 
     def __init__(self, ground, frame, m_per_pt: float, weights: Weights = MAIN, obstacles=(), points=None,
-                 rings: int = 9):
+                 rings: int = 9, marks=()):
         self.ground, self.frame, self.m = ground, frame, m_per_pt  # frame: (x0, y0, x1, y1) with its padding
         self.w, self.rings = weights, rings
         self.obstacles = np.asarray([tuple(b) for b in obstacles], dtype=float).reshape(-1, 4)
+        # The enlargement's extent marked on this map: a city it cuts keeps its name and
+        # glyphs on its own land, inside the mark where its land outside is too narrow for
+        # them (a name in the sea or a block over a neighbour would mislead; its own land
+        # does not).
+        self.marks = np.asarray([tuple(b) for b in marks], dtype=float).reshape(-1, 4)
         self.points = dict(points or {})  # key -> a label point no other unit may cover
         self.placed: list[Spot] = []  # spots already fixed (they are obstacles for later units)
 
     # --- candidates -------------------------------------------------------------------
     def candidates(self, u: Unit):
-        """(centres (n, 2), boxes (n, 4), base costs (n,), needs a leader (n,)), best first."""
+        """(centres (n, 2), boxes (n, 4), base costs (n,), needs a leader (n,), shape (n,)),
+        best first, over the unit's own shape and its others (those that fit in the frame)."""
+        xy, boxes, cost, leader, fits = self._candidates(u)
+        got = [(xy, boxes, cost, leader, np.zeros(len(cost), int))]
+        for k, (w, h, bw, bh, dy0) in enumerate(u.shapes, 1):
+            alt = replace(u, w=w, h=h, block_w=bw, block_h=bh, dy0=dy0, shapes=())
+            axy, aboxes, acost, aleader, afits = self._candidates(alt)
+            if afits:
+                got.append((axy, aboxes, acost + RESHAPE, aleader, np.full(len(acost), k)))
+        if not fits and len(got) > 1:  # the own shape only where nothing fits: drop it
+            got = got[1:]
+        parts = [np.concatenate(col) for col in zip(*got)]
+        order = np.argsort(parts[2], kind="stable")[:KEEP]
+        return tuple(p[order] for p in parts)
+
+    def _candidates(self, u: Unit):
+        """(centres, boxes, base costs, needs a leader, whether any fits) of one shape."""
         m = self.m
         ax_, ay_ = u.anchor
         step = 0.3 * min(u.w, u.h) + 2.5 * m
@@ -179,18 +208,28 @@ class Placement:
         keep = (boxes[:, 0] >= fx0) & (boxes[:, 1] >= fy0) & (boxes[:, 2] <= fx1) & (boxes[:, 3] <= fy1)
         if len(self.obstacles):
             keep &= overlap_area(boxes, self.obstacles).max(axis=1) <= 0
+        inside = np.zeros(len(boxes))
+        for mark in self.marks:  # over the enlargement's mark only on its own land
+            inter = np.concatenate([np.maximum(boxes[:, :2], mark[:2]), np.minimum(boxes[:, 2:], mark[2:])], axis=1)
+            over = (inter[:, 2] > inter[:, 0]) & (inter[:, 3] > inter[:, 1])
+            if u.own is None:
+                keep &= ~over
+                continue
+            if over.any():
+                keep &= ~over | (self.ground.shares(inter, u.own)["own"] >= MARK_OWN)
+                inside += np.where(over, (inter[:, 2] - inter[:, 0]) * (inter[:, 3] - inter[:, 1]), 0) / (u.w * u.h)
         if not keep.any():  # nothing fits: stay on the point, whatever it covers
             boxes = _boxes(np.array([ax_]), np.array([ay_ + u.dy0]), u.w, u.h)
-            return np.array([[ax_, ay_ + u.dy0]]), boxes, np.zeros(1), np.zeros(1, bool)
+            return np.array([[ax_, ay_ + u.dy0]]), boxes, np.zeros(1), np.zeros(1, bool), False
         cx, cy, boxes = cx[keep], cy[keep], boxes[keep]
-        return self._score(u, cx, cy, boxes)
+        return (*self._score(u, cx, cy, boxes, self.w.mark * inside[keep]), True)
 
-    def _score(self, u: Unit, cx, cy, boxes):
+    def _score(self, u: Unit, cx, cy, boxes, extra):
         w, g = self.w, self.ground
         whole = g.shares(boxes, u.own)
         nb = name_boxes(u, boxes)
         name = g.shares(nb, u.own)
-        cost = (w.other * whole["other"] + w.other_name * name["other"] + w.context * whole["context"]
+        cost = extra + (w.other * whole["other"] + w.other_name * name["other"] + w.context * whole["context"]
                 + w.context * name["context"] + w.sea_name * name["sea"] + w.sea * whole["sea"])
         diag = np.hypot(u.w, u.h)
         cost += w.distance * np.hypot(cx - u.anchor[0], cy - u.anchor[1] - u.dy0) / diag
@@ -242,7 +281,7 @@ class Placement:
         segs = [leader_segments(u.anchor, name_boxes(u, c[1])) for u, c in zip(units, cands)]
         fixed_boxes, fixed_leaders = self._fixed()
         pen = []
-        for (_xy, boxes, base, leader), seg in zip(cands, segs):
+        for (_xy, boxes, base, leader, _), seg in zip(cands, segs):
             # What is already fixed costs the same whatever the others choose.
             p = base.copy()
             if len(fixed_boxes):
@@ -253,6 +292,8 @@ class Placement:
             if len(fixed_leaders):
                 p += CROSSING * segment_hits_box(fixed_leaders, boxes, self.m).any(axis=0)
                 p += CROSSING * (leader & segments_cross(seg, fixed_leaders).any(axis=1))
+            if len(self.obstacles):  # a leader under a panel or the furniture is lost there
+                p += CROSSING * (leader & segment_hits_box(seg, self.obstacles, self.m).any(axis=1))
             pen.append(p)
         n = len(units)
         pick = [0] * n
@@ -260,7 +301,7 @@ class Placement:
 
         def joint(i, against):
             """Unit i's cost of each candidate, given the picks of the units `against`."""
-            _, boxes, _, leader = cands[i]
+            _, boxes, _, leader, _ = cands[i]
             cost = pen[i].copy()
             others = [j for j in against if j != i]
             if others:
@@ -311,13 +352,59 @@ class Placement:
             if broken() >= before:  # no better for all: as it was
                 pick[:] = kept
                 pinned.pop()
+        self._swap_pairs(n, cands, segs, joint, pick, settle, broken)
         out = []
-        for u, (xy, boxes, _, leader), seg, k in zip(units, cands, segs, pick):
+        for u, (xy, boxes, _, leader, shape), seg, k in zip(units, cands, segs, pick):
             spot = Spot(u.key, float(xy[k, 0]), float(xy[k, 1]), tuple(float(v) for v in boxes[k]),
-                        tuple(float(v) for v in seg[k]) if leader[k] else None)
+                        tuple(float(v) for v in seg[k]) if leader[k] else None, int(shape[k]))
             out.append(spot)
         self.placed += out
         return out
+
+    def _swap_pairs(self, n, cands, segs, joint, pick, settle, broken) -> None:
+        """Two units that each hold the other's way out (two leaders that cross, a name on
+        the one spot another needs) stay stuck when each moves alone: a unit that still
+        breaks a hard rule is moved together with each other unit in turn, over every pair
+        of their candidates, and the move is kept where it breaks fewer rules for all."""
+        m = self.m
+
+        def total():
+            return sum(float(joint(i, range(n))[pick[i]]) for i in range(n))
+
+        def pair(i, j):
+            rest = [k for k in range(n) if k not in (i, j)]
+            bi, bj = cands[i][1], cands[j][1]
+            li, lj = cands[i][3], cands[j][3]
+            shared = overlap_area(bi, bj)
+            ai = (bi[:, 2] - bi[:, 0]) * (bi[:, 3] - bi[:, 1])
+            aj = (bj[:, 2] - bj[:, 0]) * (bj[:, 3] - bj[:, 1])
+            # As `joint` counts them: each of the two pays for what lies between them.
+            t = joint(i, rest)[:, None] + joint(j, rest)[None, :]
+            t += OVERLAP * (shared / ai[:, None] + shared / aj[None, :]) + 2 * HARD * (shared > 0)
+            t += 2 * CROSSING * (li[:, None] & segment_hits_box(segs[i], bj, m))
+            t += 2 * CROSSING * (lj[:, None] & segment_hits_box(segs[j], bi, m)).T
+            t += 2 * CROSSING * (li[:, None] & lj[None, :] & segments_cross(segs[i], segs[j]))
+            return t
+
+        for _ in range(2):
+            moved = False
+            for i in range(n):
+                for j in range(n):
+                    if j == i or joint(i, range(n))[pick[i]] < HARD:
+                        continue
+                    t = pair(i, j)
+                    a, b = np.unravel_index(int(np.argmin(t)), t.shape)
+                    if t[a, b] >= t[pick[i], pick[j]] - 1e-9:
+                        continue
+                    before, kept = (broken(), total()), list(pick)
+                    pick[i], pick[j] = int(a), int(b)
+                    settle()
+                    if (broken(), total()) < before:
+                        moved = True
+                    else:
+                        pick[:] = kept
+            if not moved:
+                break
 
     def place(self, u: Unit) -> Spot:
         return self.solve([u])[0]

@@ -253,9 +253,10 @@ def _draw(fig: Figure, scene: Scene, state: ViewState, page: PageSize, data: Sta
     pl = Placer(ax, renderer, _outside_frame(data, info.inset_extent, main_cities) if inset_ax is not None else data,
                 scene, k)
     if inset_ax is not None:
-        inset_frame(ax, info.inset_extent, k, t("inset_mark", lang), ty.note, pl.m_per_pt)
+        caption = inset_frame(ax, info.inset_extent, k, t("inset_mark", lang), ty.note, pl.m_per_pt)
         ix0, iy0, ix1, iy1 = info.inset_extent
         pl.taken.append(("inset", shapely.box(ix0, iy0, ix1, iy1)))
+        pl.taken.append(("inset-caption", caption))
     city_names = ty.city if lang == "zh" else ty.city - 0.8
     city_labels(pl, main_cities, lang, city_names, ty.count, ty.glyph, ty.glyph_num, counts=scene.coverage_drawn)
     dongsha_label(pl, lang, ty.context * 0.95)
