@@ -26,6 +26,25 @@ def pytest_collection_modifyitems(config, items):
     # gaps, so no worker is left with one long test at the end. The sort is stable, so every
     # worker collects the same order (xdist checks it).
     items.sort(key=lambda item: not (item.get_closest_marker("slow") or item.get_closest_marker("bench")))
+    if getattr(config.option, "loadgroup", False):  # set on xdist's workers under --dist loadgroup
+        for item in items:
+            _name_the_group(item)
+
+
+def _name_the_group(item) -> None:
+    """The group in the test's id, as xdist's scheduler reads it ("<id>@<group>").
+
+    xdist writes the suffix to `item._nodeid`, which pytest 9 no longer reads (an item's id is
+    `item._id`): every group would silently fall apart, each of its tests sent to any worker, so
+    a module's shared renders and builds were made again on every worker that got one of them.
+    Where pytest still reads `_nodeid`, xdist's own suffix works and this leaves the item alone."""
+    names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                    for m in item.iter_markers("xdist_group")})
+    if not names or hasattr(item, "_nodeid") or not hasattr(item, "_id"):
+        return
+    from _pytest.nodeid import NodeId
+
+    item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
 
 
 @pytest.fixture(scope="session")
