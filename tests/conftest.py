@@ -61,6 +61,29 @@ def rows(policy):
     return designation_rows(policy)
 
 
+@pytest.fixture(scope="session")
+def drawn(policy):
+    """(state, size, dpi) -> (figure, RenderInfo): a map of the bundled policy on the bundled
+    boundaries, drawn once per worker and shared by the checks that only read a figure (its
+    artists, texts and frames, what it drew, its pixels saved at its own dpi). A check that
+    changes a figure, or watches the drawing itself (its warnings), draws its own. Tests sharing
+    these maps are one xdist group, so one worker draws each map once."""
+    from export.data import StaticData
+    from export.render import build_figure
+
+    made: dict = {}
+
+    def get(state, size: str = "a4-landscape", dpi: int = 100):
+        key = (state, size, dpi)
+        if key not in made:
+            made[key] = build_figure(policy, state, size=size, dpi=dpi, data=StaticData.load())
+        fig, info = made[key]
+        assert fig.dpi == dpi, f"a check changed a shared figure's resolution to {fig.dpi}"
+        return fig, info
+
+    return get
+
+
 # ---- browser tests (Playwright driving Debian's Chromium): one browser per worker ----
 
 @pytest.fixture(scope="session")
