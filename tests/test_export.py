@@ -34,8 +34,7 @@ from views.style import coverage_classes  # noqa: E402
 
 COVERAGE = ViewState(coverage=True, zoning=False)
 ZONING = ViewState(coverage=False, zoning=True)
-# The checks that only read a map share it (`drawn`, tests/conftest.py), on one worker. Those
-# that read positions, texts and what was drawn, not pixels, share the maps at FRAMES_DPI.
+# Checks that only read a map share it (`drawn`, on one worker); those reading no pixels at FRAMES_DPI.
 SHARED = pytest.mark.xdist_group("export_drawn")
 FRAMES_DPI = 20
 
