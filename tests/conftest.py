@@ -26,6 +26,25 @@ def pytest_collection_modifyitems(config, items):
     # gaps, so no worker is left with one long test at the end. The sort is stable, so every
     # worker collects the same order (xdist checks it).
     items.sort(key=lambda item: not (item.get_closest_marker("slow") or item.get_closest_marker("bench")))
+    if getattr(config.option, "loadgroup", False):  # set on xdist's workers under --dist loadgroup
+        for item in items:
+            _name_the_group(item)
+
+
+def _name_the_group(item) -> None:
+    """The group in the test's id, as xdist's scheduler reads it ("<id>@<group>").
+
+    xdist writes the suffix to `item._nodeid`, which pytest 9 no longer reads (an item's id is
+    `item._id`): every group would silently fall apart, each of its tests sent to any worker, so
+    a module's shared renders and builds were made again on every worker that got one of them.
+    Where pytest still reads `_nodeid`, xdist's own suffix works and this leaves the item alone."""
+    names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                    for m in item.iter_markers("xdist_group")})
+    if not names or hasattr(item, "_nodeid") or not hasattr(item, "_id"):
+        return
+    from _pytest.nodeid import NodeId
+
+    item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +59,29 @@ def rows(policy):
     from policy.coverage import designation_rows
 
     return designation_rows(policy)
+
+
+@pytest.fixture(scope="session")
+def drawn(policy):
+    """(state, size, dpi) -> (figure, RenderInfo): a map of the bundled policy on the bundled
+    boundaries, drawn once per worker and shared by the checks that only read a figure (its
+    artists, texts and frames, what it drew, its pixels saved at its own dpi). A check that
+    changes a figure, or watches the drawing itself (its warnings), draws its own. Tests sharing
+    these maps are one xdist group, so one worker draws each map once."""
+    from export.data import StaticData
+    from export.render import build_figure
+
+    made: dict = {}
+
+    def get(state, size: str = "a4-landscape", dpi: int = 100):
+        key = (state, size, dpi)
+        if key not in made:
+            made[key] = build_figure(policy, state, size=size, dpi=dpi, data=StaticData.load())
+        fig, info = made[key]
+        assert fig.dpi == dpi, f"a check changed a shared figure's resolution to {fig.dpi}"
+        return fig, info
+
+    return get
 
 
 # ---- browser tests (Playwright driving Debian's Chromium): one browser per worker ----

@@ -34,6 +34,9 @@ from views.style import coverage_classes  # noqa: E402
 
 COVERAGE = ViewState(coverage=True, zoning=False)
 ZONING = ViewState(coverage=False, zoning=True)
+# Checks that only read a map share it (`drawn`, on one worker); those reading no pixels at FRAMES_DPI.
+SHARED = pytest.mark.xdist_group("export_drawn")
+FRAMES_DPI = 20
 
 
 def cluster_view(cid="new_energy", basis="all", lang="zh"):
@@ -84,9 +87,10 @@ def test_png_at_300_dpi_is_a4_and_screen_is_1600_by_1000(policy, data, tmp_path)
         assert im.size == (1600, 1000)
 
 
+@SHARED
 @pytest.mark.parametrize("state", [COVERAGE, ZONING, cluster_view()], ids=["coverage", "zoning", "cluster"])
-def test_png_is_not_blank(policy, data, state):
-    fig, _ = build_figure(policy, state, size="a4-landscape", dpi=72, data=data)
+def test_png_is_not_blank(drawn, state):
+    fig, _ = drawn(state, "a4-landscape", 72)
     px = png_pixels(fig).reshape(-1, 3)
     colours = Counter(map(tuple, px))
     assert len(colours) > 200, "too few distinct colours: blank or nearly blank map"
@@ -94,8 +98,9 @@ def test_png_is_not_blank(policy, data, state):
     assert colours.most_common(1)[0][1] / len(px) < 0.6
 
 
-def test_legend_is_drawn_beside_the_map_with_every_class(policy, data):
-    fig, info = build_figure(policy, COVERAGE, size="a4-landscape", dpi=100, data=data)
+@SHARED
+def test_legend_is_drawn_beside_the_map_with_every_class(policy, drawn):
+    fig, info = drawn(COVERAGE, "a4-landscape", 100)
     px = png_pixels(fig)
     h, w, _ = px.shape
     x0, y0, x1, y1 = info.legend_bbox
@@ -122,10 +127,11 @@ def _rows(policy):
 # ------------------------------------------------------- choropleth = shared rules
 
 
-def test_choropleth_uses_coverage_classes(policy, rows, data):
+@SHARED
+def test_choropleth_uses_coverage_classes(policy, rows, data, drawn):
     for basis, tier in [("explicit", "all"), ("all", "all"), ("explicit", "emerging")]:
         state = ViewState(coverage=True, zoning=False, basis=basis, tier=tier)
-        fig, info = build_figure(policy, state, dpi=72, data=data)
+        fig, info = drawn(state, "a4-landscape", 72)
         cov = city_coverage(policy, rows, basis, tier).set_index("adcode")
         classes = coverage_classes(class_breaks(cov["clusters"]))
         expected = {a: classes.color(int(cov.loc[a, "clusters"])) for a in cov.index}
@@ -133,8 +139,8 @@ def test_choropleth_uses_coverage_classes(policy, rows, data):
         # The drawn artist really has those fills, city by city.
         coll = next(c for c in fig.axes[0].collections if c.get_gid() == "coverage")
         assert fig.axes[0].get_gid() == "map"
-        drawn = [to_hex(c) for c in coll.get_facecolors()]
-        assert drawn == [expected[a] for a in data.adcodes]
+        fills = [to_hex(c) for c in coll.get_facecolors()]
+        assert fills == [expected[a] for a in data.adcodes]
         # The legend lists the classes that some city falls in, in order, each with its city count.
         drawn_classes = [lab for i, lab in enumerate(classes.labels())
                          if any(classes.index(int(n)) == i for n in cov["clusters"])]
@@ -143,9 +149,10 @@ def test_choropleth_uses_coverage_classes(policy, rows, data):
         assert len([e for e in info.legend_labels if "市）" in e]) == len(drawn_classes)
 
 
-def test_choropleth_pixels_match_classes(policy, rows, data):
+@SHARED
+def test_choropleth_pixels_match_classes(data, drawn):
     """Sample the rendered image inside each city: the dominant colour is its class colour."""
-    fig, info = build_figure(policy, COVERAGE, size="a4-landscape", dpi=100, data=data)
+    fig, info = drawn(COVERAGE, "a4-landscape", 100)
     px = png_pixels(fig)
     h = px.shape[0]
     ax = fig.axes[0]
@@ -165,11 +172,12 @@ def test_choropleth_pixels_match_classes(policy, rows, data):
         assert n / len(cols) > 0.5, adcode
 
 
-def test_zoning_follows_the_scene(policy, data):
-    _, info = build_figure(policy, ZONING, dpi=72, data=data)
+@SHARED
+def test_zoning_follows_the_scene(policy, drawn):
+    _, info = drawn(ZONING, "a4-landscape", 72)
     assert info.zones == {z: "fill" for z in policy.zones}
     assert not info.city_colors
-    fig, info = build_figure(policy, ViewState(coverage=True, zoning=True), dpi=72, data=data)
+    fig, info = drawn(ViewState(coverage=True, zoning=True), "a4-landscape", 72)
     assert info.zones == {z: "outline" for z in policy.zones}
     scene = build_scene(policy, _rows(policy), ViewState(coverage=True, zoning=True))
     patches = {p.get_gid(): p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("zone-")}
@@ -184,16 +192,17 @@ def test_zoning_follows_the_scene(policy, data):
     assert len(styles) == 3  # one line style per zone
 
 
-def test_cluster_tint_and_glyphs_follow_the_scene(policy, data):
+@SHARED
+def test_cluster_tint_and_glyphs_follow_the_scene(policy, drawn):
     state = cluster_view("new_energy", "all")
-    fig, info = build_figure(policy, state, dpi=72, data=data)
+    fig, info = drawn(state, "a4-landscape", 72)
     scene = build_scene(policy, _rows(policy), state)
     c = scene.cluster("new_energy")
     # each city drawn in the scene's own tint look: filled where named, outlined where a region term reaches
     assert info.tints == {a: scene.tint_area(a) for a in c.drawn_cities}
     assert {a for a, t in info.tints.items() if t.fill} == set(c.explicit_cities) & set(c.drawn_cities)
-    drawn = [p.get_gid() for ax in fig.axes for p in ax.patches if (p.get_gid() or "").startswith("glyph-")]
-    assert len(drawn) == len(scene.visible_glyphs()) == len(info.glyphs)
+    glyphs = [p.get_gid() for ax in fig.axes for p in ax.patches if (p.get_gid() or "").startswith("glyph-")]
+    assert len(glyphs) == len(scene.visible_glyphs()) == len(info.glyphs)
     assert {g[3] for g in info.glyphs} == {"explicit", "region"}
     hollow = [p for ax in fig.axes for p in ax.patches if (p.get_gid() or "").startswith("glyph-")
               and to_hex(p.get_facecolor()) == style.glyph_look(style.CLUSTER_PALETTE[0], "o", hollow=True).fill]
@@ -346,23 +355,24 @@ SCENES = {
 }
 
 
+@SHARED
 @pytest.mark.slow  # renders many maps: seconds in all (see README, Tests and lint)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", list(SCENES))
-def test_export_draws_exactly_the_scene(policy, data, name, lang):
+def test_export_draws_exactly_the_scene(policy, data, drawn, name, lang):
     state = SCENES[name].with_(lang=lang)
     if state.clusters == ("all",):
         state = state.with_(clusters=tuple(policy.clusters))
     scene = build_scene(policy, _rows(policy), state)
-    fig, info = build_figure(policy, state, size="a4-landscape", dpi=40, data=data)
+    fig, info = drawn(state, "a4-landscape", FRAMES_DPI)
     texts = [t.get_text() for t in _all_texts(fig)]
     assert info.title == scene.title and info.title.replace("\n", "") in [t.replace("\n", "") for t in texts]
     assert scene.subtitle in texts
     assert "".join(scene.source.split()) in ["".join(t.split()) for t in texts]  # the footer wraps it
     assert info.legend_labels == [e.label for sec in scene.legend for e in sec.entries]
     for cid in scene.visible_clusters:  # the legend names every cluster drawn, a note every other one
-        drawn = scene.cluster(cid).drawn_cities
-        assert any(scene.cluster(cid).name in x for x in (info.legend_labels if drawn else info.notes)), cid
+        cities = scene.cluster(cid).drawn_cities
+        assert any(scene.cluster(cid).name in x for x in (info.legend_labels if cities else info.notes)), cid
     # One glyph drawn per scene glyph, and the drawn patches say the same.
     assert sorted(info.glyphs) == sorted((g.cluster_id, g.adcode, g.role, g.basis) for g in scene.visible_glyphs())
     patches = [p.get_gid() for ax in fig.axes for p in ax.patches if (p.get_gid() or "").startswith("glyph-")]
@@ -417,16 +427,17 @@ def _layers(policy):
     return plan_all(policy, "zh")
 
 
+@SHARED
 @pytest.mark.slow  # renders many maps: seconds in all (see README, Tests and lint)
 @pytest.mark.parametrize("size", list(SIZES))
-def test_furniture_and_legend_never_cover_guangdong(policy, data, size):
+def test_furniture_and_legend_never_cover_guangdong(policy, data, drawn, size):
     """Every layer of export-all: scale bar and north arrow (map units) miss the land of
     Guangdong and 东沙群岛; the legend and the enlargement sit outside the map frame."""
     import shapely
 
     land = shapely.union_all([data.land, data.dongsha])
     for stem, state in _layers(policy)[:: 1 if size == "a4-landscape" else 4]:
-        fig, info = build_figure(policy, state, size=size, dpi=20, data=data)
+        fig, info = drawn(state, size, FRAMES_DPI)
         for name, box in info.furniture.items():
             assert not shapely.box(*box).intersects(land), (size, stem, name)
             x0, y0, x1, y1 = info.extent
@@ -440,9 +451,10 @@ def test_furniture_and_legend_never_cover_guangdong(policy, data, size):
         assert "dongsha" in {t.get_gid() for t in _all_texts(fig)}
 
 
+@SHARED
 @pytest.mark.slow  # renders many maps: seconds in all (see README, Tests and lint)
 @pytest.mark.parametrize("size", list(SIZES))
-def test_context_covers_every_frame(policy, data, size):
+def test_context_covers_every_frame(policy, data, drawn, size):
     """No straight cut edge or sea colour where land is: each frame (main map and
     enlargement) lies inside the area the context boundaries cover."""
     import geopandas as gpd
@@ -452,15 +464,15 @@ def test_context_covers_every_frame(policy, data, size):
 
     context = load_context()
     covered = shapely.box(*context.total_bounds)
-    drawn = shapely.union_all(list(context.geometry)).buffer(0.03)  # ~3 km: simplification, GCJ-02 shift
+    context_land = shapely.union_all(list(context.geometry)).buffer(0.03)  # ~3 km: simplification, GCJ-02 shift
     land = _reference_land()
     for state in (COVERAGE, SCENES["all20"].with_(clusters=tuple(policy.clusters))):
-        _, info = build_figure(policy, state, size=size, dpi=20, data=data)
+        _, info = drawn(state, size, FRAMES_DPI)
         for ext in (info.extent, info.inset_extent):
             frame = gpd.GeoSeries([shapely.box(*ext)], crs=data.crs).to_crs("EPSG:4326").iloc[0]
             assert covered.contains(frame), (size, frame.bounds, covered.bounds)
             if land is not None:  # land the source knows of, in the frame, that the map would leave as sea
-                missing = shapely.intersection(land, frame).difference(drawn)
+                missing = shapely.intersection(land, frame).difference(context_land)
                 # Islets under ~3 km2 are left out of the context on purpose (build_boundaries.py).
                 big = [g for g in shapely.get_parts(missing) if g.area > 3e-4]
                 assert sum(g.area for g in big) < 1e-4 * frame.area, (size, [g.bounds for g in big])
@@ -486,15 +498,16 @@ def _reference_land():
     return shapely.union_all([shapely.intersection(p, box) for p in parts])
 
 
+@SHARED
 @pytest.mark.slow  # renders many maps: seconds in all (see README, Tests and lint)
 @pytest.mark.parametrize("size", ["a4-landscape", "a4-portrait", "slide"])
-def test_chinese_text_breaks_only_after_punctuation(policy, data, size):
+def test_chinese_text_breaks_only_after_punctuation(policy, drawn, size):
     """Wrapped Chinese (legend, notes, the map's notice) never breaks inside a term
     such as 粤东粤西粤北: a line ends only at Chinese punctuation."""
     views = [SCENES["all20"].with_(clusters=tuple(policy.clusters)), SCENES["empty_explicit"], SCENES["four"]]
     wrapped = 0
     for state in views:
-        fig, _ = build_figure(policy, state, size=size, dpi=20, data=data)
+        fig, _ = drawn(state, size, FRAMES_DPI)
         for t in _all_texts(fig):
             lines = t.get_text().split("\n")
             for line in lines[:-1]:
@@ -503,11 +516,12 @@ def test_chinese_text_breaks_only_after_punctuation(policy, data, size):
     assert wrapped > 0  # the views above do wrap
 
 
+@SHARED
 @pytest.mark.slow  # renders many maps: seconds in all (see README, Tests and lint)
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_sar_names_formal_legible_and_furniture_segmented(policy, data, lang):
+def test_sar_names_formal_legible_and_furniture_segmented(drawn, lang):
     for size in SIZES:
-        fig, _ = build_figure(policy, COVERAGE.with_(lang=lang), size=size, dpi=20, data=data)
+        fig, _ = drawn(COVERAGE.with_(lang=lang), size, FRAMES_DPI)
         texts = {t.get_gid(): t for t in _all_texts(fig) if t.get_gid()}
         hk, mo = texts["context-810000"], texts["context-820000"]
         assert (hk.get_text(), mo.get_text()) == (("香港特别行政区", "澳门特别行政区") if lang == "zh"
@@ -519,10 +533,11 @@ def test_sar_names_formal_legible_and_furniture_segmented(policy, data, lang):
         assert ticks[0] == "0" and ticks[-1].endswith(" km") and len(ticks) >= 3, ticks
 
 
+@SHARED
 @pytest.mark.slow  # renders many maps: seconds in all (see README, Tests and lint)
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_crowded_delta_labels_stay_at_their_cities(policy, data, size, lang):
+def test_crowded_delta_labels_stay_at_their_cities(policy, data, drawn, size, lang):
     """All 20 clusters (four on a slide): every city's name and glyphs in the enlargement
     touch the city (or come within 2% of the frame of it, or are led to it) and cover no other city's label
     point; on pages where the legend fits in a band, the enlargement is as wide as the
@@ -532,7 +547,7 @@ def test_crowded_delta_labels_stay_at_their_cities(policy, data, size, lang):
     state = SCENES["four" if size == "slide" else "all20"].with_(lang=lang)
     if size != "slide":
         state = state.with_(clusters=tuple(policy.clusters))
-    fig, info = build_figure(policy, state, size=size, dpi=72, data=data)
+    fig, info = drawn(state, size, 72)
     ix0, iy0, ix1, iy1 = info.inset_extent
     tol = 0.02 * max(ix1 - ix0, iy1 - iy0)
     inset = {a: b for a, (where, b) in info.city_boxes.items() if where == "inset"}

@@ -84,3 +84,41 @@ def test_a_wait_that_runs_out_says_what_it_waited_for_and_what_it_last_saw():
     assert message.startswith(f"the map never painted (last count {seen[-1]}) (for 0 s)")
     assert "last error: frame detached" in message
     assert poll(None, lambda: "ready", "never") == "ready"
+
+
+GROUPED_SUITE = textwrap.dedent("""
+    import os
+
+    import pytest
+
+    def _log(kind):
+        with open(os.environ["GD_GROUP_LOG"], "a") as f:
+            f.write(f"{kind} {os.getpid()}\\n")
+
+    @pytest.mark.xdist_group("shared")
+    @pytest.mark.parametrize("i", range(6))
+    def test_grouped(i):
+        _log("grouped")
+
+    @pytest.mark.parametrize("i", range(6))
+    def test_free(i):
+        _log("free")
+""")
+
+
+def test_an_xdist_group_runs_on_one_worker(tmp_path):
+    """The suite's hook (tests/conftest.py) keeps each xdist group on one worker under
+    `--dist loadgroup`, whatever pytest version: the groups' shared servers, renders and builds
+    are made once. The tests outside the group are spread over both workers."""
+    (tmp_path / "conftest.py").write_text("from tests.conftest import pytest_collection_modifyitems  # noqa: F401\n")
+    (tmp_path / "test_groups.py").write_text(GROUPED_SUITE)
+    log = tmp_path / "pids.log"
+    env = dict(os.environ, PYTHONPATH=str(browser.ROOT), GD_GROUP_LOG=str(log))
+    p = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2",
+                        "--dist", "loadgroup", str(tmp_path)], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
+    seen = [line.split() for line in log.read_text().splitlines()]
+    assert len(seen) == 12
+    assert len({pid for kind, pid in seen if kind == "grouped"}) == 1, seen
+    assert len({pid for _, pid in seen}) == 2, seen  # two workers did run: the check can fail
