@@ -37,7 +37,8 @@ def _name_the_group(item) -> None:
     xdist writes the suffix to `item._nodeid`, which pytest 9 no longer reads (an item's id is
     `item._id`): every group would silently fall apart, each of its tests sent to any worker, so
     a module's shared renders and builds were made again on every worker that got one of them.
-    Where pytest still reads `_nodeid`, xdist's own suffix works and this leaves the item alone."""
+    Where pytest still reads `_nodeid`, xdist's own suffix works and this leaves the item alone
+    (upstream: pytest-dev/pytest-xdist issue 1386, fix proposed in pull request 1388)."""
     names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
                     for m in item.iter_markers("xdist_group")})
     if not names or hasattr(item, "_nodeid") or not hasattr(item, "_id"):
