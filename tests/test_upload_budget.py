@@ -165,7 +165,8 @@ def test_parent_stays_responsive_while_a_worker_is_busy():
             stop.wait(0.01)  # the ticker's period
 
     result = {}
-    judge = threading.Thread(target=lambda: result.update(res=run_limited(_spin, 60, seconds=4)))
+    budget = 4
+    judge = threading.Thread(target=lambda: result.update(res=run_limited(_spin, 60, seconds=budget)))
     tick = threading.Thread(target=ticker)
     tick.start()
     judge.start()
@@ -185,9 +186,12 @@ def test_parent_stays_responsive_while_a_worker_is_busy():
         server.shutdown()
         server.server_close()
     assert result["res"].status == "time"
-    assert len(latencies) >= 5 and max(latencies) < 1.0, latencies
+    # A judge that held the server's interpreter would stall it for the whole budget; a busy
+    # machine's scheduling delays a thread for a fraction of a second (0.56 s seen with the suite
+    # on both cores). Half the budget tells the two apart without timing the machine.
+    assert len(latencies) >= 5 and max(latencies) < budget / 2, latencies
     gaps = np.diff(ticks)
-    assert gaps.max() < 0.5, gaps.max()  # the parent's threads never stalled
+    assert gaps.max() < budget / 2, gaps.max()  # the parent's threads never stalled
 
 
 # -- random input to both loaders, under the budget
