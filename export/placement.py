@@ -389,8 +389,10 @@ class Placement:
         for _ in range(2):
             moved = False
             for i in range(n):
+                # Whether unit i breaks a rule changes only when a move is kept.
+                stuck = joint(i, range(n))[pick[i]] >= HARD
                 for j in range(n):
-                    if j == i or joint(i, range(n))[pick[i]] < HARD:
+                    if j == i or not stuck:
                         continue
                     t = pair(i, j)
                     a, b = np.unravel_index(int(np.argmin(t)), t.shape)
@@ -401,6 +403,7 @@ class Placement:
                     settle()
                     if (broken(), total()) < before:
                         moved = True
+                        stuck = joint(i, range(n))[pick[i]] >= HARD
                     else:
                         pick[:] = kept
             if not moved:
